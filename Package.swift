@@ -1,0 +1,34 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// One shared list: Swift 6 language mode comes with the tools version; `any` is spelled out.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "VendorMatch",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "vendormatch", targets: ["vendormatch"]),
+        .library(name: "VendorMatchCore", targets: ["VendorMatchCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // Value types, taxonomy, validation, JSON: no I/O beyond reading the taxonomy files.
+        .target(name: "VendorMatchCore", swiftSettings: swiftSettings),
+        // The thin command line: parses arguments, calls the libraries.
+        .executableTarget(
+            name: "vendormatch",
+            dependencies: [
+                "VendorMatchCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "VendorMatchCoreTests", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
+    ]
+)

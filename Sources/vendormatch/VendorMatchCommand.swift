@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import VendorMatchCore
+
+@main
+struct VendorMatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vendormatch",
+        abstract: "Ranks business-service vendors for a buyer by experience, referral trust and quality.",
+        discussion: """
+        Vendors, case studies and referrals live in a SQLite catalogue (--db, default ./vendormatch.sqlite,
+        seeded with a demo market on first use). Data files are JSON Lines as described in README.md.
+        Exit status: 0 success, 2 bad input (the message names file, line and field), 1 other failure.
+        """,
+        subcommands: [
+            TaxonomyCommand.self,
+        ]
+    )
+}
+
+/// Options every verb shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "SQLite database file (default: ./vendormatch.sqlite, created with the demo market).")
+    var db: String?
+
+    @Option(name: .long, help: "Ranking model file (default: Models/ranking-model.json).")
+    var model: String?
+
+    @Option(name: .long, help: "Models directory (default: $VENDORMATCH_MODELS, ./Models, or beside the executable).")
+    var models: String?
+
+    func taxonomy() throws -> Taxonomy {
+        try Taxonomy.load(modelsDirectory: try ModelsDirectory.locate(explicit: models))
+    }
+}
+
+/// Prints a user-facing error and exits 2 for bad input, 1 otherwise.
+func exitWith(_ error: any Error) -> Never {
+    let code: Int32
+    if let e = error as? VMError {
+        FileHandle.standardError.write(Data("vendormatch: \(e.description)\n".utf8))
+        code = e.code == .invalidInput ? 2 : 1
+    } else if let e = error as? FieldError {
+        FileHandle.standardError.write(Data("vendormatch: \(e.description)\n".utf8))
+        code = 2
+    } else {
+        FileHandle.standardError.write(Data("vendormatch: \(error)\n".utf8))
+        code = 1
+    }
+    exit(code)
+}

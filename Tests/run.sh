@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The test command of README.md: the Swift test suites, then every cross-language / end-to-end check
+# in Tests/ci.d/ (each runs against the freshly built binary).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+swift build --build-tests
+swift test --skip-build 2>&1 | tee /tmp/vendormatch-swift-test.log
+grep -q "Test run with .* passed" /tmp/vendormatch-swift-test.log
+
+passed=0
+failed=0
+for script in Tests/ci.d/*.sh; do
+    [ -e "$script" ] || continue
+    echo "== $script"
+    if bash "$script"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $script"; fi
+done
+echo "ci.d: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
