@@ -8,10 +8,11 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "VendorMatch",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vendormatch", targets: ["vendormatch"]),
         .library(name: "VendorMatchCore", targets: ["VendorMatchCore"]),
+        .library(name: "VendorMatchRanking", targets: ["VendorMatchRanking"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,15 +21,22 @@ let package = Package(
     targets: [
         // Value types, taxonomy, validation, JSON: no I/O beyond reading the taxonomy files.
         .target(name: "VendorMatchCore", swiftSettings: swiftSettings),
+        // Pure ranking math over an in-memory index: encoders, similarity, trust, quality, ranker.
+        .target(name: "VendorMatchRanking", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
         // The thin command line: parses arguments, calls the libraries.
         .executableTarget(
             name: "vendormatch",
             dependencies: [
                 "VendorMatchCore",
+                "VendorMatchRanking",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "VendorMatchCoreTests", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VendorMatchRankingTests", dependencies: ["VendorMatchRanking", "VendorMatchCore"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
