@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "vendormatch", targets: ["vendormatch"]),
         .library(name: "VendorMatchCore", targets: ["VendorMatchCore"]),
+        .library(name: "VendorMatchStore", targets: ["VendorMatchStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,15 +21,27 @@ let package = Package(
     targets: [
         // Value types, taxonomy, validation, JSON: no I/O beyond reading the taxonomy files.
         .target(name: "VendorMatchCore", swiftSettings: swiftSettings),
+        // The SQLite catalogue: schema, migrations, JSON Lines import/export, stats.
+        .target(
+            name: "VendorMatchStore",
+            dependencies: ["VendorMatchCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         // The thin command line: parses arguments, calls the libraries.
         .executableTarget(
             name: "vendormatch",
             dependencies: [
                 "VendorMatchCore",
+                "VendorMatchStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "VendorMatchCoreTests", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VendorMatchStoreTests",
+            dependencies: ["VendorMatchStore", "VendorMatchCore"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
