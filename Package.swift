@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "vendormatch", targets: ["vendormatch"]),
         .library(name: "VendorMatchCore", targets: ["VendorMatchCore"]),
         .library(name: "VendorMatchRanking", targets: ["VendorMatchRanking"]),
+        .library(name: "VendorMatchStore", targets: ["VendorMatchStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -23,12 +24,19 @@ let package = Package(
         .target(name: "VendorMatchCore", swiftSettings: swiftSettings),
         // Pure ranking math over an in-memory index: encoders, similarity, trust, quality, ranker.
         .target(name: "VendorMatchRanking", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
+        // The SQLite catalogue: schema, migrations, JSON Lines import/export, stats.
+        .target(
+            name: "VendorMatchStore",
+            dependencies: ["VendorMatchCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         // The thin command line: parses arguments, calls the libraries.
         .executableTarget(
             name: "vendormatch",
             dependencies: [
                 "VendorMatchCore",
                 "VendorMatchRanking",
+                "VendorMatchStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -36,6 +44,11 @@ let package = Package(
         .testTarget(name: "VendorMatchCoreTests", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VendorMatchRankingTests", dependencies: ["VendorMatchRanking", "VendorMatchCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VendorMatchStoreTests",
+            dependencies: ["VendorMatchStore", "VendorMatchCore"],
             swiftSettings: swiftSettings
         ),
     ]

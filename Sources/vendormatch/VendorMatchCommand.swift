@@ -14,6 +14,9 @@ struct VendorMatchCommand: AsyncParsableCommand {
         """,
         subcommands: [
             TaxonomyCommand.self,
+            ImportCommand.self,
+            ExportCommand.self,
+            StatsCommand.self,
         ]
     )
 }
