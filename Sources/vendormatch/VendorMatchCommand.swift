@@ -17,6 +17,8 @@ struct VendorMatchCommand: AsyncParsableCommand {
             ImportCommand.self,
             ExportCommand.self,
             StatsCommand.self,
+            ShortlistCommand.self,
+            CasesCommand.self,
         ]
     )
 }
