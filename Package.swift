@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "vendormatch", targets: ["vendormatch"]),
         .library(name: "VendorMatchCore", targets: ["VendorMatchCore"]),
+        .library(name: "VendorMatchDemo", targets: ["VendorMatchDemo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,15 +21,19 @@ let package = Package(
     targets: [
         // Value types, taxonomy, validation, JSON: no I/O beyond reading the taxonomy files.
         .target(name: "VendorMatchCore", swiftSettings: swiftSettings),
+        // The synthetic demo market: latent truth, catalogue records, requests and simulated buyer choices.
+        .target(name: "VendorMatchDemo", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
         // The thin command line: parses arguments, calls the libraries.
         .executableTarget(
             name: "vendormatch",
             dependencies: [
                 "VendorMatchCore",
+                "VendorMatchDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "VendorMatchCoreTests", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "VendorMatchDemoTests", dependencies: ["VendorMatchDemo", "VendorMatchCore"], swiftSettings: swiftSettings),
     ]
 )
