@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "VendorMatchCore", targets: ["VendorMatchCore"]),
         .library(name: "VendorMatchRanking", targets: ["VendorMatchRanking"]),
         .library(name: "VendorMatchStore", targets: ["VendorMatchStore"]),
+        .library(name: "VendorMatchDemo", targets: ["VendorMatchDemo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,6 +31,8 @@ let package = Package(
             dependencies: ["VendorMatchCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
+        // The synthetic demo market: latent truth, catalogue records, requests and simulated buyer choices.
+        .target(name: "VendorMatchDemo", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
         // The thin command line: parses arguments, calls the libraries.
         .executableTarget(
             name: "vendormatch",
@@ -37,6 +40,7 @@ let package = Package(
                 "VendorMatchCore",
                 "VendorMatchRanking",
                 "VendorMatchStore",
+                "VendorMatchDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -51,5 +55,6 @@ let package = Package(
             dependencies: ["VendorMatchStore", "VendorMatchCore"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "VendorMatchDemoTests", dependencies: ["VendorMatchDemo", "VendorMatchCore"], swiftSettings: swiftSettings),
     ]
 )
