@@ -20,15 +20,19 @@ let package = Package(
     targets: [
         // Value types, taxonomy, validation, JSON: no I/O beyond reading the taxonomy files.
         .target(name: "VendorMatchCore", swiftSettings: swiftSettings),
+        // Offline evaluation: TREC qrels/runs, trec_eval-exact metrics, significance tests, segments.
+        .target(name: "VendorMatchEval", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
         // The thin command line: parses arguments, calls the libraries.
         .executableTarget(
             name: "vendormatch",
             dependencies: [
                 "VendorMatchCore",
+                "VendorMatchEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "VendorMatchCoreTests", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "VendorMatchEvalTests", dependencies: ["VendorMatchEval"], swiftSettings: swiftSettings),
     ]
 )
