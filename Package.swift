@@ -8,10 +8,11 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "VendorMatch",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vendormatch", targets: ["vendormatch"]),
         .library(name: "VendorMatchCore", targets: ["VendorMatchCore"]),
+        .library(name: "VendorMatchRanking", targets: ["VendorMatchRanking"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -22,17 +23,24 @@ let package = Package(
         .target(name: "VendorMatchCore", swiftSettings: swiftSettings),
         // Offline evaluation: TREC qrels/runs, trec_eval-exact metrics, significance tests, segments.
         .target(name: "VendorMatchEval", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
+        // Pure ranking math over an in-memory index: encoders, similarity, trust, quality, ranker.
+        .target(name: "VendorMatchRanking", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
         // The thin command line: parses arguments, calls the libraries.
         .executableTarget(
             name: "vendormatch",
             dependencies: [
                 "VendorMatchCore",
                 "VendorMatchEval",
+                "VendorMatchRanking",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "VendorMatchCoreTests", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
         .testTarget(name: "VendorMatchEvalTests", dependencies: ["VendorMatchEval"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VendorMatchRankingTests", dependencies: ["VendorMatchRanking", "VendorMatchCore"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
