@@ -14,6 +14,7 @@ struct VendorMatchCommand: AsyncParsableCommand {
         """,
         subcommands: [
             TaxonomyCommand.self,
+            EvalCommand.self,
         ]
     )
 }
