@@ -23,6 +23,8 @@ let package = Package(
     targets: [
         // Value types, taxonomy, validation, JSON: no I/O beyond reading the taxonomy files.
         .target(name: "VendorMatchCore", swiftSettings: swiftSettings),
+        // Offline evaluation: TREC qrels/runs, trec_eval-exact metrics, significance tests, segments.
+        .target(name: "VendorMatchEval", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
         // Pure ranking math over an in-memory index: encoders, similarity, trust, quality, ranker.
         .target(name: "VendorMatchRanking", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
         // The SQLite catalogue: schema, migrations, JSON Lines import/export, stats.
@@ -38,6 +40,7 @@ let package = Package(
             name: "vendormatch",
             dependencies: [
                 "VendorMatchCore",
+                "VendorMatchEval",
                 "VendorMatchRanking",
                 "VendorMatchStore",
                 "VendorMatchDemo",
@@ -46,6 +49,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "VendorMatchCoreTests", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "VendorMatchEvalTests", dependencies: ["VendorMatchEval"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VendorMatchRankingTests", dependencies: ["VendorMatchRanking", "VendorMatchCore"],
             swiftSettings: swiftSettings

@@ -20,6 +20,7 @@ struct VendorMatchCommand: AsyncParsableCommand {
             ShortlistCommand.self,
             CasesCommand.self,
             DemoDataCommand.self,
+            EvalCommand.self,
         ]
     )
 }
