@@ -40,7 +40,8 @@ let package = Package(
         .testTarget(name: "VendorMatchCoreTests", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VendorMatchStoreTests",
-            dependencies: ["VendorMatchStore", "VendorMatchCore"],
+            dependencies: ["VendorMatchStore", "VendorMatchCore", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
     ]
