@@ -24,7 +24,11 @@ let package = Package(
         // The SQLite catalogue: schema, migrations, JSON Lines import/export, stats.
         .target(
             name: "VendorMatchStore",
-            dependencies: ["VendorMatchCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "VendorMatchCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The thin command line: parses arguments, calls the libraries.

@@ -140,7 +140,7 @@ public struct CatalogueStore: Sendable {
     /// Inserts or replaces vendors by id (their case studies and referrals stay).
     public func upsert(vendors: [Vendor]) throws(VMError) {
         try write("storing vendors") { db in
-            let writer = try RecordWriter(db)
+            var writer = try RecordWriter(db)
             for v in vendors { try writer.write(v) }
         }
     }
@@ -149,7 +149,7 @@ public struct CatalogueStore: Sendable {
     public func upsert(caseStudies: [CaseStudy]) throws(VMError) {
         try checkVendorsExist(caseStudies.map(\.vendorID), kind: "case study")
         try write("storing case studies") { db in
-            let writer = try RecordWriter(db)
+            var writer = try RecordWriter(db)
             for c in caseStudies { try writer.write(c) }
         }
     }
@@ -158,7 +158,7 @@ public struct CatalogueStore: Sendable {
     public func insert(referrals: [Referral]) throws(VMError) {
         try checkVendorsExist(referrals.map(\.vendorID), kind: "referral")
         try write("storing referrals") { db in
-            let writer = try RecordWriter(db)
+            var writer = try RecordWriter(db)
             for r in referrals { try writer.write(r) }
         }
     }

@@ -55,10 +55,14 @@ public struct ImportSummary: Sendable, Equatable {
     }
 
     public var files: [FileSummary]
+    /// Wall-clock time from reading the files to the commit.
     public var seconds: Double
+    /// CPU time (user + system, all threads) of the same span: on a shared machine a steadier measure.
+    public var cpuSeconds: Double
 
     public var records: Int { files.reduce(0) { $0 + $1.records } }
     public var recordsPerSecond: Double { seconds > 0 ? Double(records) / seconds : 0 }
+    public var recordsPerCPUSecond: Double { cpuSeconds > 0 ? Double(records) / cpuSeconds : 0 }
 
     public func file(_ kind: RecordKind) -> FileSummary? { files.first { $0.kind == kind } }
 }
@@ -93,6 +97,7 @@ public struct Importer: Sendable {
     /// - Throws: `ImportFailure` for bad input (nothing written), `VMError` for storage failures.
     public func importDirectory(_ directory: String, progress: ((ImportProgress) -> Void)? = nil) throws -> ImportSummary {
         let start = ContinuousClock.now
+        let cpuStart = Self.cpuTime()
         let files = try readFiles(directory)
         var errors = ErrorList(limit: maxListedErrors)
         var summaries: [ImportSummary.FileSummary] = []
@@ -119,9 +124,22 @@ public struct Importer: Sendable {
             throw VMError(.storage, "importing into \(store.path): \(error)", cause: error)
         }
         let elapsed = ContinuousClock.now - start
+        let cpu = Self.cpuTime() - cpuStart
         // Fold the write-ahead log back into the database file; best effort (a reader may hold it).
         _ = try? store.pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
-        return ImportSummary(files: summaries, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        return ImportSummary(
+            files: summaries,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+            cpuSeconds: cpu
+        )
+    }
+
+    /// User + system CPU seconds of this process so far.
+    static func cpuTime() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// Reads every data file present; a missing or unreadable directory, no data file, or an unreadable
@@ -190,7 +208,7 @@ struct ErrorList {
 /// The state of one import across its files.
 private struct ImportPass {
     let codec: RecordCodec
-    let writer: RecordWriter
+    var writer: RecordWriter
     /// Vendor ids in the database or in this import's vendors file.
     var knownVendors: Set<String> = []
 
