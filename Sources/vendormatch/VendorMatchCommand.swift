@@ -17,6 +17,10 @@ struct VendorMatchCommand: AsyncParsableCommand {
             ImportCommand.self,
             ExportCommand.self,
             StatsCommand.self,
+            ShortlistCommand.self,
+            CasesCommand.self,
+            DemoDataCommand.self,
+            EvalCommand.self,
         ]
     )
 }
