@@ -64,6 +64,22 @@ import VendorMatchCore
         #expect(try store.counts() == CatalogueStore.Counts())
     }
 
+    @Test func storesAWholeCatalogueInOneTransaction() throws {
+        let store = try dir.store()
+        let good = Catalogue(
+            vendors: [Vendor(id: "v1", name: "One")],
+            caseStudies: [CaseStudy(id: "c1", vendorID: "v1", clientIndustry: "52", serviceTypes: ["data"])],
+            referrals: [Referral(id: "r1", vendorID: "v1", referrerType: .pastClient)]
+        )
+        try store.upsert(good)
+        #expect(try store.loadCatalogue() == good)
+        var bad = good
+        bad.vendors = [Vendor(id: "v2", name: "Two")]
+        bad.referrals.append(Referral(id: "r2", vendorID: "ghost", referrerType: .institution))
+        #expect(throws: VMError.self) { try store.upsert(bad) }
+        #expect(try store.loadCatalogue() == good)
+    }
+
     @Test func deletingAVendorCascadesToItsCaseStudiesReferralsAndVectors() throws {
         let store = try market()
         try store.saveVectors(["cs-1": [1, 2, 3], "cs-3": [4, 5, 6]], model: "m")
