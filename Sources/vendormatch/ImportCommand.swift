@@ -8,10 +8,10 @@ struct ImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Imports vendors.jsonl, case_studies.jsonl and referrals.jsonl from a directory into the database.",
         discussion: """
-        Any subset of the three files may be present. Records are validated (required fields, types,
-        taxonomy codes, size bands, ISO region and language codes), ids must be unique within a file, and
-        every vendor_id must name a vendor in the database or in this import. The import is all or
-        nothing: on any error nothing is written, up to 20 errors are listed as file:line: field "…":
+        Any subset of the three files may be present. Records are validated (required fields, types, \
+        taxonomy codes, size bands, ISO region and language codes), ids must be unique within a file, and \
+        every vendor_id must name a vendor in the database or in this import. The import is all or \
+        nothing: on any error nothing is written, up to 20 errors are listed as file:line: field "…": \
         reason, and the exit status is 2. A record whose id already exists replaces it (upsert).
         """
     )
