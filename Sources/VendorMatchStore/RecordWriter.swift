@@ -34,21 +34,30 @@ struct RecordWriter {
 
     mutating func write(_ v: Vendor) throws {
         json.reset(RecordCodec.json(v))
-        try run(vendor, [v.id, v.name])
+        try write(.vendor(v), json: json.bytes)
     }
 
     mutating func write(_ c: CaseStudy) throws {
         json.reset(RecordCodec.json(c))
-        try run(caseStudy, [c.id, c.vendorID, c.clientIndustry, c.clientSize?.label])
+        try write(.caseStudy(c), json: json.bytes)
     }
 
     mutating func write(_ r: Referral) throws {
         json.reset(RecordCodec.json(r))
-        try run(referral, [r.id, r.vendorID, r.referrerType.rawValue, r.buyerOrg])
+        try write(.referral(r), json: json.bytes)
     }
 
-    /// Binds `values` to the first parameters and the JSON buffer to the last, then steps once.
-    private func run(_ statement: Statement, _ values: [String?]) throws {
+    /// Stores a record whose canonical JSON (UTF-8) is already made.
+    func write(_ record: ParsedRecord, json: [UInt8]) throws {
+        switch record {
+        case let .vendor(v): try run(vendor, [v.id, v.name], json: json)
+        case let .caseStudy(c): try run(caseStudy, [c.id, c.vendorID, c.clientIndustry, c.clientSize?.label], json: json)
+        case let .referral(r): try run(referral, [r.id, r.vendorID, r.referrerType.rawValue, r.buyerOrg], json: json)
+        }
+    }
+
+    /// Binds `values` to the first parameters and `json` to the last, then steps once.
+    private func run(_ statement: Statement, _ values: [String?], json: [UInt8]) throws {
         let stmt = statement.sqliteStatement
         defer { sqlite3_reset(stmt) }
         for (i, value) in values.enumerated() {
@@ -59,7 +68,7 @@ struct RecordWriter {
             }
             text.withUTF8 { _ = sqlite3_bind_text(stmt, index, $0.baseAddress, Int32($0.count), transient) }
         }
-        json.bytes.withUnsafeBufferPointer {
+        json.withUnsafeBufferPointer {
             _ = sqlite3_bind_text(stmt, Int32(values.count + 1), $0.baseAddress, Int32($0.count), transient)
         }
         let code = sqlite3_step(stmt)

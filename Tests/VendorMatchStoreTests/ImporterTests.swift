@@ -213,6 +213,50 @@ let badInputs: [BadInput] = [
         #expect(try store.counts() == CatalogueStore.Counts())
     }
 
+    @Test(arguments: [1, 64, 1000, 1 << 20])
+    func numbersLinesAcrossChunkBoundaries(chunkBytes: Int) throws {
+        let store = try market()
+        let before = try Snapshot(store)
+        var lines = (1...300).map { #"{"id":"n\#($0)","name":"Vendor \#($0)"}"# }
+        lines[99] = ""  // a blank line 100
+        lines[136] = #"{"id":"n137","name":"X","size":"huge"}"#
+        lines[249] = #"{"id":"n7","name":"Again"}"#
+        let d = dir.sub("chunks")
+        try write(["vendors.jsonl": lines.joined(separator: "\n") + "\n"], to: d)
+        var importer = Importer(store: store, taxonomy: taxonomy)
+        importer.chunkBytes = chunkBytes
+        do {
+            _ = try importer.importDirectory(d)
+            Issue.record("import succeeded")
+        } catch let failure as ImportFailure {
+            #expect(failure.errors.map(\.description) == [
+                #"vendors.jsonl:137: field "size": unknown size band "huge" (one of 1-9, 10-49, 50-249, 250-999, 1000-9999, 10000+)"#,
+                #"vendors.jsonl:250: field "id": duplicate id "n7" (first on line 7)"#,
+            ])
+        }
+        #expect(try Snapshot(store) == before)
+        // Fixed, the same file imports completely.
+        lines[136] = #"{"id":"n137","name":"X"}"#
+        lines[249] = #"{"id":"n250","name":"Y"}"#
+        try write(["vendors.jsonl": lines.joined(separator: "\n")], to: d)
+        let summary = try importer.importDirectory(d)
+        #expect(summary.file(.vendors)?.inserted == 299)
+        #expect(try store.vendor(id: "n300")?.name == "Vendor 300")
+    }
+
+    @Test func splitsChunksAfterANewline() {
+        let text = Array("ab\ncd\n\nef".utf8)
+        text.withUnsafeBytes { all in
+            #expect(ImportParser.chunkEnd(all, from: 0, minimum: 1) == 3)
+            #expect(ImportParser.chunkEnd(all, from: 0, minimum: 3) == 3)
+            #expect(ImportParser.chunkEnd(all, from: 0, minimum: 4) == 6)
+            #expect(ImportParser.chunkEnd(all, from: 6, minimum: 1) == 7)
+            #expect(ImportParser.chunkEnd(all, from: 7, minimum: 1) == 9)
+            #expect(ImportParser.chunkEnd(all, from: 7, minimum: 100) == 9)
+            #expect(ImportParser.newlines(in: all) == 3)
+        }
+    }
+
     @Test func reportsProgressOnLongFiles() throws {
         let store = try dir.store()
         var importer = Importer(store: store, taxonomy: taxonomy)
