@@ -104,7 +104,8 @@ struct ImportParser: Sendable {
                 json.reset(RecordCodec.json(r))
                 record = .referral(r)
             }
-            return ParsedLine(line: line, rawID: rawID, content: .record(record, json: json.bytes))
+            // A right-sized copy, so the writer's buffer stays unique and is reused.
+            return ParsedLine(line: line, rawID: rawID, content: .record(record, json: json.bytes.withUnsafeBufferPointer { Array($0) }))
         } catch {
             return ParsedLine(line: line, rawID: rawID, content: .invalid(
                 RecordError(file: kind.fileName, line: line, field: error.field, reason: error.reason)))
