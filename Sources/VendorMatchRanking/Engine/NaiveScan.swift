@@ -59,7 +59,10 @@ public struct NaiveScan: Sendable {
             if let size = request.size {
                 s[1] = Double(Float(cs.clientSize.map { Similarity.sizeByDistance[abs($0.rawValue - size.rawValue)] } ?? Similarity.unknownSize))
             }
-            if !queryNeed.isEmpty { s[2] = Double(min(1, queryNeed.dot(caseVectors[c]))) }
+            if !queryNeed.isEmpty {
+                let n = queryNeed.dot(caseVectors[c])
+                s[2] = n < Similarity.needFloor ? 0 : Double(min(1, n))
+            }
             if !request.serviceTypes.isEmpty { s[3] = serviceSim(cs.serviceTypes) }
             return s
         }
@@ -72,7 +75,7 @@ public struct NaiveScan: Sendable {
         for c in index.cases.indices where index.caseAlive[c] {
             let v = Int(index.caseVendor[c])
             guard allowed.contains(v) else { continue }
-            let value = Double(index.caseWeight[c]) * (w * context.parts(similarities(c))).sum()
+            let value = Double(index.caseWeight[c]) * context.value(similarities(c))
             if value > 0 { byVendor[v, default: []].append((value, c)) }
         }
         var results: [(vendorID: String, score: Double)] = []
@@ -86,7 +89,10 @@ public struct NaiveScan: Sendable {
             let vendor = index.vendors[v]
             var declared = SIMD4<Double>.zero
             if request.industry != nil { for i in vendor.industries { declared[0] = max(declared[0], industrySim(i)) } }
-            if !queryNeed.isEmpty { declared[2] = Double(min(1, queryNeed.dot(index.vendorDescription[v]))) }
+            if !queryNeed.isEmpty {
+                let n = queryNeed.dot(index.vendorDescription[v])
+                declared[2] = n < Similarity.needFloor ? 0 : Double(min(1, n))
+            }
             declared[3] = serviceSim(vendor.serviceTypes)
             experience += model.value(.declaredCredibility) * context.parts(declared)
             experience /= normaliser

@@ -35,6 +35,8 @@ struct RankingIndex: Sendable {
     private(set) var vendorHasRegions: [Bool] = []
     private(set) var vendorHasLanguages: [Bool] = []
     private(set) var vendorDescription: [SparseVector] = []
+    /// Description-term postings (ordinal = vendor), so a request scores only vendors sharing a term.
+    private(set) var descriptionPostings: [[NeedPosting]] = []
     private(set) var vendorCases: [[Int32]] = []
     private(set) var vendorReferrals: [[Int32]] = []
     /// Sum and count of evaluation scores (0…1) over the vendor's live case studies.
@@ -55,6 +57,8 @@ struct RankingIndex: Sendable {
     private(set) var caseServiceSignature: [Int32] = []
     /// Credibility of the case: verified, top client, recency (0…1).
     private(set) var caseWeight: [Float] = []
+    /// For each service category bit, the cases with a code in that category (ascending ordinals).
+    private(set) var categoryCases: [[Int32]] = []
     /// Need-term postings: for each encoder dimension, the cases that use it and the weight.
     private(set) var needPostings: [[NeedPosting]] = []
 
@@ -156,7 +160,15 @@ struct RankingIndex: Sendable {
             vendorMinProject[ordinal] = v.minProjectUSD ?? -1
             vendorHasRegions[ordinal] = !v.regions.isEmpty
             vendorHasLanguages[ordinal] = !v.languages.isEmpty
-            vendorDescription[ordinal] = v.description.map { encoder.encode($0) } ?? SparseVector()
+            for id in vendorDescription[ordinal].ids {
+                descriptionPostings[Int(id)].removeAll { $0.caseOrdinal == Int32(ordinal) }
+            }
+            let description = v.description.map { encoder.encode($0) } ?? SparseVector()
+            vendorDescription[ordinal] = description
+            for (id, w) in zip(description.ids, description.weights) {
+                while descriptionPostings.count <= Int(id) { descriptionPostings.append([]) }
+                descriptionPostings[Int(id)].append(NeedPosting(caseOrdinal: Int32(ordinal), weight: w))
+            }
             recomputeOffered(ordinal)
         }
     }
@@ -211,6 +223,10 @@ struct RankingIndex: Sendable {
             let serviceSet = services.set(c.serviceTypes)
             caseServices.append(serviceSet)
             caseServiceSignature.append(intern(services: serviceSet))
+            if categoryCases.isEmpty { categoryCases = Array(repeating: [], count: services.codes.count) }
+            var categories = Set<Int>()
+            serviceSet.forEach { categories.insert(services.categoryBit[$0]) }
+            for cat in categories.sorted() { categoryCases[cat].append(ordinal) }
             caseWeight.append(Float(CaseWeighting(model: model).weight(of: c)))
             if let need = c.need {
                 let vec = encoder.encode(need)

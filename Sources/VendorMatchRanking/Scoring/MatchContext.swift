@@ -11,6 +11,8 @@ enum Similarity {
     /// Service: a code that meets the requested one (CONTRACT §2 hierarchy) 1, a sibling in the same
     /// category 0.4, anything else 0.
     static let serviceSibling = 0.4
+    /// Need similarities below this are noise (a shared common word) and count as 0.
+    static let needFloor: Float = 0.05
 }
 
 /// Everything about one request that the scoring loop looks up instead of recomputing: similarity
@@ -28,6 +30,12 @@ struct MatchContext {
     /// Need similarity per case ordinal; empty when the request has no usable need text.
     var needSim: [Float] = []
     var needVector = SparseVector()
+    /// Cases whose work (need or service) matches at all, and the vendors that have one; empty when the
+    /// request gives neither need nor service (then every case can match on context).
+    var relevantCase: [Bool] = []
+    var relevantVendor: [Bool] = []
+    /// Need similarity of every vendor's description; empty with `needSim`.
+    var descriptionSim: [Float] = []
     /// Inner weight per dimension (industry, size, need, service); 0 for dimensions not given.
     var a: SIMD4<Double> = .zero
     /// Outer model weight per dimension (industry, size, need, service).
@@ -58,12 +66,23 @@ struct MatchContext {
         if let need, !need.isEmpty {
             needVector = index.encodeNeed(need)
         }
+        var touched: [Int32] = []
         if !needVector.isEmpty {
             var scores = [Float](repeating: 0, count: index.cases.count)
             for (id, qw) in zip(needVector.ids, needVector.weights) where Int(id) < index.needPostings.count {
-                for p in index.needPostings[Int(id)] { scores[Int(p.caseOrdinal)] += qw * p.weight }
+                for p in index.needPostings[Int(id)] {
+                    let c = Int(p.caseOrdinal)
+                    if scores[c] == 0 { touched.append(p.caseOrdinal) }
+                    scores[c] += qw * p.weight
+                }
             }
+            touched.removeAll { scores[Int($0)] < Similarity.needFloor }
             needSim = scores
+            var described = [Float](repeating: 0, count: index.vendors.count)
+            for (id, qw) in zip(needVector.ids, needVector.weights) where Int(id) < index.descriptionPostings.count {
+                for p in index.descriptionPostings[Int(id)] { described[Int(p.caseOrdinal)] += qw * p.weight }
+            }
+            descriptionSim = described
         } else { base[2] = 0 }
 
         let requested = serviceTypes.compactMap { index.services.bit[$0] }
@@ -81,6 +100,24 @@ struct MatchContext {
 
         let total = base.sum()
         a = total > 0 ? base / total : .zero
+
+        if hasNeed || hasService {
+            var cases = [Bool](repeating: false, count: index.cases.count)
+            var vendors = [Bool](repeating: false, count: index.vendors.count)
+            func mark(_ c: Int32) {
+                cases[Int(c)] = true
+                vendors[Int(index.caseVendor[Int(c)])] = true
+            }
+            for c in touched { mark(c) }
+            if hasService {
+                let categories = Set(requested.map { index.services.categoryBit[$0] })
+                for cat in categories.sorted() where cat < index.categoryCases.count {
+                    for c in index.categoryCases[cat] { mark(c) }
+                }
+            }
+            relevantCase = cases
+            relevantVendor = vendors
+        }
     }
 
     static func industryTable(index: RankingIndex, request: String) -> [Float] {
@@ -127,6 +164,24 @@ struct MatchContext {
         return p
     }
 
+    /// `Σ w_d · parts(s)_d` without building the parts: the sorting key of a case in the hot loop.
+    @inline(__always)
+    func value(_ s: SIMD4<Double>) -> Double {
+        let aw = a[2] + a[3], ac = a[0] + a[1]
+        let wsum = a[2] * s[2] + a[3] * s[3]
+        let csum = a[0] * s[0] + a[1] * s[1]
+        let wwork = w[2] * a[2] * s[2] + w[3] * a[3] * s[3]
+        let wctx = w[0] * a[0] * s[0] + w[1] * a[1] * s[1]
+        if ac == 0 { return aw > 0 ? wwork / aw : 0 }
+        if aw == 0 { return wctx / ac }
+        guard wsum > 0 else { return 0 }
+        let work = wsum / aw, context = csum / ac
+        let interaction = (1 - workAlone) * work * context
+        var v = wwork / wsum * (workAlone * work + 0.5 * interaction)
+        if csum > 0 { v += wctx / csum * (0.5 * interaction) }
+        return v
+    }
+
     /// Similarities of one case: industry, size, need, service (0 where not given).
     @inline(__always)
     func similarities(case c: Int, index: RankingIndex) -> SIMD4<Double> {
@@ -136,7 +191,10 @@ struct MatchContext {
             let band = Int(index.caseSize[c])
             s[1] = Double(sizeSim[band < 0 ? 6 : band])
         }
-        if hasNeed { s[2] = Double(min(1, needSim[c])) }
+        if hasNeed {
+            let n = needSim[c]
+            s[2] = n < Similarity.needFloor ? 0 : Double(min(1, n))
+        }
         if hasService { s[3] = Double(signatureSim[Int(index.caseServiceSignature[c])]) }
         return s
     }
@@ -161,7 +219,10 @@ struct MatchContext {
         if hasIndustry {
             for i in index.vendorDeclaredIndustries[v] { s[0] = max(s[0], Double(industrySim[Int(i)])) }
         }
-        if !needVector.isEmpty { s[2] = Double(min(1, needVector.dot(index.vendorDescription[v]))) }
+        if hasNeed {
+            let n = descriptionSim[v]
+            s[2] = n < Similarity.needFloor ? 0 : Double(min(1, n))
+        }
         if hasService { s[3] = serviceSimilarity(index.vendorDeclaredServices[v]) }
         return s
     }
