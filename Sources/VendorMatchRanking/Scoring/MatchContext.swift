@@ -217,13 +217,15 @@ struct MatchContext {
     func declaredSimilarities(vendor v: Int, index: RankingIndex) -> SIMD4<Double> {
         var s = SIMD4<Double>.zero
         if hasIndustry {
-            for i in index.vendorDeclaredIndustries[v] { s[0] = max(s[0], Double(industrySim[Int(i)])) }
+            if index.vendorHasDeclaredIndustries[v] {
+                for i in index.vendorDeclaredIndustries[v] { s[0] = max(s[0], Double(industrySim[Int(i)])) }
+            }
         }
         if hasNeed {
             let n = descriptionSim[v]
             s[2] = n < Similarity.needFloor ? 0 : Double(min(1, n))
         }
-        if hasService { s[3] = serviceSimilarity(index.vendorDeclaredServices[v]) }
+        if hasService { s[3] = Double(signatureSim[Int(index.vendorDeclaredSignature[v])]) }
         return s
     }
 }
