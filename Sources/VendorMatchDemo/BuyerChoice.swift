@@ -5,9 +5,9 @@ import VendorMatchCore
 ///
 /// Only vendors meeting the request's hard constraints are considered. Each has a utility
 ///
-///     U = experience + trust + 0.5·quality + 0.15·responsiveness + 0.25·[serves the buyer's home market] + 0.35·Gumbel
+///     U = experience + trust + 0.4·quality + 0.15·responsiveness + 0.25·[serves the buyer's home market] + 0.35·Gumbel
 ///
-/// with experience = 2·S + S·(1.0·I + 0.5·Z) + 0.25·I, computed on the vendor's TRUE competences:
+/// with experience = 2·S + S·(1.5·I + 0.6·Z) + 0.25·I, computed on the vendor's TRUE competences:
 /// S the best match of a competence to the true need (same subcategory 1, same category 0.35, × strength),
 /// I the industry closeness of its best focus industry (same 4-digit 1, subsector 0.7, sector 0.35, × strength),
 /// Z size closeness (1 inside the true client range, −0.4 per band outside).
@@ -17,10 +17,10 @@ import VendorMatchCore
 struct BuyerChoice: Sendable {
     // Utility weights.
     static let serviceWeight = 2.0
-    static let industryInteraction = 1.0
-    static let sizeInteraction = 0.5
+    static let industryInteraction = 1.5
+    static let sizeInteraction = 0.6
     static let industryAlone = 0.25
-    static let qualityWeight = 0.5
+    static let qualityWeight = 0.4
     static let responsivenessWeight = 0.15
     static let homeMarketBonus = 0.25
     static let noiseScale = 0.35
@@ -30,9 +30,9 @@ struct BuyerChoice: Sendable {
     static let sectorCloseness = 0.35
     static let sizePenaltyPerBand = 0.4
     // Trust.
-    static let trustPositiveCap = 1.6
+    static let trustPositiveCap = 1.2
     static let trustPositiveScale = 0.35
-    static let trustNegativeCap = 2.0
+    static let trustNegativeCap = 1.5
     static let trustNegativeScale = 0.25
     static let referralHalfLifeYears = 5.0
     static let referralReferenceYear = 2026.0
