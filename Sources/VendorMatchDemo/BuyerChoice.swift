@@ -47,7 +47,9 @@ struct BuyerChoice: Sendable {
         var category: Int?
         var regions: UInt32 = 0
         var languages: UInt32 = 0
-        var certifications: [String] = []
+        var certifications: UInt16 = 0
+        /// A required certification no vendor of the demo market can hold.
+        var impossible = false
         var budget: Double?
     }
 
@@ -58,12 +60,16 @@ struct BuyerChoice: Sendable {
         }
         for r in request.regions { if let i = Markets.countryIndex[r] { c.regions |= 1 << UInt32(i) } }
         for l in request.languages { if let i = Markets.languageIndex[l] { c.languages |= 1 << UInt32(i) } }
-        c.certifications = request.requiredCertifications.map(Vocabulary.normalizeCertification)
+        for raw in request.requiredCertifications {
+            let n = Vocabulary.normalizeCertification(raw)
+            if let i = Markets.certificationIndex[n] { c.certifications |= 1 << UInt16(i) } else { c.impossible = true }
+        }
         c.budget = request.budgetUSD
         return c
     }
 
-    static func satisfies(_ v: VendorTruth, _ c: Constraints, shape: MarketShape) -> Bool {
+    static func satisfies(_ v: VendorFacts, _ c: Constraints, shape: MarketShape) -> Bool {
+        if c.impossible { return false }
         if let s = c.subcategory {
             let cat = shape.categoryOfSubcategory[s]
             guard v.offeredSubcategories & (1 << UInt64(s)) != 0 || v.wholeCategories & (1 << UInt16(cat)) != 0 else { return false }
@@ -71,8 +77,8 @@ struct BuyerChoice: Sendable {
         if let cat = c.category, v.touchedCategories & (1 << UInt16(cat)) == 0 { return false }
         if c.regions != 0, v.regionMask != 0, c.regions & v.regionMask == 0 { return false }
         if c.languages != 0, v.languageMask != 0, c.languages & v.languageMask == 0 { return false }
-        for cert in c.certifications where !v.certifications.contains(cert) { return false }
-        if let budget = c.budget, let min = v.minProjectUSD, budget < min { return false }
+        if c.certifications & v.certificationMask != c.certifications { return false }
+        if let budget = c.budget, !v.minProjectUSD.isNaN, budget < v.minProjectUSD { return false }
         return true
     }
 
@@ -98,7 +104,7 @@ struct BuyerChoice: Sendable {
         else if buyer.size > v.sizeHigh { z = max(0, 1 - sizePenaltyPerBand * Double(buyer.size - v.sizeHigh)) }
         else { z = 1 }
         let experience = serviceWeight * s + s * (industryInteraction * i + sizeInteraction * z) + industryAlone * i
-        let home = v.regionMask & (1 << UInt32(buyer.home)) != 0 ? homeMarketBonus : 0
+        let home = v.serves & (1 << UInt32(buyer.home)) != 0 ? homeMarketBonus : 0
         let q = min(2.5, max(-2.5, v.quality))
         return experience + trust(v, buyer: buyerIndex) + qualityWeight * q + responsivenessWeight * v.responsiveness + home
     }

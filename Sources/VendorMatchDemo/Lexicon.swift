@@ -137,4 +137,5 @@ enum Lexicon {
 
     static let institutions = ["Clutch-style ranking", "industry association", "chamber of commerce", "analyst firm", "procurement consultancy",
                                "trade body", "partner programme", "government export agency", "university spin-off network", "awards jury"]
+    static let institutionSlugs = institutions.map { $0.split(separator: " ").joined(separator: "-") }
 }

@@ -57,10 +57,11 @@ struct MarketGenerator {
 
         let choice = BuyerChoice(shape: shape)
         var qrels: [DemoQrel] = []
+        let facts = truths.map(\.facts)
         var noise = DemoRandom(seed: seed, stream: 3)
         var relax = DemoRandom(seed: seed, stream: 4)
         for d in drafts.indices {
-            let chosen = choose(&drafts[d], buyers: buyers, truths: truths, choice: choice, noise: &noise, relax: &relax)
+            let chosen = choose(&drafts[d], buyers: buyers, truths: truths, facts: facts, choice: choice, noise: &noise, relax: &relax)
             qrels += chosen
         }
         return (drafts.map(\.request), qrels, drafts.map { shape.subcategories[$0.need] })
@@ -124,13 +125,16 @@ struct MarketGenerator {
     /// The buyer's shortlist among the vendors that meet the request; constraints no vendor can meet
     /// are dropped first (certifications, budget, languages, regions, then the service type widens
     /// to its category and finally goes), so every request has a relevant vendor whenever any vendor exists.
-    func choose(_ draft: inout RequestDraft, buyers: [Buyer], truths: [VendorTruth], choice: BuyerChoice,
+    func choose(_ draft: inout RequestDraft, buyers: [Buyer], truths: [VendorTruth], facts: [VendorFacts], choice: BuyerChoice,
                 noise: inout DemoRandom, relax: inout DemoRandom) -> [DemoQrel] {
         guard !truths.isEmpty else { return [] }
         var candidates: [Int] = []
         for step in 0...6 {
             let c = choice.constraints(of: draft.request)
-            candidates = truths.indices.filter { BuyerChoice.satisfies(truths[$0], c, shape: shape) }
+            candidates.removeAll(keepingCapacity: true)
+            facts.withUnsafeBufferPointer { f in
+                for i in f.indices where BuyerChoice.satisfies(f[i], c, shape: shape) { candidates.append(i) }
+            }
             if !candidates.isEmpty { break }
             switch step {
             case 0: draft.request.requiredCertifications = []
@@ -147,9 +151,11 @@ struct MarketGenerator {
         let buyer = buyers[draft.buyer]
         var scored: [(vendor: Int, utility: Double)] = []
         scored.reserveCapacity(candidates.count)
-        for v in candidates {
-            let u = BuyerChoice.utility(truths[v], buyer: buyer, buyerIndex: Int32(draft.buyer), need: draft.need, shape: shape)
-            scored.append((v, u + BuyerChoice.noiseScale * noise.gumbel()))
+        truths.withUnsafeBufferPointer { t in
+            for v in candidates {
+                let u = BuyerChoice.utility(t[v], buyer: buyer, buyerIndex: Int32(draft.buyer), need: draft.need, shape: shape)
+                scored.append((v, u + BuyerChoice.noiseScale * noise.gumbel()))
+            }
         }
         scored.sort { $0.utility != $1.utility ? $0.utility > $1.utility : $0.vendor < $1.vendor }
         let shortlist = min(scored.count, 1 + relax.int(3...5))
