@@ -14,7 +14,14 @@ struct VendorMatchCommand: AsyncParsableCommand {
         """,
         subcommands: [
             TaxonomyCommand.self,
+            ImportCommand.self,
+            ExportCommand.self,
+            StatsCommand.self,
+            ShortlistCommand.self,
+            CasesCommand.self,
+            BenchCommand.self,
             DemoDataCommand.self,
+            EvalCommand.self,
         ]
     )
 }
