@@ -34,8 +34,9 @@ struct MarketGenerator {
     ) rethrows -> (requests: [BuyerRequest], qrels: [DemoQrel], needs: [String]) {
         let buyers = makeBuyers()
         var drafts = makeRequestDrafts(buyers: buyers)
-        var active = Array(Set(drafts.map(\.buyer))).sorted()
-        if active.isEmpty { active = [] }
+        // Every buyer may be named by buyer-specific referrals, whatever the number of requests, so the
+        // catalogue does not depend on it; with requests ≥ buyers every buyer issues at least one request.
+        let active = Array(buyers.indices)
         var bySector = Array(repeating: [Int](), count: shape.sectors.count)
         for b in active { bySector[buyers[b].industry.sector].append(b) }
         let vendorGenerator = VendorGenerator(
@@ -71,7 +72,7 @@ struct MarketGenerator {
 
     func makeBuyers() -> [Buyer] {
         var rng = DemoRandom(seed: seed, stream: 1)
-        let count = requestCount == 0 ? 0 : max(3, requestCount * 3 / 5)
+        let count = DemoMarket.buyerCount
         let width = max(4, String(count).count)
         return (0..<count).map { i in
             Buyer(id: "buyer-" + pad(i + 1, width), industry: LatentIndustry.random(&rng, shape: shape),
@@ -82,11 +83,14 @@ struct MarketGenerator {
     func makeRequestDrafts(buyers: [Buyer]) -> [RequestDraft] {
         guard !buyers.isEmpty else { return [] }
         var rng = DemoRandom(seed: seed, stream: 2)
-        // Some buyers come back: a Zipf-like share of requests per buyer.
+        // Each buyer's first request comes in a shuffled order; after that buyers come back with a
+        // Zipf-like share of the requests.
+        var firstRound = Array(buyers.indices)
+        for i in stride(from: firstRound.count - 1, to: 0, by: -1) { firstRound.swapAt(i, rng.int(0...i)) }
         let buyerWeights = buyers.indices.map { 1 / pow(Double($0 + 1), 0.8) }
         let width = max(5, String(requestCount).count)
         return (0..<requestCount).map { i in
-            let b = rng.weightedIndex(buyerWeights)
+            let b = i < firstRound.count ? firstRound[i] : rng.weightedIndex(buyerWeights)
             let buyer = buyers[b]
             let need = shape.randomSubcategory(&rng)
             let subcategory = shape.subcategories[need]

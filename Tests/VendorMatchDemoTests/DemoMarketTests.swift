@@ -11,7 +11,7 @@ func repositoryModels() -> URL {
 
 let taxonomy: Taxonomy = try! Taxonomy.load(modelsDirectory: repositoryModels())
 /// One small market shared by the read-only tests.
-let market = DemoMarket.generate(vendors: 500, seed: 7, requests: 120, taxonomy: taxonomy)
+let market = DemoMarket.generate(vendors: 500, seed: 7, requests: 360, taxonomy: taxonomy)
 
 func temporaryDirectory(_ name: String) -> URL {
     let url = FileManager.default.temporaryDirectory
@@ -57,6 +57,15 @@ func temporaryDirectory(_ name: String) -> URL {
         #expect(try lines("referrals.jsonl") == m.catalogue.referrals.map { RecordCodec.json($0).serialized() })
         #expect(try lines("requests.jsonl") == m.requests.map { RecordCodec.json($0).serialized() })
         #expect(try lines("qrels.txt") == m.qrels.map(\.trecLine))
+    }
+
+    @Test func catalogueDoesNotDependOnTheNumberOfRequests() {
+        let none = DemoMarket.generate(vendors: 150, seed: 4, requests: 0, taxonomy: taxonomy)
+        let few = DemoMarket.generate(vendors: 150, seed: 4, requests: 20, taxonomy: taxonomy)
+        let many = DemoMarket.generate(vendors: 150, seed: 4, requests: 400, taxonomy: taxonomy)
+        #expect(none.catalogue == few.catalogue)
+        #expect(none.catalogue == many.catalogue)
+        #expect(Array(many.requests.prefix(20)) == few.requests)
     }
 
     @Test func randomStreamsAreReproducibleAndIndependent() {
@@ -150,7 +159,10 @@ func temporaryDirectory(_ name: String) -> URL {
     }
 
     @Test func referralsCoverAllTypesAndBuyerSpecificOnesNameRequestBuyers() {
+        // With at least `buyerCount` requests every buyer has issued one.
+        #expect(market.requests.count >= DemoMarket.buyerCount)
         let buyers = Set(market.requests.compactMap(\.buyerOrg))
+        #expect(buyers.count == DemoMarket.buyerCount)
         let referrals = market.catalogue.referrals
         #expect(Set(referrals.map(\.referrerType)) == Set(ReferrerType.allCases))
         for r in referrals { if let b = r.buyerOrg { #expect(buyers.contains(b), "referral \(r.id) names unknown buyer \(b)") } }
@@ -264,7 +276,6 @@ func temporaryDirectory(_ name: String) -> URL {
         let none = DemoMarket.generate(vendors: 0, seed: 1, requests: 5, taxonomy: taxonomy)
         #expect(none.catalogue.isEmpty && none.qrels.isEmpty && none.requests.count == 5)
         let noRequests = DemoMarket.generate(vendors: 20, seed: 1, requests: 0, taxonomy: taxonomy)
-        #expect(noRequests.catalogue.vendors.count == 20 && noRequests.requests.isEmpty)
-        #expect(noRequests.catalogue.referrals.allSatisfy { $0.buyerOrg == nil })
+        #expect(noRequests.catalogue.vendors.count == 20 && noRequests.requests.isEmpty && noRequests.qrels.isEmpty)
     }
 }
