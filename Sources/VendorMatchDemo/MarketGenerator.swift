@@ -153,17 +153,22 @@ struct MarketGenerator {
             }
         }
         let buyer = buyers[draft.buyer]
+        // The best few by utility (ties: lower vendor index first), kept sorted while scanning.
+        let shortlist = 1 + relax.int(3...5)
         var scored: [(vendor: Int, utility: Double)] = []
-        scored.reserveCapacity(candidates.count)
+        scored.reserveCapacity(shortlist + 1)
         truths.withUnsafeBufferPointer { t in
             for v in candidates {
                 let u = BuyerChoice.utility(t[v], buyer: buyer, buyerIndex: Int32(draft.buyer), need: draft.need, shape: shape)
-                scored.append((v, u + BuyerChoice.noiseScale * noise.gumbel()))
+                    + BuyerChoice.noiseScale * noise.gumbel()
+                if scored.count == shortlist, u <= scored[shortlist - 1].utility { continue }
+                var at = scored.count
+                while at > 0, scored[at - 1].utility < u { at -= 1 }
+                scored.insert((v, u), at: at)
+                if scored.count > shortlist { scored.removeLast() }
             }
         }
-        scored.sort { $0.utility != $1.utility ? $0.utility > $1.utility : $0.vendor < $1.vendor }
-        let shortlist = min(scored.count, 1 + relax.int(3...5))
-        return scored.prefix(shortlist).enumerated().map { rank, s in
+        return scored.enumerated().map { rank, s in
             DemoQrel(requestID: draft.request.id, vendorID: truths[s.vendor].id, grade: rank == 0 ? 2 : 1)
         }
     }

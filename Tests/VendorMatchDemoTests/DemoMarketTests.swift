@@ -279,3 +279,17 @@ func temporaryDirectory(_ name: String) -> URL {
         #expect(noRequests.catalogue.vendors.count == 20 && noRequests.requests.isEmpty && noRequests.qrels.isEmpty)
     }
 }
+
+@Suite struct JSONBytesTests {
+    @Test(arguments: [
+        JSONValue.string("plain"), .string("quote \" backslash \\ slash /"), .string("tab\tnew\nline\rcr \u{01}\u{1F}"),
+        .string("Zürich – 東京 🚀"), .number(0), .number(3), .number(-0.5), .number(0.1), .number(1e20), .number(123456.75),
+        .bool(true), .null, .array([.number(1), .string("a"), .array([])]),
+        .object([("k", .string("v")), ("n", .number(2.5)), ("o", .object([]))]),
+    ])
+    func writesExactlyWhatSerializedWrites(value: JSONValue) {
+        var bytes: [UInt8] = []
+        JSONBytes.append(value, to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == value.serialized())
+    }
+}
