@@ -59,19 +59,23 @@ public struct NaiveScan: Sendable {
             if let size = request.size {
                 s[1] = Double(Float(cs.clientSize.map { Similarity.sizeByDistance[abs($0.rawValue - size.rawValue)] } ?? Similarity.unknownSize))
             }
-            if !queryNeed.isEmpty { s[2] = Double(min(1, queryNeed.dot(caseVectors[c]))) }
+            if !queryNeed.isEmpty {
+                let n = queryNeed.dot(caseVectors[c])
+                s[2] = n < Similarity.needFloor ? 0 : Double(min(1, n))
+            }
             if !request.serviceTypes.isEmpty { s[3] = serviceSim(cs.serviceTypes) }
             return s
         }
 
         let ranker = Ranker(index: index, request: request)
+        let context = ranker.context
         let allowed = Set(ranker.candidates())
         // One pass over every case study, then every vendor.
         var byVendor: [Int: [(Double, Int)]] = [:]
         for c in index.cases.indices where index.caseAlive[c] {
             let v = Int(index.caseVendor[c])
             guard allowed.contains(v) else { continue }
-            let value = Double(index.caseWeight[c]) * (w * a * similarities(c)).sum()
+            let value = Double(index.caseWeight[c]) * context.value(similarities(c))
             if value > 0 { byVendor[v, default: []].append((value, c)) }
         }
         var results: [(vendorID: String, score: Double)] = []
@@ -80,14 +84,17 @@ public struct NaiveScan: Sendable {
             values.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
             var experience = SIMD4<Double>.zero
             for (i, entry) in values.prefix(maxCases).enumerated() {
-                experience += decay[i] * Double(index.caseWeight[entry.1]) * a * similarities(entry.1)
+                experience += decay[i] * Double(index.caseWeight[entry.1]) * context.parts(similarities(entry.1))
             }
             let vendor = index.vendors[v]
             var declared = SIMD4<Double>.zero
             if request.industry != nil { for i in vendor.industries { declared[0] = max(declared[0], industrySim(i)) } }
-            if !queryNeed.isEmpty { declared[2] = Double(min(1, queryNeed.dot(index.vendorDescription[v]))) }
+            if !queryNeed.isEmpty {
+                let n = queryNeed.dot(index.vendorDescription[v])
+                declared[2] = n < Similarity.needFloor ? 0 : Double(min(1, n))
+            }
             declared[3] = serviceSim(vendor.serviceTypes)
-            experience += model.value(.declaredCredibility) * a * declared
+            experience += model.value(.declaredCredibility) * context.parts(declared)
             experience /= normaliser
             let f = SIMD8<Double>(experience[0], experience[1], experience[2], experience[3],
                                   TrustModel.trust(ranker.trustTally(v), model: model), ranker.quality(v), 0, 0)
