@@ -17,8 +17,9 @@ for f in vendors.jsonl case_studies.jsonl referrals.jsonl requests.jsonl qrels.t
 done
 if cmp -s "$tmp/a/case_studies.jsonl" "$tmp/c/case_studies.jsonl"; then echo "seeds 5 and 6 gave the same market"; exit 1; fi
 
-# Bad arguments are input errors (exit 2 from the argument parser's validation is 64; accept any non-zero).
-if "$bin" demo-data --out "$tmp/d" --vendors -3 2>/dev/null; then echo "negative --vendors accepted"; exit 1; fi
+# Out-of-range counts are input errors: exit 2.
+set +e; "$bin" demo-data --out "$tmp/d" --vendors=-3 2>/dev/null; rc=$?; set -e
+[ "$rc" -eq 2 ] || { echo "negative --vendors: exit $rc, expected 2"; exit 1; }
 
 python3 - "$tmp/a" <<'PY'
 import json, sys, pytrec_eval
