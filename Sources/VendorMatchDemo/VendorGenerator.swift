@@ -7,7 +7,7 @@ struct VendorGenerator {
     let shape: MarketShape
     let seed: UInt64
     let writer: NeedWriter
-    /// Buyers that appear in requests (targets of buyer-specific referrals), and those per sector.
+    /// The buyer population (targets of buyer-specific referrals), all and by sector of their industry.
     let activeBuyers: [Int]
     let activeBuyersBySector: [[Int]]
     let buyerIDs: [String]
