@@ -13,6 +13,8 @@ let package = Package(
         .executable(name: "vendormatch", targets: ["vendormatch"]),
         .library(name: "VendorMatchCore", targets: ["VendorMatchCore"]),
         .library(name: "VendorMatchRanking", targets: ["VendorMatchRanking"]),
+        .library(name: "VendorMatchStore", targets: ["VendorMatchStore"]),
+        .library(name: "VendorMatchDemo", targets: ["VendorMatchDemo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -25,6 +27,14 @@ let package = Package(
         .target(name: "VendorMatchEval", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
         // Pure ranking math over an in-memory index: encoders, similarity, trust, quality, ranker.
         .target(name: "VendorMatchRanking", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
+        // The SQLite catalogue: schema, migrations, JSON Lines import/export, stats.
+        .target(
+            name: "VendorMatchStore",
+            dependencies: ["VendorMatchCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // The synthetic demo market: latent truth, catalogue records, requests and simulated buyer choices.
+        .target(name: "VendorMatchDemo", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
         // The thin command line: parses arguments, calls the libraries.
         .executableTarget(
             name: "vendormatch",
@@ -32,6 +42,8 @@ let package = Package(
                 "VendorMatchCore",
                 "VendorMatchEval",
                 "VendorMatchRanking",
+                "VendorMatchStore",
+                "VendorMatchDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -42,5 +54,11 @@ let package = Package(
             name: "VendorMatchRankingTests", dependencies: ["VendorMatchRanking", "VendorMatchCore"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "VendorMatchStoreTests",
+            dependencies: ["VendorMatchStore", "VendorMatchCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "VendorMatchDemoTests", dependencies: ["VendorMatchDemo", "VendorMatchCore"], swiftSettings: swiftSettings),
     ]
 )

@@ -19,6 +19,8 @@ public final class RankingEngine: Sendable {
 
     private func snapshot() -> RankingIndex { state.withLock { $0 } }
 
+    func snapshotForBaselines() -> RankingIndex { snapshot() }
+
     // MARK: Reading
 
     /// Ranks vendors for a request (validated by `RecordCodec`), best first, with explanations.

@@ -248,7 +248,7 @@ struct RankingIndex: Sendable {
     private func vendorOrdinalOf(referral r: Int) -> Int32 { vendorOrdinal[referrals[r].vendorID]! }
 
     private mutating func recomputeOpenTrust(_ v: Int) {
-        let open = vendorReferrals[v].filter { referralAlive[Int($0)] && referrals[Int($0)].buyerOrg == nil }
+        let open = vendorReferrals[v].filter { referralAlive[Int($0)] && referrals[Int($0)].counts(for: nil) }
         vendorOpenTrust[v] = TrustModel.tally(open.map { Int($0) }, in: self)
     }
 

@@ -60,10 +60,13 @@ struct Explainer {
             out.append("no case studies yet: ranked on what it declares" + (declared.isEmpty ? "" : " (" + declared.joined(separator: "; ") + ")"))
         } else {
             if let industry = request.industry {
-                let inIndustry = matched.filter { ($0.industry ?? 0) >= 0.7 }
+                let inIndustry = matched.filter { ($0.industry ?? 0) >= 0.69 }
                 if !inIndustry.isEmpty {
-                    let title = t.industryTitle(industry) ?? industry
-                    var text = "\(count(inIndustry.count, "case study", "case studies")) in \(title) (\(industry))"
+                    // Name the requested code when every case lies inside it, else the closest common level.
+                    let code = inIndustry.allSatisfy({ ($0.industry ?? 0) >= 1 }) ? industry
+                        : t.industryPath(industry).first { c in inIndustry.allSatisfy { t.industryPath($0.caseStudy.clientIndustry).contains(c) } }
+                        ?? t.industrySector(industry)
+                    var text = "\(count(inIndustry.count, "case study", "case studies")) in \(t.industryTitle(code) ?? code) (\(code))"
                     if let size = request.size {
                         let sized = inIndustry.filter { $0.caseStudy.clientSize == size }.count
                         if sized == inIndustry.count {
@@ -74,7 +77,8 @@ struct Explainer {
                     }
                     out.append(text)
                 } else if matched.contains(where: { ($0.industry ?? 0) > 0 }) {
-                    out.append("experience in the wider \(t.industryTitle(t.industrySector(industry)) ?? "sector") sector, not in \(industry) itself")
+                    let sector = t.industrySector(industry)
+                    out.append("experience elsewhere in \(t.industryTitle(sector) ?? sector) (\(sector)), not in \(industry) itself")
                 }
             }
             if !request.serviceTypes.isEmpty {
@@ -102,9 +106,9 @@ struct Explainer {
         for (i, type) in ReferrerType.allCases.enumerated() where tally.count[i] > 0 {
             let n = Int(tally.count[i])
             if tally.mass[i] >= 0 {
-                out.append("recommended by \(count(n, type.prose, type.prose + "s"))")
+                out.append("recommended by \(count(n, type.prose, type.prosePlural))")
             } else {
-                out.append("warned against by \(count(n, type.prose, type.prose + "s"))")
+                out.append("warned against by \(count(n, type.prose, type.prosePlural))")
             }
         }
 

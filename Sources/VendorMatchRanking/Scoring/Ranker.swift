@@ -128,7 +128,7 @@ struct Ranker {
     func trustTally(_ v: Int) -> TrustModel.Tally {
         guard let specific = buyerSpecific[v] else { return index.vendorOpenTrust[v] }
         let open = index.vendorReferrals[v].filter {
-            index.referralAlive[Int($0)] && index.referrals[Int($0)].buyerOrg == nil
+            index.referralAlive[Int($0)] && index.referrals[Int($0)].counts(for: nil)
         }.map { Int($0) }
         return TrustModel.tally(open + specific, in: index)
     }
