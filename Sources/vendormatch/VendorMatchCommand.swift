@@ -21,6 +21,7 @@ struct VendorMatchCommand: AsyncParsableCommand {
             CasesCommand.self,
             DemoDataCommand.self,
             EvalCommand.self,
+            TrainCommand.self,
         ]
     )
 }
