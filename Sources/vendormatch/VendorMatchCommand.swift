@@ -22,6 +22,7 @@ struct VendorMatchCommand: AsyncParsableCommand {
             DemoDataCommand.self,
             EvalCommand.self,
             TrainCommand.self,
+            ReportCommand.self,
         ]
     )
 }
