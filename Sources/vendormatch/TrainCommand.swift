@@ -46,6 +46,9 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Sign permutations of the randomisation test.")
     var permutations: Int = 10_000
 
+    @Flag(name: .customLong("tune-parameters"), help: "Also tune referral-type weights, evidence decay, trust saturation and half-life, quality shrinkage (slower: ranks the training requests with the engine for each trial).")
+    var tuneParameters = false
+
     @Flag(help: "Machine-readable summary.")
     var json = false
 
@@ -94,8 +97,9 @@ struct TrainCommand: AsyncParsableCommand {
             for f in 0..<folds {
                 let trainSet = examples.values.filter { assignment[$0.requestID] != f }.sorted { $0.requestID < $1.requestID }
                 let testIDs = Set(examples.keys.filter { assignment[$0] == f })
-                let (w, trainScore) = trainer.train(trainSet, initial: startWeights)
-                let model = start.with(weights: w)
+                let (model, trainScore) = try fit(trainSet, start: start, requestList: requestList, judgements: judgements,
+                                                  ranking: ranking, trainer: trainer)
+                let w = model.weightVector
                 let testRequests = requestList.filter { testIDs.contains($0.id) }
                 let testRun = try ranking.run(testRequests, model: model, tag: "fold\(f + 1)")
                 for id in testIDs { trainedRuns[id] = testRun.entries[id] ?? [] }
@@ -117,8 +121,8 @@ struct TrainCommand: AsyncParsableCommand {
         }
 
         let all = examples.values.sorted { $0.requestID < $1.requestID }
-        let (weights, trainScore) = trainer.train(all, initial: startWeights)
-        var model = start.with(weights: weights)
+        var (model, trainScore) = try fit(all, start: start, requestList: requestList, judgements: judgements,
+                                          ranking: ranking, trainer: trainer)
         var meta = model.metadata.filter { !$0.key.hasPrefix("cv.") && !$0.key.hasPrefix("training.") }
         meta["source"] = "vendormatch train"
         meta["training.date"] = ISO8601DateFormatter().string(from: Date())
@@ -134,6 +138,7 @@ struct TrainCommand: AsyncParsableCommand {
             + " (unweighted component values of RankingEngine.features: case-study evidence per dimension, referral trust, shrunk quality)"
         meta["training.start_weights"] = zip(RankingModel.featureNames, startWeights).map { "\($0)=\(fmt($1))" }.joined(separator: ",")
         meta["training.ndcg@10"] = fmt(trainScore)
+        meta["training.tuned_parameters"] = tuneParameters ? ParameterSearch.tunable.map(\.name).joined(separator: ",") : "none (weights only)"
         if let cvTrained, let cvStart {
             let c = PairedComparison(a: cvStart.column(key), b: cvTrained.column(key), permutations: permutations, seed: seed)
             meta["cv.folds"] = String(folds)
@@ -164,6 +169,44 @@ struct TrainCommand: AsyncParsableCommand {
         }
     }
 
+    /// Weights by coordinate ascent on the cached features; with --tune-parameters, then a greedy search over
+    /// the model parameters (each trial ranks the training requests with the engine), then the weights again
+    /// on features recomputed under the tuned parameters.
+    func fit(_ examples: [RankingExample], start: RankingModel, requestList: [BuyerRequest], judgements: Qrels,
+             ranking: EvalRanking, trainer: CoordinateAscent) throws -> (RankingModel, Double) {
+        let (w, score) = trainer.train(examples, initial: start.weightVector)
+        var model = start.with(weights: w)
+        guard tuneParameters else { return (model, score) }
+        let ids = Set(examples.map(\.requestID))
+        let train = requestList.filter { ids.contains($0.id) }
+        let restricted = judgements.restricted(to: ids)
+        let key = MetricKey(.ndcg, 10)
+        func engineScore(_ m: RankingModel) throws -> Double {
+            Evaluator.evaluate(run: try ranking.run(train, model: m, tag: "tune"), qrels: restricted, keys: [key], requestSet: ids).mean(key)
+        }
+        var best = try engineScore(model)
+        let before = best
+        for p in ParameterSearch.tunable {
+            for factor in [0.5, 2.0] {
+                let trial = p.scaled(model, by: factor)
+                let s = try engineScore(trial)
+                if s > best + 1e-4 { best = s; model = trial }
+            }
+        }
+        EvalOutput.note(String(format: "  parameters: engine NDCG@10 on the training requests %.4f → %.4f", before, best))
+        // Refit the weights on features under the tuned parameters.
+        ranking.engine.replaceModel(model)
+        var refeatured: [RankingExample] = []
+        for r in train {
+            let c = try ranking.engine.features(for: r, limit: pool)
+            refeatured.append(RankingExample(requestID: r.id, vendorIDs: c.map(\.vendorID), features: c.map(\.values),
+                                             judgements: judgements.grades[r.id]!, k: 10))
+        }
+        let (w2, score2) = trainer.train(refeatured, initial: model.weightVector)
+        let refit = model.with(weights: w2)
+        return try engineScore(refit) >= best ? (refit, score2) : (model, trainer.score(model.weightVector, refeatured))
+    }
+
     struct FoldRow {
         var fold, train, test: Int
         var trainNDCG, startTrainNDCG, testNDCG, startTestNDCG: Double
@@ -189,6 +232,36 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     func fmt(_ x: Double) -> String { String(format: "%.6f", x) }
+}
+
+/// The model parameters `train --tune-parameters` searches, each scaled by ½ and 2 in turn.
+enum ParameterSearch {
+    struct Tunable: Sendable {
+        var name: String
+        var scaled: @Sendable (RankingModel, Double) -> RankingModel
+        func scaled(_ m: RankingModel, by factor: Double) -> RankingModel { scaled(m, factor) }
+    }
+
+    static func parameter(_ p: RankingModel.Parameter, max: Double = .infinity) -> Tunable {
+        Tunable(name: p.rawValue) { m, f in
+            var m = m
+            m.parameters[p.rawValue] = Swift.min(max, m.value(p) * f)
+            return m
+        }
+    }
+
+    static func referrer(_ t: ReferrerType) -> Tunable {
+        Tunable(name: "referrer.\(t.rawValue)") { m, f in
+            var m = m
+            m.referrerWeights[t.rawValue] = m.referrerWeight(t) * f
+            return m
+        }
+    }
+
+    static let tunable: [Tunable] = [
+        parameter(.evidenceDecay, max: 0.95), parameter(.declaredCredibility, max: 1), parameter(.trustScale),
+        parameter(.referralHalfLife), parameter(.qualityPriorCount), parameter(.caseHalfLife),
+    ] + ReferrerType.allCases.map(referrer)
 }
 
 extension RankingModel {
