@@ -30,7 +30,11 @@ let package = Package(
         // The SQLite catalogue: schema, migrations, JSON Lines import/export, stats.
         .target(
             name: "VendorMatchStore",
-            dependencies: ["VendorMatchCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "VendorMatchCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The synthetic demo market: latent truth, catalogue records, requests and simulated buyer choices.
@@ -56,7 +60,8 @@ let package = Package(
         ),
         .testTarget(
             name: "VendorMatchStoreTests",
-            dependencies: ["VendorMatchStore", "VendorMatchCore"],
+            dependencies: ["VendorMatchStore", "VendorMatchCore", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "VendorMatchDemoTests", dependencies: ["VendorMatchDemo", "VendorMatchCore"], swiftSettings: swiftSettings),

@@ -12,9 +12,7 @@ enum DefaultCatalogue {
         let market = DemoMarket.generate(vendors: vendors, seed: seed, requests: 0, taxonomy: taxonomy)
         let c = market.catalogue
         do {
-            try store.upsert(vendors: c.vendors)
-            try store.upsert(caseStudies: c.caseStudies)
-            try store.insert(referrals: c.referrals)
+            try store.upsert(c)
         } catch {
             // Nothing half-seeded is left behind as the default.
             try? FileManager.default.removeItem(atPath: store.path)

@@ -15,6 +15,7 @@ struct Ranker {
     private let qualityMean: Double
     private let buyerSpecific: [Int: [Int]]
     private let weights: SIMD8<Double>
+    private let trustScale, trustNegative, qualityPriorCount: Double
 
     init(index: RankingIndex, request: BuyerRequest) {
         self.index = index
@@ -27,6 +28,9 @@ struct Ranker {
         decay = (0..<maxCases).map { pow(gamma, Double($0)) }
         normaliser = decay.reduce(0, +)
         declaredCredibility = model.value(.declaredCredibility)
+        trustScale = max(1e-9, model.value(.trustScale))
+        trustNegative = model.value(.trustNegative)
+        qualityPriorCount = model.value(.qualityPriorCount)
         let wv = model.weightVector
         weights = SIMD8<Double>(wv[0], wv[1], wv[2], wv[3], wv[4], wv[5], 0, 0)
         qualityMean = index.qualityMean
@@ -50,15 +54,17 @@ struct Ranker {
         let excluded = Set(request.excludeVendors)
         var out: [Int] = []
         out.reserveCapacity(index.vendors.count)
+        let budget = request.budgetUSD
         for v in index.vendors.indices where index.vendorAlive[v] {
-            let offered = index.vendorOffered[v]
-            if !masks.allSatisfy({ offered.intersects($0) }) { continue }
-            let vendor = index.vendors[v]
+            if !masks.isEmpty {
+                let offered = index.vendorOffered[v]
+                if !masks.allSatisfy({ offered.intersects($0) }) { continue }
+            }
             if !certs.isEmpty, !certs.isSubset(of: index.vendorCertifications[v]) { continue }
-            if !regions.isEmpty, !vendor.regions.isEmpty, !vendor.regions.contains(where: regions.contains) { continue }
-            if !languages.isEmpty, !vendor.languages.isEmpty, !vendor.languages.contains(where: languages.contains) { continue }
-            if let budget = request.budgetUSD, let minimum = vendor.minProjectUSD, budget < minimum { continue }
-            if !excluded.isEmpty, excluded.contains(vendor.id) { continue }
+            if !regions.isEmpty, index.vendorHasRegions[v], !index.vendors[v].regions.contains(where: regions.contains) { continue }
+            if !languages.isEmpty, index.vendorHasLanguages[v], !index.vendors[v].languages.contains(where: languages.contains) { continue }
+            if let budget, index.vendorMinProject[v] >= 0, budget < index.vendorMinProject[v] { continue }
+            if !excluded.isEmpty, excluded.contains(index.vendors[v].id) { continue }
             out.append(v)
         }
         return out
@@ -99,14 +105,14 @@ struct Ranker {
     /// Unweighted feature values of vendor `v` (industry, size, need, service, trust, quality) and the
     /// weighted score; fills `scratch` with the vendor's best cases.
     func evaluate(_ v: Int, scratch: inout Scratch) -> (features: SIMD8<Double>, score: Double) {
-        let w = context.w
-        let a = context.a
         scratch.count = 0
-        for c32 in index.vendorCases[v] {
+        // Cases whose work does not match at all score 0; skip the vendors that have only such cases.
+        let filtered = !context.relevantCase.isEmpty
+        for c32 in filtered && !context.relevantVendor[v] ? [] : index.vendorCases[v] {
             let c = Int(c32)
-            guard index.caseAlive[c] else { continue }
+            guard index.caseAlive[c], !filtered || context.relevantCase[c] else { continue }
             let s = context.similarities(case: c, index: index)
-            let value = Double(index.caseWeight[c]) * (w * a * s).sum()
+            let value = Double(index.caseWeight[c]) * context.value(s)
             if value > 0 { scratch.offer(value, case: c32) }
         }
         // Experience features: Σ decay_i · credibility_i · a_d · s_d over the best cases, plus the
@@ -114,12 +120,13 @@ struct Ranker {
         var experience = SIMD4<Double>.zero
         for i in 0..<scratch.count {
             let c = Int(scratch.cases[i])
-            experience += decay[i] * Double(index.caseWeight[c]) * a * context.similarities(case: c, index: index)
+            experience += decay[i] * Double(index.caseWeight[c]) * context.parts(context.similarities(case: c, index: index))
         }
-        experience += declaredCredibility * a * context.declaredSimilarities(vendor: v, index: index)
+        experience += declaredCredibility * context.parts(context.declaredSimilarities(vendor: v, index: index))
         experience /= normaliser
 
-        let trust = TrustModel.trust(trustTally(v), model: model)
+        let tally = trustTally(v)
+        let trust = TrustModel.trust(positive: tally.positive, negative: tally.negative, scale: trustScale, negativeScale: trustNegative)
         let quality = self.quality(v)
         let features = SIMD8<Double>(experience[0], experience[1], experience[2], experience[3], trust, quality, 0, 0)
         return (features, (weights * features).sum())
@@ -135,20 +142,63 @@ struct Ranker {
 
     func quality(_ v: Int) -> Double {
         QualityModel.shrunk(sum: index.vendorQualitySum[v], count: Int(index.vendorQualityCount[v]),
-                            mean: qualityMean, priorCount: model.value(.qualityPriorCount))
+                            mean: qualityMean, priorCount: qualityPriorCount)
     }
 
     /// Scores every candidate and returns the best `k`: score descending, then vendor id ascending.
     func top(_ k: Int) -> (ranked: [(vendor: Int, score: Double)], candidates: Int) {
         let pool = candidates()
         var scratch = makeScratch()
-        var scored: [(vendor: Int, score: Double)] = []
-        scored.reserveCapacity(pool.count)
-        for v in pool { scored.append((v, evaluate(v, scratch: &scratch).score)) }
-        let ordered = scored.sorted { lhs, rhs in
-            if lhs.score != rhs.score { return lhs.score > rhs.score }
-            return index.vendors[lhs.vendor].id < index.vendors[rhs.vendor].id
-        }
-        return (Array(ordered.prefix(k)), pool.count)
+        var best = TopK(k: k, index: index)
+        for v in pool { best.offer(v, evaluate(v, scratch: &scratch).score) }
+        return (best.sorted(), pool.count)
     }
+}
+
+/// The best `k` (vendor, score) pairs seen so far, by score then vendor id; `O(n log k)`.
+struct TopK {
+    let k: Int
+    let index: RankingIndex
+    private var heap: [(vendor: Int, score: Double)] = []
+
+    init(k: Int, index: RankingIndex) {
+        self.k = k
+        self.index = index
+        heap.reserveCapacity(k)
+    }
+
+    /// Whether `a` ranks below `b`.
+    @inline(__always)
+    private func worse(_ a: (vendor: Int, score: Double), _ b: (vendor: Int, score: Double)) -> Bool {
+        a.score != b.score ? a.score < b.score : index.vendors[a.vendor].id > index.vendors[b.vendor].id
+    }
+
+    mutating func offer(_ vendor: Int, _ score: Double) {
+        let entry = (vendor: vendor, score: score)
+        if heap.count < k {
+            heap.append(entry)
+            var i = heap.count - 1
+            while i > 0 {
+                let parent = (i - 1) / 2
+                guard worse(heap[i], heap[parent]) else { break }
+                heap.swapAt(i, parent)
+                i = parent
+            }
+            return
+        }
+        guard k > 0, worse(heap[0], entry) else { return }
+        heap[0] = entry
+        var i = 0
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var m = i
+            if l < heap.count, worse(heap[l], heap[m]) { m = l }
+            if r < heap.count, worse(heap[r], heap[m]) { m = r }
+            if m == i { break }
+            heap.swapAt(i, m)
+            i = m
+        }
+    }
+
+    func sorted() -> [(vendor: Int, score: Double)] { heap.sorted { worse($1, $0) } }
 }
