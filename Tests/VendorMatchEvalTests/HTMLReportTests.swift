@@ -19,6 +19,7 @@ import Testing
         // One line chart, one ablation chart, one segment chart.
         #expect(html.components(separatedBy: "<svg ").count - 1 == 3)
         #expect(html.components(separatedBy: "<polyline").count - 1 == 2)
-        #expect(html.contains("<td>1/1/1</td>"))
+        // B − A = 0.1, 0.2, 0: two wins, one tie.
+        #expect(html.contains("<td>2/1/0</td>"))
     }
 }
