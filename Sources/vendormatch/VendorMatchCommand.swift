@@ -22,6 +22,8 @@ struct VendorMatchCommand: AsyncParsableCommand {
             BenchCommand.self,
             DemoDataCommand.self,
             EvalCommand.self,
+            TrainCommand.self,
+            ReportCommand.self,
         ]
     )
 }
