@@ -8,10 +8,13 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "VendorMatch",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vendormatch", targets: ["vendormatch"]),
         .library(name: "VendorMatchCore", targets: ["VendorMatchCore"]),
+        .library(name: "VendorMatchRanking", targets: ["VendorMatchRanking"]),
+        .library(name: "VendorMatchStore", targets: ["VendorMatchStore"]),
+        .library(name: "VendorMatchDemo", targets: ["VendorMatchDemo"]),
         .library(name: "VendorMatchProto", targets: ["VendorMatchProto"]),
         .library(name: "VendorMatchClient", targets: ["VendorMatchClient"]),
         .library(name: "VendorMatchServer", targets: ["VendorMatchServer"]),
@@ -27,6 +30,16 @@ let package = Package(
     targets: [
         // Value types, taxonomy, validation, JSON: no I/O beyond reading the taxonomy files.
         .target(name: "VendorMatchCore", swiftSettings: swiftSettings),
+        // Pure ranking math over an in-memory index: encoders, similarity, trust, quality, ranker.
+        .target(name: "VendorMatchRanking", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
+        // The SQLite catalogue: schema, migrations, JSON Lines import/export, stats.
+        .target(
+            name: "VendorMatchStore",
+            dependencies: ["VendorMatchCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // The synthetic demo market: latent truth, catalogue records, requests and simulated buyer choices.
+        .target(name: "VendorMatchDemo", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
         // Swift code generated from Protos/ by protoc + protoc-gen-swift (Tools/generate-protos.sh); committed.
         .target(
             name: "VendorMatchProto",
@@ -43,11 +56,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The TCP server: connections, pipelining, auth, deadlines, stats, graceful shutdown.
+        // The TCP server: connections, pipelining, auth, deadlines, stats, graceful shutdown; the backend
+        // that puts the ranking engine and the SQLite catalogue behind it.
         .target(
             name: "VendorMatchServer",
             dependencies: [
-                "VendorMatchCore", "VendorMatchProto", "VendorMatchWire",
+                "VendorMatchCore", "VendorMatchProto", "VendorMatchWire", "VendorMatchRanking", "VendorMatchStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -74,6 +88,9 @@ let package = Package(
             name: "vendormatch",
             dependencies: [
                 "VendorMatchCore",
+                "VendorMatchRanking",
+                "VendorMatchStore",
+                "VendorMatchDemo",
                 "VendorMatchProto", "VendorMatchWire", "VendorMatchServer", "VendorMatchClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -82,6 +99,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "VendorMatchCoreTests", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VendorMatchRankingTests", dependencies: ["VendorMatchRanking", "VendorMatchCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VendorMatchStoreTests",
+            dependencies: ["VendorMatchStore", "VendorMatchCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "VendorMatchDemoTests", dependencies: ["VendorMatchDemo", "VendorMatchCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VendorMatchWireTests",
             dependencies: [
@@ -96,6 +123,7 @@ let package = Package(
             name: "VendorMatchServerTests",
             dependencies: [
                 "VendorMatchServer", "VendorMatchClient", "VendorMatchWire", "VendorMatchProto", "VendorMatchCore",
+                "VendorMatchRanking", "VendorMatchStore", "VendorMatchDemo",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
