@@ -14,7 +14,6 @@ let package = Package(
         .library(name: "VendorMatchCore", targets: ["VendorMatchCore"]),
         .library(name: "VendorMatchRanking", targets: ["VendorMatchRanking"]),
         .library(name: "VendorMatchStore", targets: ["VendorMatchStore"]),
-        .library(name: "VendorMatchDemo", targets: ["VendorMatchDemo"]),
         .library(name: "VendorMatchProto", targets: ["VendorMatchProto"]),
         .library(name: "VendorMatchClient", targets: ["VendorMatchClient"]),
         .library(name: "VendorMatchServer", targets: ["VendorMatchServer"]),
@@ -38,8 +37,6 @@ let package = Package(
             dependencies: ["VendorMatchCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
-        // The synthetic demo market: latent truth, catalogue records, requests and simulated buyer choices.
-        .target(name: "VendorMatchDemo", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
         // Swift code generated from Protos/ by protoc + protoc-gen-swift (Tools/generate-protos.sh); committed.
         .target(
             name: "VendorMatchProto",
@@ -90,7 +87,6 @@ let package = Package(
                 "VendorMatchCore",
                 "VendorMatchRanking",
                 "VendorMatchStore",
-                "VendorMatchDemo",
                 "VendorMatchProto", "VendorMatchWire", "VendorMatchServer", "VendorMatchClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -108,7 +104,6 @@ let package = Package(
             dependencies: ["VendorMatchStore", "VendorMatchCore"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "VendorMatchDemoTests", dependencies: ["VendorMatchDemo", "VendorMatchCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VendorMatchWireTests",
             dependencies: [
@@ -123,7 +118,7 @@ let package = Package(
             name: "VendorMatchServerTests",
             dependencies: [
                 "VendorMatchServer", "VendorMatchClient", "VendorMatchWire", "VendorMatchProto", "VendorMatchCore",
-                "VendorMatchRanking", "VendorMatchStore", "VendorMatchDemo",
+                "VendorMatchRanking", "VendorMatchStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

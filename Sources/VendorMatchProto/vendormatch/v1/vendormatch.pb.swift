@@ -653,6 +653,12 @@ public nonisolated struct Vendormatch_V1_RankedVendor: Sendable {
   /// Human-readable explanations built from the same numbers (explain only).
   public var reasons: [String] = []
 
+  /// Client-reported quality after shrinkage towards the market mean, 0–1.
+  public var quality: Double = 0
+
+  /// Number of client evaluations behind `quality`.
+  public var evaluationCount: Int32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -701,20 +707,48 @@ public nonisolated struct Vendormatch_V1_CaseMatch: Sendable {
   /// The vendor that delivered it.
   public var vendorID: String = String()
 
-  /// Overall similarity.
+  /// The case's weighted score: credibility × weighted similarity.
   public var score: Double = 0
 
-  /// Industry similarity, 0–1.
-  public var industry: Double = 0
+  /// Industry similarity, 0–1; absent when the query gives no industry.
+  public var industry: Double {
+    get {_industry ?? 0}
+    set {_industry = newValue}
+  }
+  /// Returns true if `industry` has been explicitly set.
+  public var hasIndustry: Bool {self._industry != nil}
+  /// Clears the value of `industry`. Subsequent reads from it will return its default value.
+  public mutating func clearIndustry() {self._industry = nil}
 
-  /// Client-size similarity, 0–1.
-  public var size: Double = 0
+  /// Client-size similarity, 0–1; absent when the query gives no size.
+  public var size: Double {
+    get {_size ?? 0}
+    set {_size = newValue}
+  }
+  /// Returns true if `size` has been explicitly set.
+  public var hasSize: Bool {self._size != nil}
+  /// Clears the value of `size`. Subsequent reads from it will return its default value.
+  public mutating func clearSize() {self._size = nil}
 
-  /// Need-text similarity, 0–1.
-  public var need: Double = 0
+  /// Need-text similarity, 0–1; absent when the query gives no need.
+  public var need: Double {
+    get {_need ?? 0}
+    set {_need = newValue}
+  }
+  /// Returns true if `need` has been explicitly set.
+  public var hasNeed: Bool {self._need != nil}
+  /// Clears the value of `need`. Subsequent reads from it will return its default value.
+  public mutating func clearNeed() {self._need = nil}
 
-  /// Service-type similarity, 0–1.
-  public var service: Double = 0
+  /// Service-type similarity, 0–1; absent when the query gives no service types.
+  public var service: Double {
+    get {_service ?? 0}
+    set {_service = newValue}
+  }
+  /// Returns true if `service` has been explicitly set.
+  public var hasService: Bool {self._service != nil}
+  /// Clears the value of `service`. Subsequent reads from it will return its default value.
+  public mutating func clearService() {self._service = nil}
 
   /// The case study itself.
   public var caseStudy: Vendormatch_V1_CaseStudy {
@@ -726,10 +760,17 @@ public nonisolated struct Vendormatch_V1_CaseMatch: Sendable {
   /// Clears the value of `caseStudy`. Subsequent reads from it will return its default value.
   public mutating func clearCaseStudy() {self._caseStudy = nil}
 
+  /// Credibility of the case (verified, top client, recency), 0–1.
+  public var credibility: Double = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
+  fileprivate var _industry: Double? = nil
+  fileprivate var _size: Double? = nil
+  fileprivate var _need: Double? = nil
+  fileprivate var _service: Double? = nil
   fileprivate var _caseStudy: Vendormatch_V1_CaseStudy? = nil
 }
 
@@ -1775,7 +1816,7 @@ nonisolated extension Vendormatch_V1_ShortlistResponse: SwiftProtobuf.Message, S
 
 nonisolated extension Vendormatch_V1_RankedVendor: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RankedVendor"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}vendor_id\0\u{1}name\0\u{1}score\0\u{1}breakdown\0\u{3}matched_cases\0\u{1}referrals\0\u{1}reasons\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}vendor_id\0\u{1}name\0\u{1}score\0\u{1}breakdown\0\u{3}matched_cases\0\u{1}referrals\0\u{1}reasons\0\u{1}quality\0\u{3}evaluation_count\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1790,6 +1831,8 @@ nonisolated extension Vendormatch_V1_RankedVendor: SwiftProtobuf.Message, SwiftP
       case 5: try { try decoder.decodeRepeatedMessageField(value: &self.matchedCases) }()
       case 6: try { try decoder.decodeRepeatedMessageField(value: &self.referrals) }()
       case 7: try { try decoder.decodeRepeatedStringField(value: &self.reasons) }()
+      case 8: try { try decoder.decodeSingularDoubleField(value: &self.quality) }()
+      case 9: try { try decoder.decodeSingularInt32Field(value: &self.evaluationCount) }()
       default: break
       }
     }
@@ -1821,6 +1864,12 @@ nonisolated extension Vendormatch_V1_RankedVendor: SwiftProtobuf.Message, SwiftP
     if !self.reasons.isEmpty {
       try visitor.visitRepeatedStringField(value: self.reasons, fieldNumber: 7)
     }
+    if self.quality.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.quality, fieldNumber: 8)
+    }
+    if self.evaluationCount != 0 {
+      try visitor.visitSingularInt32Field(value: self.evaluationCount, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1832,6 +1881,8 @@ nonisolated extension Vendormatch_V1_RankedVendor: SwiftProtobuf.Message, SwiftP
     if lhs.matchedCases != rhs.matchedCases {return false}
     if lhs.referrals != rhs.referrals {return false}
     if lhs.reasons != rhs.reasons {return false}
+    if lhs.quality != rhs.quality {return false}
+    if lhs.evaluationCount != rhs.evaluationCount {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1894,7 +1945,7 @@ nonisolated extension Vendormatch_V1_ScoreBreakdown: SwiftProtobuf.Message, Swif
 
 nonisolated extension Vendormatch_V1_CaseMatch: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CaseMatch"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_study_id\0\u{3}vendor_id\0\u{1}score\0\u{1}industry\0\u{1}size\0\u{1}need\0\u{1}service\0\u{3}case_study\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}case_study_id\0\u{3}vendor_id\0\u{1}score\0\u{1}industry\0\u{1}size\0\u{1}need\0\u{1}service\0\u{3}case_study\0\u{1}credibility\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1905,11 +1956,12 @@ nonisolated extension Vendormatch_V1_CaseMatch: SwiftProtobuf.Message, SwiftProt
       case 1: try { try decoder.decodeSingularStringField(value: &self.caseStudyID) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.vendorID) }()
       case 3: try { try decoder.decodeSingularDoubleField(value: &self.score) }()
-      case 4: try { try decoder.decodeSingularDoubleField(value: &self.industry) }()
-      case 5: try { try decoder.decodeSingularDoubleField(value: &self.size) }()
-      case 6: try { try decoder.decodeSingularDoubleField(value: &self.need) }()
-      case 7: try { try decoder.decodeSingularDoubleField(value: &self.service) }()
+      case 4: try { try decoder.decodeSingularDoubleField(value: &self._industry) }()
+      case 5: try { try decoder.decodeSingularDoubleField(value: &self._size) }()
+      case 6: try { try decoder.decodeSingularDoubleField(value: &self._need) }()
+      case 7: try { try decoder.decodeSingularDoubleField(value: &self._service) }()
       case 8: try { try decoder.decodeSingularMessageField(value: &self._caseStudy) }()
+      case 9: try { try decoder.decodeSingularDoubleField(value: &self.credibility) }()
       default: break
       }
     }
@@ -1929,21 +1981,24 @@ nonisolated extension Vendormatch_V1_CaseMatch: SwiftProtobuf.Message, SwiftProt
     if self.score.bitPattern != 0 {
       try visitor.visitSingularDoubleField(value: self.score, fieldNumber: 3)
     }
-    if self.industry.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.industry, fieldNumber: 4)
-    }
-    if self.size.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.size, fieldNumber: 5)
-    }
-    if self.need.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.need, fieldNumber: 6)
-    }
-    if self.service.bitPattern != 0 {
-      try visitor.visitSingularDoubleField(value: self.service, fieldNumber: 7)
-    }
+    try { if let v = self._industry {
+      try visitor.visitSingularDoubleField(value: v, fieldNumber: 4)
+    } }()
+    try { if let v = self._size {
+      try visitor.visitSingularDoubleField(value: v, fieldNumber: 5)
+    } }()
+    try { if let v = self._need {
+      try visitor.visitSingularDoubleField(value: v, fieldNumber: 6)
+    } }()
+    try { if let v = self._service {
+      try visitor.visitSingularDoubleField(value: v, fieldNumber: 7)
+    } }()
     try { if let v = self._caseStudy {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
     } }()
+    if self.credibility.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.credibility, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1951,11 +2006,12 @@ nonisolated extension Vendormatch_V1_CaseMatch: SwiftProtobuf.Message, SwiftProt
     if lhs.caseStudyID != rhs.caseStudyID {return false}
     if lhs.vendorID != rhs.vendorID {return false}
     if lhs.score != rhs.score {return false}
-    if lhs.industry != rhs.industry {return false}
-    if lhs.size != rhs.size {return false}
-    if lhs.need != rhs.need {return false}
-    if lhs.service != rhs.service {return false}
+    if lhs._industry != rhs._industry {return false}
+    if lhs._size != rhs._size {return false}
+    if lhs._need != rhs._need {return false}
+    if lhs._service != rhs._service {return false}
     if lhs._caseStudy != rhs._caseStudy {return false}
+    if lhs.credibility != rhs.credibility {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
