@@ -89,6 +89,8 @@ let package = Package(
                 "VendorMatchStore",
                 "VendorMatchProto", "VendorMatchWire", "VendorMatchServer", "VendorMatchClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

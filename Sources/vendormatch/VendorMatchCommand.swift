@@ -19,6 +19,9 @@ struct VendorMatchCommand: AsyncParsableCommand {
             StatsCommand.self,
             ShortlistCommand.self,
             CasesCommand.self,
+            ServeCommand.self,
+            ClientCommand.self,
+            LoadgenCommand.self,
         ]
     )
 }
