@@ -107,7 +107,7 @@ struct LoadgenCommand: AsyncParsableCommand {
             ("31-33", "1000-9999", ["software.embedded-iot"], "monitor machines on the factory floor"),
             ("52", "50-249", ["security.assessment"], "penetration test before an audit"),
             ("541", "10-49", ["software.web-app"], "customer portal for our consulting clients"),
-            ("511", "250-999", ["cloud.migration"], "move our data centre to the cloud"),
+            ("513", "250-999", ["cloud.migration"], "move our data centre to the cloud"),
             ("481", "10000+", ["it.outsourcing"], "run our IT helpdesk and infrastructure"),
             ("524", "1000-9999", ["data.generative-ai"], "answer customer questions about policies with an assistant"),
             ("611", "50-249", ["software.mobile-app"], "an app for students to book courses"),
