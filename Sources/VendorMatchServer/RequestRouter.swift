@@ -60,9 +60,6 @@ struct RequestRouter: Sendable {
         if let deadline, ContinuousClock.now >= deadline {
             throw Failure(code: .deadlineExceeded, message: "deadline of \(frame.metadata[MetadataKey.deadlineMilliseconds] ?? "") ms expired before the request started")
         }
-        if isDraining(), method != .health {
-            throw Failure(code: .unavailable, message: "server is shutting down")
-        }
         do {
             let payload = try await call(method, payload: frame.payload)
             // A read that finished late is useless to the client; a write is reported as done since it is durable.
