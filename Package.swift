@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "VendorMatchCore", targets: ["VendorMatchCore"]),
         .library(name: "VendorMatchRanking", targets: ["VendorMatchRanking"]),
         .library(name: "VendorMatchStore", targets: ["VendorMatchStore"]),
+        .library(name: "VendorMatchDemo", targets: ["VendorMatchDemo"]),
         .library(name: "VendorMatchProto", targets: ["VendorMatchProto"]),
         .library(name: "VendorMatchClient", targets: ["VendorMatchClient"]),
         .library(name: "VendorMatchServer", targets: ["VendorMatchServer"]),
@@ -29,14 +30,22 @@ let package = Package(
     targets: [
         // Value types, taxonomy, validation, JSON: no I/O beyond reading the taxonomy files.
         .target(name: "VendorMatchCore", swiftSettings: swiftSettings),
+        // Offline evaluation: TREC qrels/runs, trec_eval-exact metrics, significance tests, segments.
+        .target(name: "VendorMatchEval", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
         // Pure ranking math over an in-memory index: encoders, similarity, trust, quality, ranker.
         .target(name: "VendorMatchRanking", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
         // The SQLite catalogue: schema, migrations, JSON Lines import/export, stats.
         .target(
             name: "VendorMatchStore",
-            dependencies: ["VendorMatchCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "VendorMatchCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
+        // The synthetic demo market: latent truth, catalogue records, requests and simulated buyer choices.
+        .target(name: "VendorMatchDemo", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
         // Swift code generated from Protos/ by protoc + protoc-gen-swift (Tools/generate-protos.sh); committed.
         .target(
             name: "VendorMatchProto",
@@ -85,8 +94,10 @@ let package = Package(
             name: "vendormatch",
             dependencies: [
                 "VendorMatchCore",
+                "VendorMatchEval",
                 "VendorMatchRanking",
                 "VendorMatchStore",
+                "VendorMatchDemo",
                 "VendorMatchProto", "VendorMatchWire", "VendorMatchServer", "VendorMatchClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -97,15 +108,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "VendorMatchCoreTests", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "VendorMatchEvalTests", dependencies: ["VendorMatchEval"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VendorMatchRankingTests", dependencies: ["VendorMatchRanking", "VendorMatchCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "VendorMatchStoreTests",
-            dependencies: ["VendorMatchStore", "VendorMatchCore"],
+            dependencies: ["VendorMatchStore", "VendorMatchCore", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "VendorMatchDemoTests", dependencies: ["VendorMatchDemo", "VendorMatchCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VendorMatchWireTests",
             dependencies: [

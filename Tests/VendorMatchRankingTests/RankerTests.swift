@@ -77,6 +77,17 @@ import VendorMatchCore
         #expect(b.referrals.isEmpty)
     }
 
+    @Test func buyerRelativeReferralWithoutBuyerCarriesNoWeight() throws {
+        var cat = smallCatalogue()
+        cat.referrals.append(Referral(id: "open-partner", vendorID: "newco", referrerType: .buyerPartner, referrerOrg: "p"))
+        cat.referrals.append(Referral(id: "open-colleagues", vendorID: "newco", referrerType: .buyerInternal, referrerOrg: "q"))
+        for buyer in [nil, "buyer-a"] as [String?] {
+            let newco = try #require(try engine(cat).shortlist(BuyerRequest(id: "q", buyerOrg: buyer)).vendors.first { $0.vendorID == "newco" })
+            #expect(newco.components.trust == 0)
+            #expect(newco.referrals.isEmpty)
+        }
+    }
+
     @Test func negativeReferralLowersTrust() throws {
         let list = try engine().shortlist(BuyerRequest(id: "q", serviceTypes: ["software"]))
         let shop = try #require(list.vendors.first)

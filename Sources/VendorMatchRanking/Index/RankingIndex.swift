@@ -14,6 +14,12 @@ struct RankingIndex: Sendable {
     // Industries, interned: each distinct code gets an id, with its path of ids up to the sector.
     private(set) var industryID: [String: Int32] = [:]
     private(set) var industryCodes: [String] = []
+    /// For each interned industry: its own id, then its ancestors' ids up to the sector.
+    private(set) var industryPaths: [[Int32]] = []
+
+    // Service sets, interned: cases share a few hundred distinct sets, so a request scores each once.
+    private(set) var serviceSignatureID: [ServiceSet: Int32] = [:]
+    private(set) var serviceSignatures: [ServiceSet] = []
 
     // Vendors.
     private(set) var vendors: [Vendor] = []
@@ -23,6 +29,11 @@ struct RankingIndex: Sendable {
     private(set) var vendorOffered: [ServiceSet] = []
     private(set) var vendorDeclaredIndustries: [[Int32]] = []
     private(set) var vendorCertifications: [Set<String>] = []
+    /// Minimum project size, or -1 when the vendor gives none.
+    private(set) var vendorMinProject: [Double] = []
+    /// Whether the vendor gives regions / languages / certifications at all (most checks stop here).
+    private(set) var vendorHasRegions: [Bool] = []
+    private(set) var vendorHasLanguages: [Bool] = []
     private(set) var vendorDescription: [SparseVector] = []
     private(set) var vendorCases: [[Int32]] = []
     private(set) var vendorReferrals: [[Int32]] = []
@@ -40,6 +51,8 @@ struct RankingIndex: Sendable {
     private(set) var caseIndustry: [Int32] = []
     private(set) var caseSize: [Int8] = []
     private(set) var caseServices: [ServiceSet] = []
+    /// Interned id of `caseServices[c]`.
+    private(set) var caseServiceSignature: [Int32] = []
     /// Credibility of the case: verified, top client, recency (0…1).
     private(set) var caseWeight: [Float] = []
     /// Need-term postings: for each encoder dimension, the cases that use it and the weight.
@@ -92,9 +105,19 @@ struct RankingIndex: Sendable {
 
     mutating func intern(industry code: String) -> Int32 {
         if let id = industryID[code] { return id }
+        let parentPath = taxonomy.industryParent(code).map { industryPaths[Int(intern(industry: $0))] } ?? []
         let id = Int32(industryCodes.count)
         industryID[code] = id
         industryCodes.append(code)
+        industryPaths.append([id] + parentPath)
+        return id
+    }
+
+    mutating func intern(services set: ServiceSet) -> Int32 {
+        if let id = serviceSignatureID[set] { return id }
+        let id = Int32(serviceSignatures.count)
+        serviceSignatureID[set] = id
+        serviceSignatures.append(set)
         return id
     }
 
@@ -116,6 +139,9 @@ struct RankingIndex: Sendable {
                 vendorOffered.append(ServiceSet())
                 vendorDeclaredIndustries.append([])
                 vendorCertifications.append([])
+                vendorMinProject.append(-1)
+                vendorHasRegions.append(false)
+                vendorHasLanguages.append(false)
                 vendorDescription.append(SparseVector())
                 vendorCases.append([])
                 vendorReferrals.append([])
@@ -127,6 +153,9 @@ struct RankingIndex: Sendable {
             vendorDeclaredServices[ordinal] = services.set(v.serviceTypes)
             vendorDeclaredIndustries[ordinal] = v.industries.map { intern(industry: $0) }
             vendorCertifications[ordinal] = Set(v.certifications.map(Vocabulary.normalizeCertification))
+            vendorMinProject[ordinal] = v.minProjectUSD ?? -1
+            vendorHasRegions[ordinal] = !v.regions.isEmpty
+            vendorHasLanguages[ordinal] = !v.languages.isEmpty
             vendorDescription[ordinal] = v.description.map { encoder.encode($0) } ?? SparseVector()
             recomputeOffered(ordinal)
         }
@@ -179,7 +208,9 @@ struct RankingIndex: Sendable {
             caseVendor.append(Int32(v))
             caseIndustry.append(intern(industry: c.clientIndustry))
             caseSize.append(c.clientSize.map { Int8($0.rawValue) } ?? -1)
-            caseServices.append(services.set(c.serviceTypes))
+            let serviceSet = services.set(c.serviceTypes)
+            caseServices.append(serviceSet)
+            caseServiceSignature.append(intern(services: serviceSet))
             caseWeight.append(Float(CaseWeighting(model: model).weight(of: c)))
             if let need = c.need {
                 let vec = encoder.encode(need)
@@ -248,7 +279,7 @@ struct RankingIndex: Sendable {
     private func vendorOrdinalOf(referral r: Int) -> Int32 { vendorOrdinal[referrals[r].vendorID]! }
 
     private mutating func recomputeOpenTrust(_ v: Int) {
-        let open = vendorReferrals[v].filter { referralAlive[Int($0)] && referrals[Int($0)].buyerOrg == nil }
+        let open = vendorReferrals[v].filter { referralAlive[Int($0)] && referrals[Int($0)].counts(for: nil) }
         vendorOpenTrust[v] = TrustModel.tally(open.map { Int($0) }, in: self)
     }
 

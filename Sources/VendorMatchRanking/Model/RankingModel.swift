@@ -34,6 +34,8 @@ public struct RankingModel: Sendable, Codable, Equatable {
         /// Relative weight of each dimension inside one case study's match (renormalised over the
         /// dimensions the request gives).
         case caseIndustry = "case.industry", caseSize = "case.size", caseNeed = "case.need", caseService = "case.service"
+        /// Share of a case study's match earned by the right work (need, service) in another context.
+        case caseWorkAlone = "case.work_alone"
         /// Each further case study counts this fraction of the one before (diminishing returns).
         case evidenceDecay = "evidence.decay"
         /// At most this many case studies count per vendor.
@@ -61,6 +63,7 @@ public struct RankingModel: Sendable, Codable, Equatable {
             case .caseSize: return 0.15
             case .caseNeed: return 0.30
             case .caseService: return 0.25
+            case .caseWorkAlone: return 0.3
             case .evidenceDecay: return 0.5
             case .evidenceMaxCases: return 8
             case .declaredCredibility: return 0.35

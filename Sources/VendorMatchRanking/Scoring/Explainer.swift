@@ -106,9 +106,9 @@ struct Explainer {
         for (i, type) in ReferrerType.allCases.enumerated() where tally.count[i] > 0 {
             let n = Int(tally.count[i])
             if tally.mass[i] >= 0 {
-                out.append("recommended by \(count(n, type.prose, type.prose + "s"))")
+                out.append("recommended by \(count(n, type.prose, type.prosePlural))")
             } else {
-                out.append("warned against by \(count(n, type.prose, type.prose + "s"))")
+                out.append("warned against by \(count(n, type.prose, type.prosePlural))")
             }
         }
 

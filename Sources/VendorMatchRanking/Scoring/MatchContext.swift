@@ -23,6 +23,8 @@ struct MatchContext {
     var sizeSim: [Float] = []
     /// For each requested service code, the similarity of every service bit.
     var serviceSim: [[Float]] = []
+    /// Service similarity of every interned service set (`RankingIndex.serviceSignatures`).
+    var signatureSim: [Float] = []
     /// Need similarity per case ordinal; empty when the request has no usable need text.
     var needSim: [Float] = []
     var needVector = SparseVector()
@@ -30,6 +32,8 @@ struct MatchContext {
     var a: SIMD4<Double> = .zero
     /// Outer model weight per dimension (industry, size, need, service).
     var w: SIMD4<Double> = .zero
+    /// Share of a case's match earned by the work alone (need, service), whatever its context.
+    var workAlone = 0.3
 
     var hasIndustry: Bool { !industrySim.isEmpty }
     var hasSize: Bool { !sizeSim.isEmpty }
@@ -41,6 +45,7 @@ struct MatchContext {
         var base = SIMD4<Double>(
             model.value(.caseIndustry), model.value(.caseSize), model.value(.caseNeed), model.value(.caseService))
         w = SIMD4<Double>(model.weight("industry"), model.weight("size"), model.weight("need"), model.weight("service"))
+        workAlone = min(1, max(0, model.value(.caseWorkAlone)))
 
         if let industry {
             industrySim = MatchContext.industryTable(index: index, request: industry)
@@ -71,6 +76,7 @@ struct MatchContext {
                     return codes.categoryBit[b] == codes.categoryBit[r] ? Float(Similarity.serviceSibling) : 0
                 }
             }
+            signatureSim = index.serviceSignatures.map { Float(serviceSimilarity($0)) }
         } else { base[3] = 0 }
 
         let total = base.sum()
@@ -79,13 +85,46 @@ struct MatchContext {
 
     static func industryTable(index: RankingIndex, request: String) -> [Float] {
         let t = index.taxonomy
+        // The request's path as (code, depth); codes the catalogue has never seen cannot match by id,
+        // so compare by code string along the request path instead (few entries).
+        let requestPath = t.industryPath(request)
         let requestDepth = t.industryDepth(request)
-        return index.industryCodes.map { code -> Float in
-            if code == request { return 1 }
-            let common = t.industryCommonDepth(request, code)
-            if common == requestDepth { return 1 } // the case lies inside the requested industry
-            return Float(Similarity.industryByCommonDepth[min(common, Similarity.industryByCommonDepth.count - 1)])
+        let requestIDs: [(id: Int32, depth: Int)] = requestPath.compactMap { code in
+            index.industryID[code].map { ($0, t.industryDepth(code)) }
         }
+        let table = Similarity.industryByCommonDepth
+        return index.industryPaths.map { path -> Float in
+            for id in path {
+                if let hit = requestIDs.first(where: { $0.id == id }) {
+                    // The whole request code lies on the case's path: the case is inside the requested industry.
+                    if hit.depth == requestDepth { return 1 }
+                    return Float(table[min(hit.depth, table.count - 1)])
+                }
+            }
+            return 0
+        }
+    }
+
+    /// How well one case matches, split over the four dimensions (the parts add up to the match).
+    ///
+    /// Buyers trust a case study when it matches on all of industry, size, need and service, so the
+    /// work (need, service) and its context (industry, size) multiply: a case of the right work for
+    /// a client like the buyer counts fully, the right work elsewhere counts `workAlone`, and the
+    /// buyer's industry with unrelated work counts nothing. The interaction is attributed half to
+    /// each side, and within a side in proportion to each dimension's weighted similarity.
+    @inline(__always)
+    func parts(_ s: SIMD4<Double>) -> SIMD4<Double> {
+        let ws = SIMD4<Double>(0, 0, a[2] * s[2], a[3] * s[3])
+        let cs = SIMD4<Double>(a[0] * s[0], a[1] * s[1], 0, 0)
+        let aw = a[2] + a[3], ac = a[0] + a[1]
+        if ac == 0 { return aw > 0 ? ws / aw : .zero }
+        if aw == 0 { return cs / ac }
+        let work = ws.sum() / aw, context = cs.sum() / ac
+        guard work > 0 else { return .zero }
+        let interaction = (1 - workAlone) * work * context
+        var p = ws / ws.sum() * (workAlone * work + 0.5 * interaction)
+        if context > 0 { p += cs / cs.sum() * (0.5 * interaction) }
+        return p
     }
 
     /// Similarities of one case: industry, size, need, service (0 where not given).
@@ -98,7 +137,7 @@ struct MatchContext {
             s[1] = Double(sizeSim[band < 0 ? 6 : band])
         }
         if hasNeed { s[2] = Double(min(1, needSim[c])) }
-        if hasService { s[3] = serviceSimilarity(index.caseServices[c]) }
+        if hasService { s[3] = Double(signatureSim[Int(index.caseServiceSignature[c])]) }
         return s
     }
 

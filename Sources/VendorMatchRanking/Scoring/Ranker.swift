@@ -50,15 +50,17 @@ struct Ranker {
         let excluded = Set(request.excludeVendors)
         var out: [Int] = []
         out.reserveCapacity(index.vendors.count)
+        let budget = request.budgetUSD
         for v in index.vendors.indices where index.vendorAlive[v] {
-            let offered = index.vendorOffered[v]
-            if !masks.allSatisfy({ offered.intersects($0) }) { continue }
-            let vendor = index.vendors[v]
+            if !masks.isEmpty {
+                let offered = index.vendorOffered[v]
+                if !masks.allSatisfy({ offered.intersects($0) }) { continue }
+            }
             if !certs.isEmpty, !certs.isSubset(of: index.vendorCertifications[v]) { continue }
-            if !regions.isEmpty, !vendor.regions.isEmpty, !vendor.regions.contains(where: regions.contains) { continue }
-            if !languages.isEmpty, !vendor.languages.isEmpty, !vendor.languages.contains(where: languages.contains) { continue }
-            if let budget = request.budgetUSD, let minimum = vendor.minProjectUSD, budget < minimum { continue }
-            if !excluded.isEmpty, excluded.contains(vendor.id) { continue }
+            if !regions.isEmpty, index.vendorHasRegions[v], !index.vendors[v].regions.contains(where: regions.contains) { continue }
+            if !languages.isEmpty, index.vendorHasLanguages[v], !index.vendors[v].languages.contains(where: languages.contains) { continue }
+            if let budget, index.vendorMinProject[v] >= 0, budget < index.vendorMinProject[v] { continue }
+            if !excluded.isEmpty, excluded.contains(index.vendors[v].id) { continue }
             out.append(v)
         }
         return out
@@ -100,13 +102,12 @@ struct Ranker {
     /// weighted score; fills `scratch` with the vendor's best cases.
     func evaluate(_ v: Int, scratch: inout Scratch) -> (features: SIMD8<Double>, score: Double) {
         let w = context.w
-        let a = context.a
         scratch.count = 0
         for c32 in index.vendorCases[v] {
             let c = Int(c32)
             guard index.caseAlive[c] else { continue }
             let s = context.similarities(case: c, index: index)
-            let value = Double(index.caseWeight[c]) * (w * a * s).sum()
+            let value = Double(index.caseWeight[c]) * (w * context.parts(s)).sum()
             if value > 0 { scratch.offer(value, case: c32) }
         }
         // Experience features: Σ decay_i · credibility_i · a_d · s_d over the best cases, plus the
@@ -114,9 +115,9 @@ struct Ranker {
         var experience = SIMD4<Double>.zero
         for i in 0..<scratch.count {
             let c = Int(scratch.cases[i])
-            experience += decay[i] * Double(index.caseWeight[c]) * a * context.similarities(case: c, index: index)
+            experience += decay[i] * Double(index.caseWeight[c]) * context.parts(context.similarities(case: c, index: index))
         }
-        experience += declaredCredibility * a * context.declaredSimilarities(vendor: v, index: index)
+        experience += declaredCredibility * context.parts(context.declaredSimilarities(vendor: v, index: index))
         experience /= normaliser
 
         let trust = TrustModel.trust(trustTally(v), model: model)
@@ -128,7 +129,7 @@ struct Ranker {
     func trustTally(_ v: Int) -> TrustModel.Tally {
         guard let specific = buyerSpecific[v] else { return index.vendorOpenTrust[v] }
         let open = index.vendorReferrals[v].filter {
-            index.referralAlive[Int($0)] && index.referrals[Int($0)].buyerOrg == nil
+            index.referralAlive[Int($0)] && index.referrals[Int($0)].counts(for: nil)
         }.map { Int($0) }
         return TrustModel.tally(open + specific, in: index)
     }
