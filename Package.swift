@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "vendormatch", targets: ["vendormatch"]),
         .library(name: "VendorMatchCore", targets: ["VendorMatchCore"]),
+        .library(name: "VendorMatchSemantic", targets: ["VendorMatchSemantic"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,15 +21,26 @@ let package = Package(
     targets: [
         // Value types, taxonomy, validation, JSON: no I/O beyond reading the taxonomy files.
         .target(name: "VendorMatchCore", swiftSettings: swiftSettings),
+        // Debian's OpenBLAS (libopenblas-dev) for the sentence encoder's matrix products.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        // The MiniLM sentence encoder: WordPiece tokenizer and a 6-layer BERT in Swift.
+        .target(name: "VendorMatchSemantic", dependencies: ["VendorMatchCore", "CBLAS"], swiftSettings: swiftSettings),
         // The thin command line: parses arguments, calls the libraries.
         .executableTarget(
             name: "vendormatch",
             dependencies: [
                 "VendorMatchCore",
+                "VendorMatchSemantic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "VendorMatchCoreTests", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VendorMatchSemanticTests",
+            dependencies: ["VendorMatchSemantic"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -1,0 +1,258 @@
+import CBLAS
+import Foundation
+import VendorMatchCore
+
+/// all-MiniLM-L6-v2 sentence embeddings in Swift: WordPiece tokens → 6-layer BERT encoder →
+/// attention-masked mean pooling → L2 normalisation, 384 dimensions.
+///
+/// Thread-safe: weights are immutable, each call has its own scratch memory, and matrix products
+/// run on the calling thread (OpenBLAS is set to one thread), so one request uses one core.
+/// Vectors are cached by text (least recently used first out).
+public final class MiniLMEncoder: Sendable {
+    /// Where the model lives inside the models directory.
+    public static let subdirectory = "minilm"
+    public static let dimensions = 384
+
+    public let tokenizer: WordPieceTokenizer
+    /// The model's sequence limit (256), `[CLS]` and `[SEP]` included.
+    public let maxTokens: Int
+    private let weights: MiniLMWeights
+    private let heads: Int
+    private let layerNormEpsilon: Float
+    private let cache: EmbeddingCache
+
+    /// Loads `Models/minilm/` (`model.json`, `vocab.txt`, `weights.f16.safetensors`).
+    public convenience init(modelsDirectory: URL, cacheCapacity: Int = 4096) throws(VMError) {
+        try self.init(directory: modelsDirectory.appendingPathComponent(Self.subdirectory), cacheCapacity: cacheCapacity)
+    }
+
+    /// Loads the model from a directory written by `Tools/convert_minilm.py`.
+    public init(directory: URL, cacheCapacity: Int = 4096) throws(VMError) {
+        let manifestURL = directory.appendingPathComponent("model.json")
+        let manifest: JSONValue
+        do {
+            manifest = try JSONParser.parse(try Data(contentsOf: manifestURL))
+        } catch let error as JSONParser.SyntaxError {
+            throw VMError(.invalidInput, "\(manifestURL.path): \(error)")
+        } catch {
+            throw VMError(.io, "cannot read \(manifestURL.path)", cause: error)
+        }
+        func int(_ key: String) throws(VMError) -> Int {
+            guard case let .number(v)? = manifest[key], v >= 1, v == v.rounded() else {
+                throw VMError(.invalidInput, "\(manifestURL.path): \(key) must be a positive integer", field: key)
+            }
+            return Int(v)
+        }
+        func string(_ object: String, _ key: String) throws(VMError) -> String {
+            guard case let .string(v)? = manifest[object]?[key] else {
+                throw VMError(.invalidInput, "\(manifestURL.path): \(object).\(key) must be a string", field: "\(object).\(key)")
+            }
+            return v
+        }
+        let dims = try int("dimensions")
+        guard dims == Self.dimensions else {
+            throw VMError(.invalidInput, "\(manifestURL.path): dimensions \(dims), expected \(Self.dimensions)", field: "dimensions")
+        }
+        heads = try int("heads")
+        maxTokens = try int("max_tokens")
+        if case let .number(eps)? = manifest["layer_norm_eps"] { layerNormEpsilon = Float(eps) } else { layerNormEpsilon = 1e-12 }
+        tokenizer = try WordPieceTokenizer(vocabularyFile: directory.appendingPathComponent(try string("vocabulary", "file")))
+        weights = try MiniLMWeights.load(from: directory.appendingPathComponent(try string("weights", "file")), layers: try int("layers"))
+        guard weights.hidden == dims, dims % heads == 0, weights.vocabularySize == tokenizer.vocabularySize,
+              maxTokens <= weights.maxPositions else {
+            throw VMError(.invalidInput, "\(directory.path): weights (hidden \(weights.hidden), vocabulary \(weights.vocabularySize)) do not match model.json and vocab.txt")
+        }
+        cache = EmbeddingCache(capacity: cacheCapacity)
+        _ = Self.singleThreadedBLAS
+    }
+
+    /// OpenBLAS would otherwise spread one product over all cores; callers parallelise across requests.
+    private static let singleThreadedBLAS: Void = openblas_set_num_threads(1)
+
+    /// The unit-length 384-dimension embedding of `text` (cached by text).
+    public func embed(_ text: String) -> [Float] {
+        if let hit = cache.value(for: text) { return hit }
+        let vector = embed(tokens: tokenizer.encode(text, maxTokens: maxTokens))
+        cache.insert(vector, for: text)
+        return vector
+    }
+
+    /// Embeds many texts (e.g. case studies at import); `progress` is called with the count done.
+    public func embed(_ texts: [String], progress: ((Int) -> Void)? = nil) -> [[Float]] {
+        var out: [[Float]] = []
+        out.reserveCapacity(texts.count)
+        for (i, text) in texts.enumerated() {
+            out.append(embed(tokens: tokenizer.encode(text, maxTokens: maxTokens)))
+            progress?(i + 1)
+        }
+        return out
+    }
+
+    /// The embedding of a token sequence as `WordPieceTokenizer.encode` returns it (not cached).
+    public func embed(tokens: [Int32]) -> [Float] {
+        let t = tokens.count
+        let h = weights.hidden
+        let f = weights.intermediate
+        precondition(t >= 1 && t <= weights.maxPositions, "token count \(t) outside 1…\(weights.maxPositions)")
+        // Scratch: x [t·h], qkv [t·3h], context [t·h], projection [t·h], intermediate [t·f], scores [t·t].
+        let scratchCount = t * h * 3 + t * 3 * h + t * f + t * t
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
+        defer { scratch.deallocate() }
+        let x = scratch
+        let context = x + t * h
+        let projection = context + t * h
+        let qkv = projection + t * h
+        let inner = qkv + t * 3 * h
+        let scores = inner + t * f
+
+        embedTokens(tokens, into: x)
+        layerNorm(x, rows: t, gain: weights.embeddingNormGain, bias: weights.embeddingNormBias)
+        for layer in weights.layers {
+            linear(x, rows: t, inputs: h, weight: layer.qkvWeight, bias: layer.qkvBias, outputs: 3 * h, into: qkv)
+            attention(qkv, tokens: t, scores: scores, into: context)
+            linear(context, rows: t, inputs: h, weight: layer.attentionOutWeight, bias: layer.attentionOutBias, outputs: h, into: projection)
+            addInPlace(x, projection, count: t * h)
+            layerNorm(x, rows: t, gain: layer.attentionNormGain, bias: layer.attentionNormBias)
+            linear(x, rows: t, inputs: h, weight: layer.intermediateWeight, bias: layer.intermediateBias, outputs: f, into: inner)
+            gelu(inner, count: t * f)
+            linear(inner, rows: t, inputs: f, weight: layer.outputWeight, bias: layer.outputBias, outputs: h, into: projection)
+            addInPlace(x, projection, count: t * h)
+            layerNorm(x, rows: t, gain: layer.outputNormGain, bias: layer.outputNormBias)
+        }
+        return meanPoolNormalized(x, rows: t)
+    }
+
+    // MARK: - Layers
+
+    private func embedTokens(_ tokens: [Int32], into x: UnsafeMutablePointer<Float>) {
+        let h = weights.hidden
+        HalfConversion.table.withUnsafeBufferPointer { table in
+            weights.wordEmbeddings.withUnsafeBufferPointer { words in
+                weights.positionEmbeddings.withUnsafeBufferPointer { positions in
+                    for (p, token) in tokens.enumerated() {
+                        let id = Int(token) < weights.vocabularySize && token >= 0 ? Int(token) : Int(tokenizer.unknownID)
+                        let row = x + p * h
+                        for d in 0..<h {
+                            row[d] = table[Int(words[id * h + d])] + positions[p * h + d]
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `out[rows, outputs] = input[rows, inputs] · weightᵀ + bias`, weight stored `[outputs, inputs]`.
+    private func linear(
+        _ input: UnsafePointer<Float>, rows: Int, inputs: Int,
+        weight: [Float], bias: [Float], outputs: Int, into out: UnsafeMutablePointer<Float>
+    ) {
+        bias.withUnsafeBufferPointer { b in
+            for r in 0..<rows { (out + r * outputs).update(from: b.baseAddress!, count: outputs) }
+        }
+        weight.withUnsafeBufferPointer { w in
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans,
+                Int32(rows), Int32(outputs), Int32(inputs),
+                1, input, Int32(inputs), w.baseAddress, Int32(inputs),
+                1, out, Int32(outputs)
+            )
+        }
+    }
+
+    /// Multi-head self-attention over `qkv` rows `[q | k | v]`; every token attends to every token.
+    private func attention(
+        _ qkv: UnsafeMutablePointer<Float>, tokens t: Int,
+        scores: UnsafeMutablePointer<Float>, into context: UnsafeMutablePointer<Float>
+    ) {
+        let h = weights.hidden
+        let d = h / heads
+        let stride = Int32(3 * h)
+        let scale = 1 / Float(d).squareRoot()
+        for head in 0..<heads {
+            let q = qkv + head * d
+            let k = qkv + h + head * d
+            let v = qkv + 2 * h + head * d
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans,
+                Int32(t), Int32(t), Int32(d),
+                scale, q, stride, k, stride,
+                0, scores, Int32(t)
+            )
+            for r in 0..<t { softmax(scores + r * t, count: t) }
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                Int32(t), Int32(d), Int32(t),
+                1, scores, Int32(t), v, stride,
+                0, context + head * d, Int32(h)
+            )
+        }
+    }
+
+    private func softmax(_ row: UnsafeMutablePointer<Float>, count: Int) {
+        var largest = -Float.infinity
+        for i in 0..<count where row[i] > largest { largest = row[i] }
+        var sum: Float = 0
+        for i in 0..<count {
+            let e = expf(row[i] - largest)
+            row[i] = e
+            sum += e
+        }
+        let inverse = 1 / sum
+        for i in 0..<count { row[i] *= inverse }
+    }
+
+    private func layerNorm(_ x: UnsafeMutablePointer<Float>, rows: Int, gain: [Float], bias: [Float]) {
+        let h = weights.hidden
+        gain.withUnsafeBufferPointer { g in
+            bias.withUnsafeBufferPointer { b in
+                for r in 0..<rows {
+                    let row = x + r * h
+                    var mean: Float = 0
+                    for i in 0..<h { mean += row[i] }
+                    mean /= Float(h)
+                    var variance: Float = 0
+                    for i in 0..<h {
+                        let c = row[i] - mean
+                        variance += c * c
+                    }
+                    variance /= Float(h)
+                    let inverse = 1 / (variance + layerNormEpsilon).squareRoot()
+                    for i in 0..<h { row[i] = (row[i] - mean) * inverse * g[i] + b[i] }
+                }
+            }
+        }
+    }
+
+    /// GELU with the exact error function, as BERT's `hidden_act: "gelu"`.
+    private func gelu(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        let invSqrt2: Float = 0.70710678118654752
+        for i in 0..<count {
+            let v = x[i]
+            x[i] = 0.5 * v * (1 + erff(v * invSqrt2))
+        }
+    }
+
+    private func addInPlace(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>, count: Int) {
+        for i in 0..<count { x[i] += y[i] }
+    }
+
+    /// Mean over tokens (all unpadded, so the attention mask is all ones), then unit length.
+    private func meanPoolNormalized(_ x: UnsafePointer<Float>, rows: Int) -> [Float] {
+        let h = weights.hidden
+        var out = [Float](repeating: 0, count: h)
+        out.withUnsafeMutableBufferPointer { o in
+            for r in 0..<rows {
+                let row = x + r * h
+                for i in 0..<h { o[i] += row[i] }
+            }
+            var norm: Float = 0
+            for i in 0..<h {
+                o[i] /= Float(rows)
+                norm += o[i] * o[i]
+            }
+            let inverse = 1 / max(norm.squareRoot(), 1e-12)
+            for i in 0..<h { o[i] *= inverse }
+        }
+        return out
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+import VendorMatchCore
+@testable import VendorMatchSemantic
+
+@Suite struct MiniLMEncoderTests {
+    let encoder = sharedEncoder
+
+    @Test func fixtureHoldsEnoughSentences() {
+        #expect(embeddingCases.count >= 200)
+    }
+
+    @Test(arguments: embeddingCases)
+    func embeddingMatchesSentenceTransformers(_ reference: ReferenceCase) {
+        let vector = encoder.embed(tokens: encoder.tokenizer.encode(reference.text))
+        #expect(vector.count == 384)
+        var dot = 0.0, norm = 0.0
+        for (a, b) in zip(vector, reference.numbers) {
+            dot += Double(a) * b
+            norm += b * b
+        }
+        let cosine = dot / norm.squareRoot()
+        #expect(cosine >= 0.999, "cosine \(cosine)")
+    }
+
+    @Test func vectorsHaveUnitLength() {
+        let v = encoder.embed("Managed SOC with 24/7 monitoring")
+        let norm = v.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot()
+        #expect(abs(norm - 1) < 1e-5)
+    }
+
+    @Test func paraphrasesAreCloserThanUnrelatedNeeds() {
+        let app = encoder.embed("a native iOS and Android app")
+        let paraphrase = encoder.embed("a smartphone application for our customers")
+        let unrelated = encoder.embed("payroll processing for our employees")
+        #expect(cosine(app, paraphrase) > cosine(app, unrelated))
+    }
+
+    @Test func concurrentCallsAgreeWithSerialOnes() async {
+        let texts = (0..<16).map { "cloud migration wave \($0) for our ERP" }
+        let serial = texts.map { encoder.embed(tokens: encoder.tokenizer.encode($0)) }
+        let parallel = await withTaskGroup(of: (Int, [Float]).self) { group in
+            for (i, text) in texts.enumerated() { group.addTask { (i, encoder.embed(text)) } }
+            var out = [[Float]](repeating: [], count: texts.count)
+            for await (i, v) in group { out[i] = v }
+            return out
+        }
+        #expect(parallel == serial)
+    }
+
+    @Test func missingModelDirectoryIsAnIOError() {
+        #expect {
+            _ = try MiniLMEncoder(directory: URL(fileURLWithPath: "/nonexistent/minilm"))
+        } throws: { error in
+            (error as? VMError)?.code == .io
+        }
+    }
+
+    private func cosine(_ a: [Float], _ b: [Float]) -> Float {
+        zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
+    }
+}
+
+@Suite struct EmbeddingCacheTests {
+    @Test func evictsTheLeastRecentlyUsedText() {
+        let cache = EmbeddingCache(capacity: 2)
+        cache.insert([1], for: "a")
+        cache.insert([2], for: "b")
+        #expect(cache.value(for: "a") == [1])
+        cache.insert([3], for: "c")
+        #expect(cache.value(for: "b") == nil)
+        #expect(cache.value(for: "a") == [1])
+        #expect(cache.value(for: "c") == [3])
+        #expect(cache.count == 2)
+    }
+
+    @Test func zeroCapacityStoresNothing() {
+        let cache = EmbeddingCache(capacity: 0)
+        cache.insert([1], for: "a")
+        #expect(cache.value(for: "a") == nil)
+    }
+}
