@@ -8,10 +8,12 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "VendorMatch",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "vendormatch", targets: ["vendormatch"]),
         .library(name: "VendorMatchCore", targets: ["VendorMatchCore"]),
+        .library(name: "VendorMatchRanking", targets: ["VendorMatchRanking"]),
+        .library(name: "VendorMatchStore", targets: ["VendorMatchStore"]),
         .library(name: "VendorMatchSemantic", targets: ["VendorMatchSemantic"]),
     ],
     dependencies: [
@@ -21,6 +23,14 @@ let package = Package(
     targets: [
         // Value types, taxonomy, validation, JSON: no I/O beyond reading the taxonomy files.
         .target(name: "VendorMatchCore", swiftSettings: swiftSettings),
+        // Pure ranking math over an in-memory index: encoders, similarity, trust, quality, ranker.
+        .target(name: "VendorMatchRanking", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
+        // The SQLite catalogue: schema, migrations, JSON Lines import/export, stats.
+        .target(
+            name: "VendorMatchStore",
+            dependencies: ["VendorMatchCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         // Debian's OpenBLAS (libopenblas-dev) for the sentence encoder's matrix products.
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         // The MiniLM sentence encoder: WordPiece tokenizer and a 6-layer BERT in Swift.
@@ -30,12 +40,23 @@ let package = Package(
             name: "vendormatch",
             dependencies: [
                 "VendorMatchCore",
+                "VendorMatchRanking",
+                "VendorMatchStore",
                 "VendorMatchSemantic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "VendorMatchCoreTests", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VendorMatchRankingTests", dependencies: ["VendorMatchRanking", "VendorMatchCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VendorMatchStoreTests",
+            dependencies: ["VendorMatchStore", "VendorMatchCore"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "VendorMatchSemanticTests",
             dependencies: ["VendorMatchSemantic"],

@@ -14,6 +14,11 @@ struct VendorMatchCommand: AsyncParsableCommand {
         """,
         subcommands: [
             TaxonomyCommand.self,
+            ImportCommand.self,
+            ExportCommand.self,
+            StatsCommand.self,
+            ShortlistCommand.self,
+            CasesCommand.self,
         ]
     )
 }

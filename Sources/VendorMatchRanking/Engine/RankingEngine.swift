@@ -1,0 +1,127 @@
+import Foundation
+import Synchronization
+import VendorMatchCore
+
+/// The ranking engine: an in-memory index of the catalogue that answers shortlists and case-study
+/// searches, and takes upserts and deletes without a rebuild.
+///
+/// Thread-safe. Readers take a snapshot of the index under a short lock and score outside it, so
+/// concurrent shortlists run in parallel; a write applies to the engine's copy (copy-on-write).
+public final class RankingEngine: Sendable {
+    private let state: Mutex<RankingIndex>
+    public let taxonomy: Taxonomy
+
+    public init(taxonomy: Taxonomy, model: RankingModel = .defaults, analyzer: LexicalAnalyzer = LexicalAnalyzer(),
+                catalogue: Catalogue) {
+        self.taxonomy = taxonomy
+        state = Mutex(RankingIndex(taxonomy: taxonomy, model: model, analyzer: analyzer, catalogue: catalogue))
+    }
+
+    private func snapshot() -> RankingIndex { state.withLock { $0 } }
+
+    // MARK: Reading
+
+    /// Ranks vendors for a request (validated by `RecordCodec`), best first, with explanations.
+    public func shortlist(_ request: BuyerRequest) throws(VMError) -> Shortlist {
+        try check(request)
+        let index = snapshot()
+        let ranker = Ranker(index: index, request: request)
+        let (ranked, candidates) = ranker.top(request.k)
+        let explainer = Explainer(ranker: ranker)
+        return Shortlist(requestID: request.id, vendors: ranked.map { explainer.rankedVendor($0.vendor) },
+                         candidateCount: candidates)
+    }
+
+    /// Unweighted features of the best `limit` candidates (by the current model), for training.
+    public func features(for request: BuyerRequest, limit: Int) throws(VMError) -> [CandidateFeatures] {
+        try check(request, maxK: Int.max)
+        let index = snapshot()
+        let ranker = Ranker(index: index, request: request)
+        let (ranked, _) = ranker.top(limit)
+        var scratch = ranker.makeScratch()
+        return ranked.map { entry in
+            let f = ranker.evaluate(entry.vendor, scratch: &scratch).features
+            return CandidateFeatures(vendorID: index.vendors[entry.vendor].id, values: (0..<6).map { f[$0] })
+        }
+    }
+
+    /// Case studies (of all vendors or one) ranked against a prospect profile, with per-dimension scores.
+    public func findCaseStudies(_ query: CaseQuery) throws(VMError) -> [CaseMatch] {
+        guard (1...BuyerRequest.maxK).contains(query.k) else {
+            throw VMError(.invalidInput, "k must be between 1 and \(BuyerRequest.maxK), got \(query.k)", field: "k")
+        }
+        if let industry = query.industry, taxonomy.canonicalIndustry(industry) != industry {
+            throw VMError(.invalidInput, "unknown NAICS industry code \"\(industry)\"", field: "industry")
+        }
+        for (i, s) in query.serviceTypes.enumerated() where !taxonomy.isValidService(s) {
+            throw VMError(.invalidInput, "unknown service type \"\(s)\"", field: "service_types[\(i)]")
+        }
+        let index = snapshot()
+        let request = BuyerRequest(id: "cases", industry: query.industry, size: query.size, need: query.need,
+                                   serviceTypes: query.serviceTypes, k: query.k)
+        let ranker = Ranker(index: index, request: request)
+        let context = ranker.context
+        let ordinals: [Int32]
+        if let vendorID = query.vendorID {
+            guard let v = index.vendorOrdinal[vendorID], index.vendorAlive[Int(v)] else {
+                throw VMError(.notFound, "no vendor \"\(vendorID)\"", field: "vendor_id")
+            }
+            ordinals = index.vendorCases[Int(v)]
+        } else {
+            ordinals = Array(0..<Int32(index.cases.count))
+        }
+        let weights = context.w * context.a
+        let norm = weights.sum()
+        var scored: [(Int, Double)] = []
+        for c32 in ordinals {
+            let c = Int(c32)
+            guard index.caseAlive[c], index.vendorAlive[Int(index.caseVendor[c])] else { continue }
+            let s = context.similarities(case: c, index: index)
+            let value = norm > 0 ? Double(index.caseWeight[c]) * (weights * s).sum() / norm : Double(index.caseWeight[c])
+            scored.append((c, value))
+        }
+        scored.sort { $0.1 != $1.1 ? $0.1 > $1.1 : index.cases[$0.0].id < index.cases[$1.0].id }
+        let explainer = Explainer(ranker: ranker)
+        return scored.prefix(query.k).map { explainer.caseMatch($0.0, value: $0.1) }
+    }
+
+    public func vendor(id: String) -> Vendor? {
+        state.withLock { index in
+            guard let o = index.vendorOrdinal[id], index.vendorAlive[Int(o)] else { return nil }
+            return index.vendors[Int(o)]
+        }
+    }
+
+    public var counts: CatalogueCounts {
+        state.withLock { CatalogueCounts(vendors: $0.liveVendors, caseStudies: $0.liveCases, referrals: $0.liveReferrals) }
+    }
+
+    public var model: RankingModel { state.withLock { $0.model } }
+
+    // MARK: Writing
+
+    public func upsert(vendors: [Vendor]) { state.withLock { $0.upsert(vendors: vendors) } }
+
+    public func upsert(caseStudies: [CaseStudy]) { state.withLock { $0.upsert(caseStudies: caseStudies) } }
+
+    public func add(referrals: [Referral]) { state.withLock { $0.add(referrals: referrals) } }
+
+    /// Removes a vendor with its case studies and referrals; `false` when there was none.
+    public func deleteVendor(id: String) -> Bool { state.withLock { $0.deleteVendor(id: id) } }
+
+    public func replaceModel(_ model: RankingModel) { state.withLock { $0.replace(model: model) } }
+
+    // MARK: Validation
+
+    private func check(_ request: BuyerRequest, maxK: Int = BuyerRequest.maxK) throws(VMError) {
+        guard request.k >= 1, request.k <= maxK else {
+            throw VMError(.invalidInput, "k must be between 1 and \(BuyerRequest.maxK), got \(request.k)", field: "k")
+        }
+        if let industry = request.industry, taxonomy.canonicalIndustry(industry) != industry {
+            throw VMError(.invalidInput, "unknown NAICS industry code \"\(industry)\"", field: "industry")
+        }
+        for (i, s) in request.serviceTypes.enumerated() where !taxonomy.isValidService(s) {
+            throw VMError(.invalidInput, "unknown service type \"\(s)\"", field: "service_types[\(i)]")
+        }
+    }
+}

@@ -1,0 +1,319 @@
+import VendorMatchCore
+
+/// The catalogue laid out for ranking: vendors, case studies and referrals in flat arrays indexed by
+/// ordinal, with the per-record numbers that do not depend on a request precomputed.
+///
+/// A value type: the engine hands readers a snapshot and applies writes to its own copy. Deleted and
+/// replaced records keep their slot, marked dead, so ordinals stay stable without a rebuild.
+struct RankingIndex: Sendable {
+    let taxonomy: Taxonomy
+    let services: ServiceCodes
+    private(set) var model: RankingModel
+    private(set) var encoder: LexicalNeedEncoder
+
+    // Industries, interned: each distinct code gets an id, with its path of ids up to the sector.
+    private(set) var industryID: [String: Int32] = [:]
+    private(set) var industryCodes: [String] = []
+
+    // Vendors.
+    private(set) var vendors: [Vendor] = []
+    private(set) var vendorOrdinal: [String: Int32] = [:]
+    private(set) var vendorAlive: [Bool] = []
+    private(set) var vendorDeclaredServices: [ServiceSet] = []
+    private(set) var vendorOffered: [ServiceSet] = []
+    private(set) var vendorDeclaredIndustries: [[Int32]] = []
+    private(set) var vendorCertifications: [Set<String>] = []
+    private(set) var vendorDescription: [SparseVector] = []
+    private(set) var vendorCases: [[Int32]] = []
+    private(set) var vendorReferrals: [[Int32]] = []
+    /// Sum and count of evaluation scores (0…1) over the vendor's live case studies.
+    private(set) var vendorQualitySum: [Double] = []
+    private(set) var vendorQualityCount: [Int32] = []
+    /// Trust from referrals that count for every buyer.
+    private(set) var vendorOpenTrust: [TrustModel.Tally] = []
+
+    // Case studies (structure of arrays).
+    private(set) var cases: [CaseStudy] = []
+    private(set) var caseOrdinal: [String: Int32] = [:]
+    private(set) var caseAlive: [Bool] = []
+    private(set) var caseVendor: [Int32] = []
+    private(set) var caseIndustry: [Int32] = []
+    private(set) var caseSize: [Int8] = []
+    private(set) var caseServices: [ServiceSet] = []
+    /// Credibility of the case: verified, top client, recency (0…1).
+    private(set) var caseWeight: [Float] = []
+    /// Need-term postings: for each encoder dimension, the cases that use it and the weight.
+    private(set) var needPostings: [[NeedPosting]] = []
+
+    // Referrals.
+    private(set) var referrals: [Referral] = []
+    private(set) var referralOrdinal: [String: Int32] = [:]
+    private(set) var referralAlive: [Bool] = []
+    /// Request-independent part of each referral's contribution (type weight · strength · age decay).
+    private(set) var referralBase: [Double] = []
+    /// Buyer-specific referrals by buyer organisation.
+    private(set) var buyerReferrals: [String: [Int32]] = [:]
+
+    private(set) var liveVendors = 0
+    private(set) var liveCases = 0
+    private(set) var liveReferrals = 0
+    /// Running totals for the catalogue mean of evaluation scores.
+    private(set) var qualityTotal = 0.0
+    private(set) var qualityCount = 0
+
+    struct NeedPosting: Sendable {
+        var caseOrdinal: Int32
+        var weight: Float
+    }
+
+    init(taxonomy: Taxonomy, model: RankingModel, analyzer: LexicalAnalyzer, catalogue: Catalogue) {
+        self.taxonomy = taxonomy
+        self.services = ServiceCodes(taxonomy: taxonomy)
+        self.model = model
+        var encoder = LexicalNeedEncoder(analyzer: analyzer)
+        // Corpus statistics are fitted once here; later upserts add new terms but do not shift the
+        // weights of existing ones, so one write cannot reorder unrelated results.
+        for c in catalogue.caseStudies { if let need = c.need { encoder.learn(need) } }
+        for v in catalogue.vendors { if let d = v.description { encoder.learn(d) } }
+        self.encoder = encoder
+        // Case studies of one vendor next to each other: the scoring loop walks them in order.
+        let order = Dictionary(grouping: catalogue.caseStudies.indices, by: { catalogue.caseStudies[$0].vendorID })
+        upsert(vendors: catalogue.vendors)
+        for v in catalogue.vendors {
+            guard let idx = order[v.id] else { continue }
+            upsert(caseStudies: idx.map { catalogue.caseStudies[$0] })
+        }
+        let known = Set(catalogue.vendors.map(\.id))
+        upsert(caseStudies: catalogue.caseStudies.filter { !known.contains($0.vendorID) })
+        add(referrals: catalogue.referrals)
+    }
+
+    // MARK: Interning
+
+    mutating func intern(industry code: String) -> Int32 {
+        if let id = industryID[code] { return id }
+        let id = Int32(industryCodes.count)
+        industryID[code] = id
+        industryCodes.append(code)
+        return id
+    }
+
+    // MARK: Vendors
+
+    mutating func upsert(vendors batch: [Vendor]) {
+        for v in batch {
+            let ordinal: Int
+            if let existing = vendorOrdinal[v.id] {
+                ordinal = Int(existing)
+                vendors[ordinal] = v
+                if !vendorAlive[ordinal] { vendorAlive[ordinal] = true; liveVendors += 1 }
+            } else {
+                ordinal = vendors.count
+                vendorOrdinal[v.id] = Int32(ordinal)
+                vendors.append(v)
+                vendorAlive.append(true)
+                vendorDeclaredServices.append(ServiceSet())
+                vendorOffered.append(ServiceSet())
+                vendorDeclaredIndustries.append([])
+                vendorCertifications.append([])
+                vendorDescription.append(SparseVector())
+                vendorCases.append([])
+                vendorReferrals.append([])
+                vendorQualitySum.append(0)
+                vendorQualityCount.append(0)
+                vendorOpenTrust.append(TrustModel.Tally())
+                liveVendors += 1
+            }
+            vendorDeclaredServices[ordinal] = services.set(v.serviceTypes)
+            vendorDeclaredIndustries[ordinal] = v.industries.map { intern(industry: $0) }
+            vendorCertifications[ordinal] = Set(v.certifications.map(Vocabulary.normalizeCertification))
+            vendorDescription[ordinal] = v.description.map { encoder.encode($0) } ?? SparseVector()
+            recomputeOffered(ordinal)
+        }
+    }
+
+    private mutating func recomputeOffered(_ v: Int) {
+        var s = vendorDeclaredServices[v]
+        for c in vendorCases[v] where caseAlive[Int(c)] { s = s | caseServices[Int(c)] }
+        vendorOffered[v] = s
+    }
+
+    /// Removes a vendor with its case studies and referrals. Returns whether it existed.
+    mutating func deleteVendor(id: String) -> Bool {
+        guard let o = vendorOrdinal[id], vendorAlive[Int(o)] else { return false }
+        let v = Int(o)
+        for c in vendorCases[v] where caseAlive[Int(c)] { killCase(Int(c)) }
+        for r in vendorReferrals[v] where referralAlive[Int(r)] { killReferral(Int(r)) }
+        vendorCases[v] = []
+        vendorReferrals[v] = []
+        vendorOpenTrust[v] = TrustModel.Tally()
+        vendorAlive[v] = false
+        liveVendors -= 1
+        return true
+    }
+
+    /// The vendor ordinal for a record that references `vendorID`, creating a placeholder when the
+    /// vendor is unknown (storage normally refuses such records; the index stays total anyway).
+    private mutating func ensureVendor(_ vendorID: String) -> Int {
+        if let o = vendorOrdinal[vendorID] { return Int(o) }
+        upsert(vendors: [Vendor(id: vendorID, name: vendorID)])
+        return Int(vendorOrdinal[vendorID]!)
+    }
+
+    // MARK: Case studies
+
+    mutating func upsert(caseStudies batch: [CaseStudy]) {
+        var touched = Set<Int>()
+        for c in batch {
+            if let old = caseOrdinal[c.id], caseAlive[Int(old)] {
+                let oldVendor = Int(caseVendor[Int(old)])
+                killCase(Int(old))
+                vendorCases[oldVendor].removeAll { $0 == old }
+                touched.insert(oldVendor)
+            }
+            let v = ensureVendor(c.vendorID)
+            let ordinal = Int32(cases.count)
+            caseOrdinal[c.id] = ordinal
+            cases.append(c)
+            caseAlive.append(true)
+            caseVendor.append(Int32(v))
+            caseIndustry.append(intern(industry: c.clientIndustry))
+            caseSize.append(c.clientSize.map { Int8($0.rawValue) } ?? -1)
+            caseServices.append(services.set(c.serviceTypes))
+            caseWeight.append(Float(CaseWeighting(model: model).weight(of: c)))
+            if let need = c.need {
+                let vec = encoder.encode(need)
+                for (id, w) in zip(vec.ids, vec.weights) {
+                    while needPostings.count <= Int(id) { needPostings.append([]) }
+                    needPostings[Int(id)].append(NeedPosting(caseOrdinal: ordinal, weight: w))
+                }
+            }
+            vendorCases[v].append(ordinal)
+            if let e = c.evaluation, let q = QualityModel.score(e, model: model) {
+                vendorQualitySum[v] += q
+                vendorQualityCount[v] += 1
+                qualityTotal += q
+                qualityCount += 1
+            }
+            liveCases += 1
+            touched.insert(v)
+        }
+        for v in touched { recomputeOffered(v) }
+    }
+
+    private mutating func killCase(_ c: Int) {
+        caseAlive[c] = false
+        liveCases -= 1
+        let v = Int(caseVendor[c])
+        if let e = cases[c].evaluation, let q = QualityModel.score(e, model: model) {
+            vendorQualitySum[v] -= q
+            vendorQualityCount[v] -= 1
+            qualityTotal -= q
+            qualityCount -= 1
+        }
+    }
+
+    // MARK: Referrals
+
+    mutating func add(referrals batch: [Referral]) {
+        var touched = Set<Int>()
+        for r in batch {
+            if let old = referralOrdinal[r.id], referralAlive[Int(old)] {
+                touched.insert(ensureVendor(referrals[Int(old)].vendorID))
+                killReferral(Int(old))
+            }
+            let v = ensureVendor(r.vendorID)
+            let ordinal = Int32(referrals.count)
+            referralOrdinal[r.id] = ordinal
+            referrals.append(r)
+            referralAlive.append(true)
+            referralBase.append(TrustModel.base(of: r, model: model))
+            vendorReferrals[v].append(ordinal)
+            if let buyer = r.buyerOrg { buyerReferrals[buyer, default: []].append(ordinal) }
+            liveReferrals += 1
+            touched.insert(v)
+        }
+        for v in touched { recomputeOpenTrust(v) }
+    }
+
+    private mutating func killReferral(_ r: Int) {
+        referralAlive[r] = false
+        liveReferrals -= 1
+        if let buyer = referrals[r].buyerOrg {
+            buyerReferrals[buyer]?.removeAll { $0 == Int32(r) }
+        }
+        vendorReferrals[Int(vendorOrdinalOf(referral: r))].removeAll { $0 == Int32(r) }
+    }
+
+    private func vendorOrdinalOf(referral r: Int) -> Int32 { vendorOrdinal[referrals[r].vendorID]! }
+
+    private mutating func recomputeOpenTrust(_ v: Int) {
+        let open = vendorReferrals[v].filter { referralAlive[Int($0)] && referrals[Int($0)].buyerOrg == nil }
+        vendorOpenTrust[v] = TrustModel.tally(open.map { Int($0) }, in: self)
+    }
+
+    // MARK: Model
+
+    /// Swaps the model and recomputes every number that depends on it.
+    mutating func replace(model newModel: RankingModel) {
+        model = newModel
+        let weighting = CaseWeighting(model: model)
+        for c in cases.indices { caseWeight[c] = Float(weighting.weight(of: cases[c])) }
+        for r in referrals.indices { referralBase[r] = TrustModel.base(of: referrals[r], model: model) }
+        qualityTotal = 0
+        qualityCount = 0
+        for v in vendors.indices {
+            vendorQualitySum[v] = 0
+            vendorQualityCount[v] = 0
+        }
+        for c in cases.indices where caseAlive[c] {
+            if let e = cases[c].evaluation, let q = QualityModel.score(e, model: model) {
+                let v = Int(caseVendor[c])
+                vendorQualitySum[v] += q
+                vendorQualityCount[v] += 1
+                qualityTotal += q
+                qualityCount += 1
+            }
+        }
+        for v in vendors.indices where vendorAlive[v] { recomputeOpenTrust(v) }
+    }
+
+    /// The catalogue mean of evaluation scores (0.7 when there are none yet).
+    var qualityMean: Double { qualityCount > 0 ? qualityTotal / Double(qualityCount) : 0.7 }
+
+    func encodeNeed(_ text: String) -> SparseVector { encoder.encode(text) }
+}
+
+/// How much one case study counts as evidence: verified and top-client cases more, old ones less.
+struct CaseWeighting {
+    let base, verified, topClient, halfLife, floor, referenceYear: Double
+
+    init(model: RankingModel) {
+        base = model.value(.caseBase)
+        verified = model.value(.caseVerified)
+        topClient = model.value(.caseTopClient)
+        halfLife = model.value(.caseHalfLife)
+        floor = model.value(.caseAgeFloor)
+        referenceYear = model.value(.referenceYear)
+    }
+
+    func weight(of c: CaseStudy) -> Double {
+        var w = base
+        if c.verified == true { w += verified }
+        if c.topClient == true { w += topClient }
+        var recency = 1.0
+        if let year = c.year, halfLife > 0 {
+            let age = max(0, referenceYear - Double(year))
+            recency = floor + (1 - floor) * pow2(-age / halfLife)
+        }
+        return min(1, w) * recency
+    }
+}
+
+@inline(__always) func pow2(_ x: Double) -> Double { exp2(x) }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

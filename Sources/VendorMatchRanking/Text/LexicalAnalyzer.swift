@@ -1,0 +1,96 @@
+import Foundation
+import VendorMatchCore
+
+/// Turns free text into normalised terms: lower-cased words, domain synonyms folded to one form,
+/// stop words dropped, a light English stemmer, plus bigrams of neighbouring terms.
+///
+/// "a native iOS and Android app for our customers" → `nativ`, `io`, `android`, `app`, `custom`, and the
+/// bigrams `nativ io`, `io android`, ….
+public struct LexicalAnalyzer: Sendable {
+    private let synonyms: [String: String]
+
+    public init(synonyms: [String: String] = [:]) {
+        self.synonyms = synonyms
+    }
+
+    /// Reads `lexicon/synonyms.tsv` (`variant<TAB>canonical`, `#` comments) under a models directory;
+    /// no file means no synonyms.
+    public static func load(modelsDirectory: URL) -> LexicalAnalyzer {
+        let url = modelsDirectory.appendingPathComponent("lexicon/synonyms.tsv")
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return LexicalAnalyzer() }
+        return LexicalAnalyzer(synonymsTSV: text)
+    }
+
+    public init(synonymsTSV text: String) {
+        var map: [String: String] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            let parts = line.split(separator: "\t")
+            if parts.count >= 2 { map[String(parts[0]).lowercased()] = String(parts[1]).lowercased() }
+        }
+        self.init(synonyms: map)
+    }
+
+    /// Unigram terms then bigrams.
+    public func terms(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        func flush() {
+            guard !current.isEmpty else { return }
+            defer { current = "" }
+            let folded = synonyms[current] ?? current
+            if LexicalAnalyzer.stopWords.contains(folded) || folded.count < 2 { return }
+            words.append(LexicalAnalyzer.stem(folded))
+        }
+        for scalar in text.lowercased().unicodeScalars {
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                current.unicodeScalars.append(scalar)
+            } else if scalar == "-", !current.isEmpty {
+                current.unicodeScalars.append(scalar) // keep "e-commerce", "lift-and-shift" together
+            } else {
+                if current.hasSuffix("-") { current.removeLast() }
+                flush()
+            }
+        }
+        if current.hasSuffix("-") { current.removeLast() }
+        flush()
+        var out = words
+        if words.count > 1 {
+            for i in 0..<(words.count - 1) where words[i] != words[i + 1] { out.append(words[i] + " " + words[i + 1]) }
+        }
+        return out
+    }
+
+    /// A light suffix stripper (a small subset of Porter's steps): enough to fold plurals and common
+    /// verb and noun endings, never below three letters.
+    public static func stem(_ word: String) -> String {
+        guard word.count > 4, !word.contains("-") else { return word }
+        var w = word
+        for (suffix, replacement) in suffixes where w.hasSuffix(suffix) && w.count - suffix.count >= 3 {
+            w = String(w.dropLast(suffix.count)) + replacement
+            break
+        }
+        if w.hasSuffix("e"), w.count > 4 { w.removeLast() }
+        return w
+    }
+
+    private static let suffixes: [(String, String)] = [
+        ("izations", "ize"), ("isations", "ize"), ("ization", "ize"), ("isation", "ize"), ("ational", "ate"),
+        ("iveness", "ive"), ("fulness", "ful"), ("ousness", "ous"), ("ations", "ate"), ("ation", "ate"),
+        ("ements", ""), ("ement", ""), ("ments", ""), ("ment", ""), ("ities", ""), ("ity", ""),
+        ("ising", "ize"), ("izing", "ize"), ("ised", "ize"), ("ized", "ize"), ("ises", "ize"), ("izes", "ize"),
+        ("ings", ""), ("ing", ""), ("ies", "y"), ("ers", ""), ("er", ""), ("ed", ""), ("ness", ""), ("ly", ""),
+        ("sses", "ss"), ("es", ""), ("s", ""),
+    ]
+
+    static let stopWords: Set<String> = [
+        "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "but", "by",
+        "can", "could", "do", "does", "for", "from", "get", "got", "had", "has", "have", "help", "helped",
+        "how", "i", "if", "in", "into", "is", "it", "its", "just", "more", "most", "much", "need", "needed",
+        "needs", "new", "no", "not", "now", "of", "on", "one", "or", "our", "ours", "out", "over", "own", "so",
+        "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+        "those", "to", "too", "up", "us", "use", "used", "using", "very", "want", "wanted", "was", "we",
+        "were", "what", "when", "which", "while", "who", "will", "with", "within", "without", "would", "you",
+        "your", "looking", "seeking", "require", "requires", "required", "company", "team", "teams", "project",
+        "partner", "vendor", "provider", "someone", "who", "across", "via", "per", "able", "like",
+    ]
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// TF-IDF over normalised unigrams and bigrams (`LexicalAnalyzer`): sublinear term frequency, smoothed
+/// inverse document frequency, L2-normalised, so a dot product is a cosine similarity.
+public struct LexicalNeedEncoder: NeedEncoder {
+    public let analyzer: LexicalAnalyzer
+    private(set) var vocabulary: [String: Int32] = [:]
+    private(set) var documentFrequency: [Int32] = []
+    private(set) var documentCount = 0
+
+    public var name: String { "lexical" }
+
+    public init(analyzer: LexicalAnalyzer) {
+        self.analyzer = analyzer
+    }
+
+    public mutating func learn(_ text: String) {
+        documentCount += 1
+        for term in Set(analyzer.terms(text)) {
+            if let id = vocabulary[term] {
+                documentFrequency[Int(id)] += 1
+            } else {
+                vocabulary[term] = Int32(documentFrequency.count)
+                documentFrequency.append(1)
+            }
+        }
+    }
+
+    public func encode(_ text: String) -> SparseVector {
+        var counts: [Int32: Int] = [:]
+        for term in analyzer.terms(text) {
+            if let id = vocabulary[term] { counts[id, default: 0] += 1 }
+        }
+        guard !counts.isEmpty else { return SparseVector() }
+        let n = Double(max(documentCount, 1))
+        var pairs: [(Int32, Float)] = []
+        pairs.reserveCapacity(counts.count)
+        var norm = 0.0
+        for (id, tf) in counts {
+            let df = Double(documentFrequency[Int(id)])
+            let w = (1 + log(Double(tf))) * log((n + 1) / (df + 0.5))
+            guard w > 0 else { continue }
+            pairs.append((id, Float(w)))
+            norm += w * w
+        }
+        guard norm > 0 else { return SparseVector() }
+        pairs.sort { $0.0 < $1.0 }
+        let inv = Float(1 / norm.squareRoot())
+        return SparseVector(ids: pairs.map(\.0), weights: pairs.map { $0.1 * inv })
+    }
+}

@@ -1,0 +1,70 @@
+import GRDB
+
+/// The catalogue's tables, created and evolved by named migrations (never edit a shipped migration:
+/// add a new one).
+///
+/// Each record table keeps the columns lookups need plus `json`, the record's canonical JSON
+/// (`RecordCodec.json(_:).serialized()`), so a record can be rebuilt and exported exactly as validated.
+/// Deleting a vendor deletes its case studies and referrals (`ON DELETE CASCADE`), and deleting or
+/// changing a case study drops its stale embedding vector.
+enum CatalogueSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-catalogue") { db in
+            try db.execute(sql: """
+                CREATE TABLE vendors (
+                    id   TEXT NOT NULL PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    json TEXT NOT NULL
+                );
+                CREATE TABLE case_studies (
+                    id              TEXT NOT NULL PRIMARY KEY,
+                    vendor_id       TEXT NOT NULL REFERENCES vendors(id) ON DELETE CASCADE,
+                    client_industry TEXT NOT NULL,
+                    client_size     TEXT,
+                    json            TEXT NOT NULL
+                );
+                CREATE INDEX case_studies_vendor_id ON case_studies(vendor_id);
+                CREATE TABLE referrals (
+                    id            TEXT NOT NULL PRIMARY KEY,
+                    vendor_id     TEXT NOT NULL REFERENCES vendors(id) ON DELETE CASCADE,
+                    referrer_type TEXT NOT NULL,
+                    buyer_org     TEXT,
+                    json          TEXT NOT NULL
+                );
+                CREATE INDEX referrals_vendor_id ON referrals(vendor_id);
+                CREATE INDEX referrals_buyer_org ON referrals(buyer_org) WHERE buyer_org IS NOT NULL;
+                """)
+        }
+        migrator.registerMigration("v1-outcomes") { db in
+            // No foreign key: an outcome stays training data after its vendor is deleted.
+            try db.execute(sql: """
+                CREATE TABLE outcomes (
+                    request_id  TEXT NOT NULL,
+                    buyer_org   TEXT,
+                    vendor_id   TEXT NOT NULL,
+                    grade       INTEGER NOT NULL CHECK (grade >= 0),
+                    recorded_at REAL NOT NULL,
+                    PRIMARY KEY (request_id, vendor_id)
+                );
+                CREATE INDEX outcomes_vendor_id ON outcomes(vendor_id);
+                """)
+        }
+        migrator.registerMigration("v1-case-study-vectors") { db in
+            try db.execute(sql: """
+                CREATE TABLE case_study_vectors (
+                    case_study_id TEXT NOT NULL PRIMARY KEY REFERENCES case_studies(id) ON DELETE CASCADE,
+                    model         TEXT NOT NULL,
+                    dims          INTEGER NOT NULL CHECK (dims > 0),
+                    vector        BLOB NOT NULL CHECK (length(vector) = 4 * dims)
+                );
+                CREATE TRIGGER case_study_changed AFTER UPDATE OF json, vendor_id ON case_studies
+                WHEN old.json IS NOT new.json
+                BEGIN
+                    DELETE FROM case_study_vectors WHERE case_study_id = new.id;
+                END;
+                """)
+        }
+        return migrator
+    }
+}

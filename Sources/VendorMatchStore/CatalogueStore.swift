@@ -1,0 +1,215 @@
+import Foundation
+import GRDB
+import VendorMatchCore
+
+/// The durable catalogue: vendors, case studies, referrals, recorded outcomes and case-study vectors
+/// in one SQLite file (WAL, foreign keys on, named migrations).
+///
+/// Thread-safe (`Sendable`): reads run concurrently, writes are serialized. Every write is one
+/// transaction and is on disk (`synchronous = FULL`) when the call returns. Other processes may use the
+/// same file; a writer waits up to `busyTimeout` for another's transaction.
+public struct CatalogueStore: Sendable {
+    /// The file used when no `--db` is given: `vendormatch.sqlite` in the current directory.
+    public static let defaultPath = "./vendormatch.sqlite"
+
+    /// How long a write waits for another process's transaction before failing.
+    public static let busyTimeout: TimeInterval = 10
+
+    /// The database file path as given.
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens the database at `path`, creating the file and its tables when needed and applying any
+    /// migrations that have not run yet.
+    public init(path: String = CatalogueStore.defaultPath) throws(VMError) {
+        self.path = path
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(CatalogueStore.busyTimeout)
+        config.label = "vendormatch"
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: parent) else {
+            throw VMError(.io, "cannot open database \(path): directory \(parent) does not exist")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch {
+            throw VMError(.storage, "cannot open database \(path): \(error)", cause: error)
+        }
+        let pool = self.pool
+        try Self.storage("migrating \(path)") { try CatalogueSchema.migrator.migrate(pool) }
+    }
+
+    /// Runs `body`, turning database errors into `VMError(.storage)`.
+    static func storage<T>(_ what: String, _ body: () throws -> T) throws(VMError) -> T {
+        do {
+            return try body()
+        } catch let error as VMError {
+            throw error
+        } catch {
+            throw VMError(.storage, "\(what): \(error)", cause: error)
+        }
+    }
+
+    func read<T>(_ what: String, _ body: (Database) throws -> T) throws(VMError) -> T {
+        try Self.storage(what) { try pool.read(body) }
+    }
+
+    func write<T>(_ what: String, _ body: (Database) throws -> T) throws(VMError) -> T {
+        try Self.storage(what) { try pool.write(body) }
+    }
+
+    // MARK: Reading
+
+    /// Row counts of every table.
+    public struct Counts: Sendable, Equatable, CustomStringConvertible {
+        public var vendors = 0
+        public var caseStudies = 0
+        public var referrals = 0
+        public var outcomes = 0
+        public var caseStudyVectors = 0
+
+        public init(vendors: Int = 0, caseStudies: Int = 0, referrals: Int = 0, outcomes: Int = 0, caseStudyVectors: Int = 0) {
+            self.vendors = vendors; self.caseStudies = caseStudies; self.referrals = referrals
+            self.outcomes = outcomes; self.caseStudyVectors = caseStudyVectors
+        }
+
+        public var description: String {
+            "\(vendors) vendors, \(caseStudies) case studies, \(referrals) referrals, \(outcomes) outcomes"
+        }
+    }
+
+    public func counts() throws(VMError) -> Counts {
+        try read("counting records") { db in
+            func count(_ table: String) throws -> Int { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+            return Counts(
+                vendors: try count("vendors"), caseStudies: try count("case_studies"), referrals: try count("referrals"),
+                outcomes: try count("outcomes"), caseStudyVectors: try count("case_study_vectors")
+            )
+        }
+    }
+
+    /// Every record, each kind sorted by id.
+    public func loadCatalogue() throws(VMError) -> Catalogue {
+        try read("loading the catalogue") { db in
+            var catalogue = Catalogue()
+            catalogue.vendors = try Self.jsonColumn(db, "vendors").map(StoredRecordDecoder.vendor)
+            catalogue.caseStudies = try Self.jsonColumn(db, "case_studies").map(StoredRecordDecoder.caseStudy)
+            catalogue.referrals = try Self.jsonColumn(db, "referrals").map(StoredRecordDecoder.referral)
+            return catalogue
+        }
+    }
+
+    static func jsonColumn(_ db: Database, _ table: String) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT json FROM \(table) ORDER BY id")
+    }
+
+    public func vendor(id: String) throws(VMError) -> Vendor? {
+        let json = try read("reading vendor \(id)") { db in
+            try String.fetchOne(db, sql: "SELECT json FROM vendors WHERE id = ?", arguments: [id])
+        }
+        return try json.map { (text) throws(VMError) in try StoredRecordDecoder.vendor(text) }
+    }
+
+    public func caseStudies(vendorID: String) throws(VMError) -> [CaseStudy] {
+        let rows = try read("reading case studies of \(vendorID)") { db in
+            try String.fetchAll(db, sql: "SELECT json FROM case_studies WHERE vendor_id = ? ORDER BY id", arguments: [vendorID])
+        }
+        return try rows.map { (text) throws(VMError) in try StoredRecordDecoder.caseStudy(text) }
+    }
+
+    public func referrals(vendorID: String) throws(VMError) -> [Referral] {
+        let rows = try read("reading referrals of \(vendorID)") { db in
+            try String.fetchAll(db, sql: "SELECT json FROM referrals WHERE vendor_id = ? ORDER BY id", arguments: [vendorID])
+        }
+        return try rows.map { (text) throws(VMError) in try StoredRecordDecoder.referral(text) }
+    }
+
+    /// Bytes on disk: the database file plus its write-ahead log.
+    public var fileSize: Int64 {
+        let fm = FileManager.default
+        func size(_ p: String) -> Int64 { ((try? fm.attributesOfItem(atPath: p))?[.size] as? NSNumber)?.int64Value ?? 0 }
+        return size(path) + size(path + "-wal")
+    }
+
+    // MARK: Writing
+
+    /// Inserts or replaces vendors by id (their case studies and referrals stay).
+    public func upsert(vendors: [Vendor]) throws(VMError) {
+        try write("storing vendors") { db in
+            let writer = try RecordWriter(db)
+            for v in vendors { try writer.write(v) }
+        }
+    }
+
+    /// Inserts or replaces case studies by id. Every `vendorID` must name a stored vendor.
+    public func upsert(caseStudies: [CaseStudy]) throws(VMError) {
+        try checkVendorsExist(caseStudies.map(\.vendorID), kind: "case study")
+        try write("storing case studies") { db in
+            let writer = try RecordWriter(db)
+            for c in caseStudies { try writer.write(c) }
+        }
+    }
+
+    /// Inserts referrals, replacing any with the same id. Every `vendorID` must name a stored vendor.
+    public func insert(referrals: [Referral]) throws(VMError) {
+        try checkVendorsExist(referrals.map(\.vendorID), kind: "referral")
+        try write("storing referrals") { db in
+            let writer = try RecordWriter(db)
+            for r in referrals { try writer.write(r) }
+        }
+    }
+
+    private func checkVendorsExist(_ ids: [String], kind: String) throws(VMError) {
+        let wanted = Set(ids)
+        guard !wanted.isEmpty else { return }
+        let missing = try read("checking vendor ids") { db in
+            let stmt = try db.makeStatement(sql: "SELECT 1 FROM vendors WHERE id = ?")
+            return try wanted.sorted().filter { try Int.fetchOne(stmt, arguments: [$0]) == nil }
+        }
+        if let first = missing.first {
+            throw VMError(.invalidInput, "\(kind) refers to unknown vendor \"\(first)\"" + (missing.count > 1 ? " (and \(missing.count - 1) more)" : ""), field: "vendor_id")
+        }
+    }
+
+    /// Deletes a vendor with its case studies and referrals; `false` when there was no such vendor.
+    @discardableResult
+    public func deleteVendor(id: String) throws(VMError) -> Bool {
+        try write("deleting vendor \(id)") { db in
+            try db.execute(sql: "DELETE FROM vendors WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    /// Stores outcomes; a second outcome for the same request and vendor replaces the first.
+    public func record(outcomes: [Outcome]) throws(VMError) {
+        for o in outcomes where o.grade < 0 {
+            throw VMError(.invalidInput, "outcome grade must be ≥ 0, got \(o.grade)", field: "grade")
+        }
+        try write("storing outcomes") { db in
+            let stmt = try db.makeStatement(sql: """
+                INSERT INTO outcomes (request_id, buyer_org, vendor_id, grade, recorded_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (request_id, vendor_id) DO UPDATE SET
+                    buyer_org = excluded.buyer_org, grade = excluded.grade, recorded_at = excluded.recorded_at
+                """)
+            for o in outcomes {
+                try stmt.execute(arguments: [o.requestID, o.buyerOrg, o.vendorID, o.grade, o.recordedAt.timeIntervalSince1970])
+            }
+        }
+    }
+
+    /// Every recorded outcome, by request id then vendor id.
+    public func outcomes() throws(VMError) -> [Outcome] {
+        try read("reading outcomes") { db in
+            try Row.fetchAll(db, sql: "SELECT request_id, buyer_org, vendor_id, grade, recorded_at FROM outcomes ORDER BY request_id, vendor_id").map { row in
+                Outcome(
+                    requestID: row[0], buyerOrg: row[1], vendorID: row[2], grade: row[3],
+                    recordedAt: Date(timeIntervalSince1970: row[4])
+                )
+            }
+        }
+    }
+}

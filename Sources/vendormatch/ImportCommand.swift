@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import VendorMatchCore
+import VendorMatchStore
+
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Imports vendors.jsonl, case_studies.jsonl and referrals.jsonl from a directory into the database.",
+        discussion: """
+        Any subset of the three files may be present. Records are validated (required fields, types,
+        taxonomy codes, size bands, ISO region and language codes), ids must be unique within a file, and
+        every vendor_id must name a vendor in the database or in this import. The import is all or
+        nothing: on any error nothing is written, up to 20 errors are listed as file:line: field "…":
+        reason, and the exit status is 2. A record whose id already exists replaces it (upsert).
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Directory holding the data files.")
+    var directory: String
+
+    @Flag(help: "Print the summary as JSON.")
+    var json = false
+
+    func run() async throws {
+        do {
+            let taxonomy = try global.taxonomy()
+            let store = try global.openCatalogueStore()
+            let importer = Importer(store: store, taxonomy: taxonomy)
+            let showProgress = isatty(STDERR_FILENO) != 0 || Self.totalBytes(directory) >= 64 << 20
+            let summary = try importer.importDirectory(directory, progress: showProgress ? { p in
+                printError("  \(p.file): line \(grouped(p.line))…")
+            } : nil)
+            print(json ? Self.json(summary, path: store.path).serialized() : Self.text(summary, path: store.path))
+        } catch let failure as ImportFailure {
+            printError("vendormatch import: " + failure.description)
+            throw ExitCode(2)
+        } catch {
+            exitWith(error)
+        }
+    }
+
+    static func totalBytes(_ directory: String) -> Int64 {
+        RecordKind.allCases.reduce(0) { sum, kind in
+            let path = URL(fileURLWithPath: directory).appendingPathComponent(kind.fileName).path
+            let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
+            return sum + size
+        }
+    }
+
+    static func text(_ s: ImportSummary, path: String) -> String {
+        var lines = ["imported \(grouped(s.records)) records into \(path) in \(String(format: "%.2f", s.seconds)) s (\(grouped(Int(s.recordsPerSecond.rounded()))) records/s)"]
+        for f in s.files {
+            lines.append("  \(f.kind.fileName.padding(toLength: 20, withPad: " ", startingAt: 0))\(grouped(f.records)) records: \(grouped(f.inserted)) inserted, \(grouped(f.updated)) updated")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(_ s: ImportSummary, path: String) -> JSONValue {
+        .object([
+            ("database", .string(path)),
+            ("records", .number(Double(s.records))),
+            ("seconds", .number(s.seconds)),
+            ("records_per_second", .number(s.recordsPerSecond.rounded())),
+            ("files", .object(s.files.map { f in
+                (f.kind.fileName, .object([
+                    ("records", .number(Double(f.records))), ("inserted", .number(Double(f.inserted))),
+                    ("updated", .number(Double(f.updated))), ("bytes", .number(Double(f.bytes))),
+                ]))
+            })),
+        ])
+    }
+}
