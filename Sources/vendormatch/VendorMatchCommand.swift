@@ -19,6 +19,7 @@ struct VendorMatchCommand: AsyncParsableCommand {
             StatsCommand.self,
             ShortlistCommand.self,
             CasesCommand.self,
+            BenchEncoderCommand.self,
         ]
     )
 }

@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import VendorMatchCore
+import VendorMatchSemantic
+
+struct BenchEncoderCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-encoder",
+        abstract: "Measures the MiniLM sentence encoder: model load, one need's latency, bulk throughput.",
+        discussion: """
+        Runs on the calling thread only (OpenBLAS set to one thread). Build in release to measure:
+          swift build -c release --product vendormatch
+          .build/release/vendormatch bench-encoder --case-studies market/case_studies.jsonl
+        Tools/bench_encoder.sh runs this beside PyTorch on one thread and prints both.
+        """
+    )
+
+    /// 40 tokens with [CLS] and [SEP] (the same sentence as Tools/bench_encoder_torch.py).
+    static let fortyTokenNeed = "We need a partner to migrate our on-premise Oracle data warehouse to Snowflake on AWS, rebuild the nightly ETL jobs and deliver Power BI dashboards for our finance team."
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Timed encodings of the 40-token need (after 20 warm-up runs).") var iterations = 300
+    @Option(help: "Model loads to time.") var loads = 5
+    @Option(help: "JSON Lines of case studies whose `need` texts measure bulk throughput.") var caseStudies: String?
+    @Option(help: "At most this many case-study texts.") var limit = 1000
+    @Flag(help: "Machine output: one JSON object.") var json = false
+
+    func run() async throws {
+        do {
+            let modelsDirectory = try ModelsDirectory.locate(explicit: global.models)
+            var loadTimes: [Double] = []
+            var encoder: MiniLMEncoder?
+            for _ in 0..<max(1, loads) {
+                let start = ContinuousClock.now
+                encoder = try MiniLMEncoder(modelsDirectory: modelsDirectory)
+                loadTimes.append(milliseconds(ContinuousClock.now - start))
+            }
+            guard let encoder else { return }
+
+            let tokens = encoder.tokenizer.encode(Self.fortyTokenNeed)
+            for _ in 0..<20 { _ = encoder.embed(tokens: tokens) }
+            var latencies: [Double] = []
+            latencies.reserveCapacity(iterations)
+            for _ in 0..<max(1, iterations) {
+                let start = ContinuousClock.now
+                _ = encoder.embed(tokens: tokens)
+                latencies.append(milliseconds(ContinuousClock.now - start))
+            }
+            let tokenizeStart = ContinuousClock.now
+            for _ in 0..<100 { _ = encoder.tokenizer.encode(Self.fortyTokenNeed) }
+            let tokenizeMs = milliseconds(ContinuousClock.now - tokenizeStart) / 100
+
+            var result: [(String, JSONValue)] = [
+                ("load_ms_min", .number(round3(loadTimes.min()!))),
+                ("load_ms_median", .number(round3(percentile(loadTimes, 0.5)))),
+                ("need_tokens", .number(Double(tokens.count))),
+                ("tokenize_ms", .number(round3(tokenizeMs))),
+                ("encode_ms_p50", .number(round3(percentile(latencies, 0.5)))),
+                ("encode_ms_p99", .number(round3(percentile(latencies, 0.99)))),
+                ("encode_ms_mean", .number(round3(latencies.reduce(0, +) / Double(latencies.count)))),
+                ("iterations", .number(Double(latencies.count))),
+            ]
+            if let caseStudies {
+                let texts = try readNeeds(caseStudies, limit: limit)
+                let tokenLists = texts.map { encoder.tokenizer.encode($0) }
+                let start = ContinuousClock.now
+                for text in texts { _ = encoder.embed(tokens: encoder.tokenizer.encode(text)) }
+                let seconds = milliseconds(ContinuousClock.now - start) / 1000
+                let totalTokens = tokenLists.reduce(0) { $0 + $1.count }
+                result += [
+                    ("bulk_texts", .number(Double(texts.count))),
+                    ("bulk_mean_tokens", .number(round3(Double(totalTokens) / Double(max(texts.count, 1))))),
+                    ("bulk_texts_per_s", .number(round3(Double(texts.count) / seconds))),
+                    ("bulk_tokens_per_s", .number(round3(Double(totalTokens) / seconds))),
+                ]
+            }
+            if json {
+                print(JSONValue.object(result).serialized())
+            } else {
+                for (key, value) in result { print("\(key): \(value.serialized())") }
+            }
+        } catch {
+            exitWith(error)
+        }
+    }
+
+    private func readNeeds(_ path: String, limit: Int) throws -> [String] {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw VMError(.io, "cannot read \(path)", cause: error)
+        }
+        var texts: [String] = []
+        var failure: RecordError?
+        data.withUnsafeBytes { bytes in
+            JSONLines.forEachLine(in: bytes, file: path, onError: { failure = failure ?? $0 }) { line, value in
+                guard texts.count < limit else { return }
+                if case let .string(need)? = value["need"] {
+                    texts.append(need)
+                } else if failure == nil {
+                    failure = RecordError(file: path, line: line, field: "need", reason: "must be a string")
+                }
+            }
+        }
+        if let failure { throw failure }
+        return texts
+    }
+
+    private func milliseconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    }
+
+    private func percentile(_ values: [Double], _ p: Double) -> Double {
+        let sorted = values.sorted()
+        let index = min(sorted.count - 1, max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1))
+        return sorted[index]
+    }
+
+    private func round3(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
+}
