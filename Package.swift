@@ -59,7 +59,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VendorMatchSemanticTests",
-            dependencies: ["VendorMatchSemantic"],
+            dependencies: ["VendorMatchSemantic", "VendorMatchRanking", "VendorMatchCore"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VendorMatchCore
+import VendorMatchRanking
 import VendorMatchSemantic
 
 struct BenchEncoderCommand: AsyncParsableCommand {
@@ -24,6 +25,8 @@ struct BenchEncoderCommand: AsyncParsableCommand {
     @Option(help: "Model loads to time.") var loads = 5
     @Option(help: "JSON Lines of case studies whose `need` texts measure bulk throughput.") var caseStudies: String?
     @Option(help: "At most this many case-study texts.") var limit = 1000
+    @Option(help: "JSON Lines of (need, match, mismatch) triples: report pairwise accuracy of lexical, semantic, hybrid.")
+    var paraphrases: String?
     @Flag(help: "Machine output: one JSON object.") var json = false
 
     func run() async throws {
@@ -75,6 +78,9 @@ struct BenchEncoderCommand: AsyncParsableCommand {
                     ("bulk_tokens_per_s", .number(round3(Double(totalTokens) / seconds))),
                 ]
             }
+            if let paraphrases {
+                result += try pairwiseAccuracy(paraphrases, encoder: encoder, modelsDirectory: modelsDirectory)
+            }
             if json {
                 print(JSONValue.object(result).serialized())
             } else {
@@ -104,6 +110,59 @@ struct BenchEncoderCommand: AsyncParsableCommand {
         }
         if let failure { throw failure }
         return texts
+    }
+
+    /// Share of triples whose matching case study scores above the non-matching one, per channel.
+    /// Lexical is the ranking engine's TF-IDF encoder with the triples' case-study texts as its corpus;
+    /// hybrid is `α·semantic + (1 − α)·lexical`.
+    private func pairwiseAccuracy(_ path: String, encoder: MiniLMEncoder, modelsDirectory: URL) throws -> [(String, JSONValue)] {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw VMError(.io, "cannot read \(path)", cause: error)
+        }
+        var triples: [(need: String, match: String, mismatch: String)] = []
+        var failure: RecordError?
+        data.withUnsafeBytes { bytes in
+            JSONLines.forEachLine(in: bytes, file: path, onError: { failure = failure ?? $0 }) { line, value in
+                for field in ["need", "match", "mismatch"] {
+                    guard case .string? = value[field] else {
+                        failure = failure ?? RecordError(file: path, line: line, field: field, reason: "must be a string")
+                        return
+                    }
+                }
+                if case let .string(n)? = value["need"], case let .string(m)? = value["match"],
+                   case let .string(x)? = value["mismatch"] {
+                    triples.append((n, m, x))
+                }
+            }
+        }
+        if let failure { throw failure }
+        var lexical = LexicalNeedEncoder(analyzer: LexicalAnalyzer.load(modelsDirectory: modelsDirectory))
+        for t in triples {
+            lexical.learn(t.match)
+            lexical.learn(t.mismatch)
+        }
+        func lex(_ a: String, _ b: String) -> Double { Double(lexical.encode(a).dot(lexical.encode(b))) }
+        func sem(_ a: String, _ b: String) -> Double {
+            Double(zip(encoder.embed(a), encoder.embed(b)).reduce(Float(0)) { $0 + $1.0 * $1.1 })
+        }
+        let scored = triples.map { t in
+            (lexMatch: lex(t.need, t.match), lexOther: lex(t.need, t.mismatch),
+             semMatch: sem(t.need, t.match), semOther: sem(t.need, t.mismatch))
+        }
+        func accuracy(_ alpha: Double) -> Double {
+            let wins = scored.filter {
+                alpha * $0.semMatch + (1 - alpha) * $0.lexMatch > alpha * $0.semOther + (1 - alpha) * $0.lexOther
+            }
+            return round3(Double(wins.count) / Double(max(scored.count, 1)))
+        }
+        var out: [(String, JSONValue)] = [("paraphrase_triples", .number(Double(triples.count)))]
+        out.append(("pairwise_lexical", .number(accuracy(0))))
+        out.append(("pairwise_semantic", .number(accuracy(1))))
+        for alpha in [0.3, 0.5, 0.7, 0.9] {
+            out.append(("pairwise_hybrid_\(alpha)", .number(accuracy(alpha))))
+        }
+        return out
     }
 
     private func milliseconds(_ d: Duration) -> Double {
