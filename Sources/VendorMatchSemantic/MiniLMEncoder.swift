@@ -223,13 +223,34 @@ public final class MiniLMEncoder: Sendable {
         }
     }
 
-    /// GELU with the exact error function, as BERT's `hidden_act: "gelu"`.
+    /// GELU with the error function, as BERT's `hidden_act: "gelu"`.
     private func gelu(_ x: UnsafeMutablePointer<Float>, count: Int) {
         let invSqrt2: Float = 0.70710678118654752
         for i in 0..<count {
             let v = x[i]
-            x[i] = 0.5 * v * (1 + erff(v * invSqrt2))
+            x[i] = 0.5 * v * (1 + Self.erf(v * invSqrt2))
         }
+    }
+
+    /// erf as a rational function on [−4, 4] (Eigen's single-precision approximation; |error| < 5e-7
+    /// against glibc's `erff`), about twice as fast as `erff` and free of calls, so the loop vectorises.
+    @inline(__always)
+    static func erf(_ value: Float) -> Float {
+        let x = min(max(value, -4), 4)
+        let x2 = x * x
+        var p: Float = -2.72614225801306e-10
+        p = p * x2 + 2.77068142495902e-08
+        p = p * x2 - 2.10102402082508e-06
+        p = p * x2 - 5.69250639462346e-05
+        p = p * x2 - 7.34990630326855e-04
+        p = p * x2 - 2.95459980854025e-03
+        p = p * x2 - 1.60960333262415e-02
+        var q: Float = -1.45660718464996e-05
+        q = q * x2 - 2.13374055278905e-04
+        q = q * x2 - 1.68282697438203e-03
+        q = q * x2 - 7.37332916720468e-03
+        q = q * x2 - 1.42647390514189e-02
+        return x * p / q
     }
 
     private func addInPlace(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>, count: Int) {

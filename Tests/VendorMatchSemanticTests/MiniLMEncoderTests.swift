@@ -80,3 +80,14 @@ import VendorMatchCore
         #expect(cache.value(for: "a") == nil)
     }
 }
+
+@Suite struct ErfApproximationTests {
+    @Test func agreesWithTheCLibraryWithinFiveTenMillionths() {
+        var worst: Float = 0
+        for i in -60_000...60_000 {
+            let x = Float(i) / 10_000
+            worst = max(worst, abs(MiniLMEncoder.erf(x) - erff(x)))
+        }
+        #expect(worst < 5e-7)
+    }
+}
