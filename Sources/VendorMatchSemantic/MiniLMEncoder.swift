@@ -14,6 +14,9 @@ public final class MiniLMEncoder: Sendable {
     public static let dimensions = 384
 
     public let tokenizer: WordPieceTokenizer
+    /// Names the model and its exact weights (`all-MiniLM-L6-v2@0dc2485bf8cd`): tag stored vectors with
+    /// it so vectors from other weights are never mixed in.
+    public let modelIdentifier: String
     /// The model's sequence limit (256), `[CLS]` and `[SEP]` included.
     public let maxTokens: Int
     private let weights: MiniLMWeights
@@ -49,6 +52,10 @@ public final class MiniLMEncoder: Sendable {
             }
             return v
         }
+        guard case let .string(name)? = manifest["name"] else {
+            throw VMError(.invalidInput, "\(manifestURL.path): name must be a string", field: "name")
+        }
+        modelIdentifier = "\(name)@\(try string("weights", "sha256").prefix(12))"
         let dims = try int("dimensions")
         guard dims == Self.dimensions else {
             throw VMError(.invalidInput, "\(manifestURL.path): dimensions \(dims), expected \(Self.dimensions)", field: "dimensions")
@@ -68,6 +75,14 @@ public final class MiniLMEncoder: Sendable {
 
     /// OpenBLAS would otherwise spread one product over all cores; callers parallelise across requests.
     private static let singleThreadedBLAS: Void = openblas_set_num_threads(1)
+
+    /// Cosine similarity of two embeddings (they have unit length, so the dot product), in −1…1.
+    public static func similarity(_ a: [Float], _ b: [Float]) -> Float {
+        precondition(a.count == b.count, "embeddings of different lengths")
+        var sum: Float = 0
+        for i in 0..<a.count { sum += a[i] * b[i] }
+        return sum
+    }
 
     /// The unit-length 384-dimension embedding of `text` (cached by text).
     public func embed(_ text: String) -> [Float] {

@@ -61,6 +61,7 @@ struct BenchEncoderCommand: AsyncParsableCommand {
                 ("tokenize_ms", .number(round3(tokenizeMs))),
                 ("encode_ms_p50", .number(round3(percentile(latencies, 0.5)))),
                 ("encode_ms_p99", .number(round3(percentile(latencies, 0.99)))),
+                ("encode_ms_min", .number(round3(latencies.min()!))),
                 ("encode_ms_mean", .number(round3(latencies.reduce(0, +) / Double(latencies.count)))),
                 ("iterations", .number(Double(latencies.count))),
             ]

@@ -91,3 +91,14 @@ import VendorMatchCore
         #expect(worst < 5e-7)
     }
 }
+
+@Suite struct MiniLMManifestTests {
+    @Test func identifierNamesModelAndWeights() {
+        #expect(sharedEncoder.modelIdentifier == "all-MiniLM-L6-v2@0dc2485bf8cd")
+    }
+
+    @Test func similarityOfAVectorWithItselfIsOne() {
+        let v = sharedEncoder.embed("data annotation for autonomous driving")
+        #expect(abs(MiniLMEncoder.similarity(v, v) - 1) < 1e-5)
+    }
+}
