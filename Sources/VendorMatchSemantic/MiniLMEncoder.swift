@@ -92,25 +92,57 @@ public final class MiniLMEncoder: Sendable {
         return vector
     }
 
-    /// Embeds many texts (e.g. case studies at import); `progress` is called with the count done.
+    /// Embeds many texts (e.g. case studies at import), several per pass so each weight matrix is read
+    /// once for the whole batch; `progress` is called with the count done. Not cached.
     public func embed(_ texts: [String], progress: ((Int) -> Void)? = nil) -> [[Float]] {
         var out: [[Float]] = []
         out.reserveCapacity(texts.count)
-        for (i, text) in texts.enumerated() {
-            out.append(embed(tokens: tokenizer.encode(text, maxTokens: maxTokens)))
-            progress?(i + 1)
+        var batch: [[Int32]] = []
+        var rows = 0
+        func flush() {
+            guard !batch.isEmpty else { return }
+            out += embed(tokenBatch: batch)
+            batch.removeAll(keepingCapacity: true)
+            rows = 0
+            progress?(out.count)
         }
+        for text in texts {
+            let tokens = tokenizer.encode(text, maxTokens: maxTokens)
+            if rows + tokens.count > Self.batchRows { flush() }
+            batch.append(tokens)
+            rows += tokens.count
+        }
+        flush()
         return out
     }
 
+    /// Token rows per batched pass: enough to amortise reading the weights, small enough for the cache.
+    static let batchRows = 512
+
     /// The embedding of a token sequence as `WordPieceTokenizer.encode` returns it (not cached).
     public func embed(tokens: [Int32]) -> [Float] {
-        let t = tokens.count
+        embed(tokenBatch: [tokens])[0]
+    }
+
+    /// Embeddings of several token sequences in one pass. The sequences' rows are stacked for the
+    /// row-wise layers (projections, layer norms, GELU) and kept apart for attention and pooling, so
+    /// each result is what encoding the sequence alone gives.
+    public func embed(tokenBatch: [[Int32]]) -> [[Float]] {
         let h = weights.hidden
         let f = weights.intermediate
-        precondition(t >= 1 && t <= weights.maxPositions, "token count \(t) outside 1…\(weights.maxPositions)")
-        // Scratch: x [t·h], qkv [t·3h], context [t·h], projection [t·h], intermediate [t·f], scores [t·t].
-        let scratchCount = t * h * 3 + t * 3 * h + t * f + t * t
+        var offsets: [Int] = []
+        var total = 0
+        var longest = 0
+        for tokens in tokenBatch {
+            precondition(tokens.count >= 1 && tokens.count <= weights.maxPositions, "token count \(tokens.count) outside 1…\(weights.maxPositions)")
+            offsets.append(total)
+            total += tokens.count
+            longest = max(longest, tokens.count)
+        }
+        guard total > 0 else { return [] }
+        let t = total
+        // Scratch: x [t·h], context [t·h], projection [t·h], qkv [t·3h], intermediate [t·f], scores [longest²].
+        let scratchCount = t * h * 3 + t * 3 * h + t * f + longest * longest
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
         defer { scratch.deallocate() }
         let x = scratch
@@ -120,11 +152,13 @@ public final class MiniLMEncoder: Sendable {
         let inner = qkv + t * 3 * h
         let scores = inner + t * f
 
-        embedTokens(tokens, into: x)
+        for (tokens, offset) in zip(tokenBatch, offsets) { embedTokens(tokens, into: x + offset * h) }
         layerNorm(x, rows: t, gain: weights.embeddingNormGain, bias: weights.embeddingNormBias)
         for layer in weights.layers {
             linear(x, rows: t, inputs: h, weight: layer.qkvWeight, bias: layer.qkvBias, outputs: 3 * h, into: qkv)
-            attention(qkv, tokens: t, scores: scores, into: context)
+            for (tokens, offset) in zip(tokenBatch, offsets) {
+                attention(qkv + offset * 3 * h, tokens: tokens.count, scores: scores, into: context + offset * h)
+            }
             linear(context, rows: t, inputs: h, weight: layer.attentionOutWeight, bias: layer.attentionOutBias, outputs: h, into: projection)
             addInPlace(x, projection, count: t * h)
             layerNorm(x, rows: t, gain: layer.attentionNormGain, bias: layer.attentionNormBias)
@@ -134,7 +168,7 @@ public final class MiniLMEncoder: Sendable {
             addInPlace(x, projection, count: t * h)
             layerNorm(x, rows: t, gain: layer.outputNormGain, bias: layer.outputNormBias)
         }
-        return meanPoolNormalized(x, rows: t)
+        return zip(tokenBatch, offsets).map { tokens, offset in meanPoolNormalized(x + offset * h, rows: tokens.count) }
     }
 
     // MARK: - Layers

@@ -71,12 +71,16 @@ struct BenchEncoderCommand: AsyncParsableCommand {
                 let start = ContinuousClock.now
                 for text in texts { _ = encoder.embed(tokens: encoder.tokenizer.encode(text)) }
                 let seconds = milliseconds(ContinuousClock.now - start) / 1000
+                let batchedStart = ContinuousClock.now
+                _ = encoder.embed(texts)
+                let batchedSeconds = milliseconds(ContinuousClock.now - batchedStart) / 1000
                 let totalTokens = tokenLists.reduce(0) { $0 + $1.count }
                 result += [
                     ("bulk_texts", .number(Double(texts.count))),
                     ("bulk_mean_tokens", .number(round3(Double(totalTokens) / Double(max(texts.count, 1))))),
                     ("bulk_texts_per_s", .number(round3(Double(texts.count) / seconds))),
                     ("bulk_tokens_per_s", .number(round3(Double(totalTokens) / seconds))),
+                    ("bulk_batched_texts_per_s", .number(round3(Double(texts.count) / batchedSeconds))),
                 ]
             }
             if let paraphrases {

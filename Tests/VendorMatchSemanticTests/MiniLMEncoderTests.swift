@@ -102,3 +102,22 @@ import VendorMatchCore
         #expect(abs(MiniLMEncoder.similarity(v, v) - 1) < 1e-5)
     }
 }
+
+@Suite struct BatchedEncodingTests {
+    @Test func batchedVectorsEqualOneByOne() {
+        let texts = Array(embeddingCases.prefix(40).map(\.text)) + [String(repeating: "long input ", count: 200)]
+        let batched = sharedEncoder.embed(texts)
+        #expect(batched.count == texts.count)
+        for (text, vector) in zip(texts, batched) {
+            let single = sharedEncoder.embed(tokens: sharedEncoder.tokenizer.encode(text))
+            #expect(MiniLMEncoder.similarity(single, vector) > 0.99999, "\(text.prefix(30))")
+        }
+    }
+
+    @Test func reportsProgressUpToTheCount() {
+        var seen: [Int] = []
+        _ = sharedEncoder.embed(Array(repeating: "cloud migration", count: 300)) { seen.append($0) }
+        #expect(seen.last == 300)
+        #expect(seen == seen.sorted())
+    }
+}
