@@ -34,7 +34,12 @@ let package = Package(
         // Debian's OpenBLAS (libopenblas-dev) for the sentence encoder's matrix products.
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         // The MiniLM sentence encoder: WordPiece tokenizer and a 6-layer BERT in Swift.
-        .target(name: "VendorMatchSemantic", dependencies: ["VendorMatchCore", "CBLAS"], swiftSettings: swiftSettings),
+        // Its AVX-512 matrix kernel on half-precision weights, chosen at run time.
+        .target(name: "CMiniLMKernels"),
+        .target(
+            name: "VendorMatchSemantic", dependencies: ["VendorMatchCore", "CBLAS", "CMiniLMKernels"],
+            swiftSettings: swiftSettings
+        ),
         // The thin command line: parses arguments, calls the libraries.
         .executableTarget(
             name: "vendormatch",

@@ -1,4 +1,5 @@
 import CBLAS
+import CMiniLMKernels
 import Foundation
 import VendorMatchCore
 
@@ -24,13 +25,42 @@ public final class MiniLMEncoder: Sendable {
     private let layerNormEpsilon: Float
     private let cache: EmbeddingCache
 
+    /// How the dense layers' matrix products run.
+    public enum Backend: String, Sendable {
+        /// OpenBLAS `sgemm` on single-precision weights: any CPU.
+        case blas
+        /// The AVX-512 kernel on half-precision weights packed at load (`CMiniLMKernels`): half the
+        /// memory traffic and no per-call packing.
+        case halfPrecisionKernel = "half-precision-kernel"
+
+        /// The kernel where the CPU has AVX-512 and the build is optimised (C targets are built
+        /// without optimisation in debug, where BLAS is faster); BLAS otherwise.
+        public static var automatic: Backend {
+            #if DEBUG
+            return .blas
+            #else
+            return halfPrecisionKernelSupported ? .halfPrecisionKernel : .blas
+            #endif
+        }
+
+        /// Whether this CPU runs the half-precision kernel.
+        public static var halfPrecisionKernelSupported: Bool { vm_minilm_half_kernel_supported() != 0 }
+    }
+
+    /// The backend this encoder's matrix products use.
+    public let backend: Backend
+
     /// Loads `Models/minilm/` (`model.json`, `vocab.txt`, `weights.f16.safetensors`).
-    public convenience init(modelsDirectory: URL, cacheCapacity: Int = 4096) throws(VMError) {
-        try self.init(directory: modelsDirectory.appendingPathComponent(Self.subdirectory), cacheCapacity: cacheCapacity)
+    public convenience init(modelsDirectory: URL, backend: Backend = .automatic, cacheCapacity: Int = 4096) throws(VMError) {
+        try self.init(directory: modelsDirectory.appendingPathComponent(Self.subdirectory), backend: backend, cacheCapacity: cacheCapacity)
     }
 
     /// Loads the model from a directory written by `Tools/convert_minilm.py`.
-    public init(directory: URL, cacheCapacity: Int = 4096) throws(VMError) {
+    public init(directory: URL, backend: Backend = .automatic, cacheCapacity: Int = 4096) throws(VMError) {
+        if backend == .halfPrecisionKernel, !Backend.halfPrecisionKernelSupported {
+            throw VMError(.unavailable, "the half-precision kernel needs a CPU with AVX-512F, F16C and FMA")
+        }
+        self.backend = backend
         let manifestURL = directory.appendingPathComponent("model.json")
         let manifest: JSONValue
         do {
@@ -64,7 +94,9 @@ public final class MiniLMEncoder: Sendable {
         maxTokens = try int("max_tokens")
         if case let .number(eps)? = manifest["layer_norm_eps"] { layerNormEpsilon = Float(eps) } else { layerNormEpsilon = 1e-12 }
         tokenizer = try WordPieceTokenizer(vocabularyFile: directory.appendingPathComponent(try string("vocabulary", "file")))
-        weights = try MiniLMWeights.load(from: directory.appendingPathComponent(try string("weights", "file")), layers: try int("layers"))
+        weights = try MiniLMWeights.load(
+            from: directory.appendingPathComponent(try string("weights", "file")), layers: try int("layers"),
+            packed: backend == .halfPrecisionKernel)
         guard weights.hidden == dims, dims % heads == 0, weights.vocabularySize == tokenizer.vocabularySize,
               maxTokens <= weights.maxPositions else {
             throw VMError(.invalidInput, "\(directory.path): weights (hidden \(weights.hidden), vocabulary \(weights.vocabularySize)) do not match model.json and vocab.txt")
@@ -155,16 +187,16 @@ public final class MiniLMEncoder: Sendable {
         for (tokens, offset) in zip(tokenBatch, offsets) { embedTokens(tokens, into: x + offset * h) }
         layerNorm(x, rows: t, gain: weights.embeddingNormGain, bias: weights.embeddingNormBias)
         for layer in weights.layers {
-            linear(x, rows: t, inputs: h, weight: layer.qkvWeight, bias: layer.qkvBias, outputs: 3 * h, into: qkv)
+            linear(x, rows: t, layer.qkv, into: qkv)
             for (tokens, offset) in zip(tokenBatch, offsets) {
                 attention(qkv + offset * 3 * h, tokens: tokens.count, scores: scores, into: context + offset * h)
             }
-            linear(context, rows: t, inputs: h, weight: layer.attentionOutWeight, bias: layer.attentionOutBias, outputs: h, into: projection)
+            linear(context, rows: t, layer.attentionOut, into: projection)
             addInPlace(x, projection, count: t * h)
             layerNorm(x, rows: t, gain: layer.attentionNormGain, bias: layer.attentionNormBias)
-            linear(x, rows: t, inputs: h, weight: layer.intermediateWeight, bias: layer.intermediateBias, outputs: f, into: inner)
+            linear(x, rows: t, layer.intermediate, into: inner)
             gelu(inner, count: t * f)
-            linear(inner, rows: t, inputs: f, weight: layer.outputWeight, bias: layer.outputBias, outputs: h, into: projection)
+            linear(inner, rows: t, layer.output, into: projection)
             addInPlace(x, projection, count: t * h)
             layerNorm(x, rows: t, gain: layer.outputNormGain, bias: layer.outputNormBias)
         }
@@ -190,15 +222,19 @@ public final class MiniLMEncoder: Sendable {
         }
     }
 
-    /// `out[rows, outputs] = input[rows, inputs] · weightᵀ + bias`, weight stored `[outputs, inputs]`.
-    private func linear(
-        _ input: UnsafePointer<Float>, rows: Int, inputs: Int,
-        weight: [Float], bias: [Float], outputs: Int, into out: UnsafeMutablePointer<Float>
-    ) {
-        bias.withUnsafeBufferPointer { b in
+    /// `out[rows, outputs] = input[rows, inputs] · weightᵀ + bias`.
+    private func linear(_ input: UnsafePointer<Float>, rows: Int, _ layer: MiniLMWeights.Linear, into out: UnsafeMutablePointer<Float>) {
+        let (inputs, outputs) = (layer.inputs, layer.outputs)
+        layer.bias.withUnsafeBufferPointer { b in
             for r in 0..<rows { (out + r * outputs).update(from: b.baseAddress!, count: outputs) }
         }
-        weight.withUnsafeBufferPointer { w in
+        if !layer.packed.isEmpty {
+            layer.packed.withUnsafeBufferPointer { w in
+                vm_minilm_gemm_f16(Int32(rows), Int32(outputs), Int32(inputs), input, Int32(inputs), w.baseAddress, out, Int32(outputs))
+            }
+            return
+        }
+        layer.dense.withUnsafeBufferPointer { w in
             cblas_sgemm(
                 CblasRowMajor, CblasNoTrans, CblasTrans,
                 Int32(rows), Int32(outputs), Int32(inputs),

@@ -10,22 +10,55 @@ import VendorMatchCore
 /// │              │ "F16", shape, data_offsets}}  │ tensor 64-byte aligned       │
 /// └──────────────┴───────────────────────────────┴──────────────────────────────┘
 /// ```
-/// Linear weights are PyTorch's `[out, in]`, row-major. Everything is widened to `Float` at load
-/// except the word-embedding table (30522 × 384, half the file), which stays half precision and is
-/// widened one row per token.
+/// Linear weights are PyTorch's `[out, in]`, row-major. They are widened to `Float` at load for BLAS,
+/// or kept half precision and packed for the AVX-512 kernel; the word-embedding table (30522 × 384,
+/// half the file) stays half precision and is widened one row per token.
 struct MiniLMWeights: Sendable {
+    /// A dense layer `y = x · Wᵀ + b` with `W` `[outputs, inputs]`, held in the form its matrix
+    /// product reads: single precision row-major for BLAS, or half precision packed in 32-output
+    /// panels for the AVX-512 kernel (`CMiniLMKernels`).
+    struct Linear: Sendable {
+        let inputs: Int
+        let outputs: Int
+        let bias: [Float]
+        /// `[outputs, inputs]` single precision; empty when packed.
+        let dense: [Float]
+        /// Half-precision panels (`packed[(j·inputs + k)·32 + q] = W[32j + q][k]`); empty when dense.
+        let packed: [UInt16]
+
+        init(bits: [UInt16], bias: [Float], outputs: Int, inputs: Int, packed usePacked: Bool) {
+            self.inputs = inputs
+            self.outputs = outputs
+            self.bias = bias
+            if usePacked {
+                precondition(outputs % 32 == 0, "packed weights need a multiple of 32 outputs")
+                dense = []
+                packed = [UInt16](unsafeUninitializedCapacity: bits.count) { out, n in
+                    bits.withUnsafeBufferPointer { w in
+                        for j in 0..<(outputs / 32) {
+                            for k in 0..<inputs {
+                                let base = (j * inputs + k) * 32
+                                for q in 0..<32 { out[base + q] = w[(32 * j + q) * inputs + k] }
+                            }
+                        }
+                    }
+                    n = bits.count
+                }
+            } else {
+                dense = HalfConversion.widen(bits)
+                packed = []
+            }
+        }
+    }
+
     struct Layer: Sendable {
         /// Query, key and value projections stacked: `[3·hidden, hidden]`.
-        var qkvWeight: [Float]
-        var qkvBias: [Float]
-        var attentionOutWeight: [Float]
-        var attentionOutBias: [Float]
+        var qkv: Linear
+        var attentionOut: Linear
         var attentionNormGain: [Float]
         var attentionNormBias: [Float]
-        var intermediateWeight: [Float]
-        var intermediateBias: [Float]
-        var outputWeight: [Float]
-        var outputBias: [Float]
+        var intermediate: Linear
+        var output: Linear
         var outputNormGain: [Float]
         var outputNormBias: [Float]
     }
@@ -42,7 +75,7 @@ struct MiniLMWeights: Sendable {
     let embeddingNormBias: [Float]
     let layers: [Layer]
 
-    static func load(from url: URL, layers layerCount: Int) throws(VMError) -> MiniLMWeights {
+    static func load(from url: URL, layers layerCount: Int, packed: Bool) throws(VMError) -> MiniLMWeights {
         let data: Data
         do {
             data = try Data(contentsOf: url, options: .alwaysMapped)
@@ -51,12 +84,14 @@ struct MiniLMWeights: Sendable {
         }
         let file = url.lastPathComponent
         let result = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Result<MiniLMWeights, VMError> in
-            Result { () throws(VMError) -> MiniLMWeights in try parse(raw, file: file, layers: layerCount) }
+            Result { () throws(VMError) -> MiniLMWeights in try parse(raw, file: file, layers: layerCount, packed: packed) }
         }
         return try result.get()
     }
 
-    private static func parse(_ raw: UnsafeRawBufferPointer, file: String, layers layerCount: Int) throws(VMError) -> MiniLMWeights {
+    private static func parse(
+        _ raw: UnsafeRawBufferPointer, file: String, layers layerCount: Int, packed: Bool
+    ) throws(VMError) -> MiniLMWeights {
         let table = try TensorTable(raw, file: file)
         func half(_ name: String, _ shape: [Int]) throws(VMError) -> [UInt16] {
             try table.halfBits(name, shape: shape)
@@ -79,23 +114,23 @@ struct MiniLMWeights: Sendable {
         var layers: [Layer] = []
         for l in 0..<layerCount {
             let p = "encoder.layer.\(l)."
-            var qkv = try float(p + "attention.self.query.weight", [hidden, hidden])
-            qkv += try float(p + "attention.self.key.weight", [hidden, hidden])
-            qkv += try float(p + "attention.self.value.weight", [hidden, hidden])
+            var qkv = try half(p + "attention.self.query.weight", [hidden, hidden])
+            qkv += try half(p + "attention.self.key.weight", [hidden, hidden])
+            qkv += try half(p + "attention.self.value.weight", [hidden, hidden])
             var qkvBias = try float(p + "attention.self.query.bias", [hidden])
             qkvBias += try float(p + "attention.self.key.bias", [hidden])
             qkvBias += try float(p + "attention.self.value.bias", [hidden])
+            func linear(_ name: String, outputs: Int, inputs: Int) throws(VMError) -> Linear {
+                Linear(bits: try half(name + ".weight", [outputs, inputs]), bias: try float(name + ".bias", [outputs]),
+                       outputs: outputs, inputs: inputs, packed: packed)
+            }
             layers.append(Layer(
-                qkvWeight: qkv,
-                qkvBias: qkvBias,
-                attentionOutWeight: try float(p + "attention.output.dense.weight", [hidden, hidden]),
-                attentionOutBias: try float(p + "attention.output.dense.bias", [hidden]),
+                qkv: Linear(bits: qkv, bias: qkvBias, outputs: 3 * hidden, inputs: hidden, packed: packed),
+                attentionOut: try linear(p + "attention.output.dense", outputs: hidden, inputs: hidden),
                 attentionNormGain: try float(p + "attention.output.LayerNorm.weight", [hidden]),
                 attentionNormBias: try float(p + "attention.output.LayerNorm.bias", [hidden]),
-                intermediateWeight: try float(p + "intermediate.dense.weight", [intermediate, hidden]),
-                intermediateBias: try float(p + "intermediate.dense.bias", [intermediate]),
-                outputWeight: try float(p + "output.dense.weight", [hidden, intermediate]),
-                outputBias: try float(p + "output.dense.bias", [hidden]),
+                intermediate: try linear(p + "intermediate.dense", outputs: intermediate, inputs: hidden),
+                output: try linear(p + "output.dense", outputs: hidden, inputs: intermediate),
                 outputNormGain: try float(p + "output.LayerNorm.weight", [hidden]),
                 outputNormBias: try float(p + "output.LayerNorm.bias", [hidden])
             ))

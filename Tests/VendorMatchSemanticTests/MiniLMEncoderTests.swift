@@ -121,3 +121,31 @@ import VendorMatchCore
         #expect(seen == seen.sorted())
     }
 }
+
+@Suite struct HalfPrecisionKernelTests {
+    /// The kernel is unoptimised in debug builds, so this checks a sample (the release bench uses it on everything).
+    @Test(.enabled(if: MiniLMEncoder.Backend.halfPrecisionKernelSupported))
+    func kernelEmbeddingsMatchSentenceTransformers() throws {
+        let encoder = try MiniLMEncoder(modelsDirectory: repositoryModels(), backend: .halfPrecisionKernel)
+        #expect(encoder.backend == .halfPrecisionKernel)
+        let sample = embeddingCases.filter { $0.line % 7 == 1 } + embeddingCases.filter { $0.text.count > 1000 }.prefix(1)
+        for reference in sample {
+            let vector = encoder.embed(tokens: encoder.tokenizer.encode(reference.text))
+            var dot = 0.0, norm = 0.0
+            for (a, b) in zip(vector, reference.numbers) {
+                dot += Double(a) * b
+                norm += b * b
+            }
+            #expect(dot / norm.squareRoot() >= 0.999, "line \(reference.line)")
+        }
+    }
+
+    @Test(.enabled(if: MiniLMEncoder.Backend.halfPrecisionKernelSupported))
+    func kernelAndBLASAgreeOnOddRowCounts() throws {
+        let kernel = try MiniLMEncoder(modelsDirectory: repositoryModels(), backend: .halfPrecisionKernel)
+        let blas = try MiniLMEncoder(modelsDirectory: repositoryModels(), backend: .blas)
+        for tokens in [[Int32(101), 102], Array(repeating: Int32(7592), count: 9) + [102], Array(repeating: Int32(2951), count: 17)] {
+            #expect(MiniLMEncoder.similarity(kernel.embed(tokens: tokens), blas.embed(tokens: tokens)) > 0.99999)
+        }
+    }
+}
