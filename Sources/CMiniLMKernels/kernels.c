@@ -34,6 +34,18 @@ VM_TARGET static void block8(int K, const float *x, int ldx, const uint16_t *p, 
     VM_STORE(0) VM_STORE(1) VM_STORE(2) VM_STORE(3) VM_STORE(4) VM_STORE(5) VM_STORE(6) VM_STORE(7)
 }
 
+// 4 rows × 32 outputs, for the rows left after the 8-row blocks.
+VM_TARGET static void block4(int K, const float *x, int ldx, const uint16_t *p, float *c, int ldc) {
+    __m512 a00, a01, a10, a11, a20, a21, a30, a31;
+    VM_LOAD(0) VM_LOAD(1) VM_LOAD(2) VM_LOAD(3)
+    for (int k = 0; k < K; k++) {
+        __m512 w0 = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(p + (size_t)k * 32)));
+        __m512 w1 = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(p + (size_t)k * 32 + 16)));
+        VM_FMA(0) VM_FMA(1) VM_FMA(2) VM_FMA(3)
+    }
+    VM_STORE(0) VM_STORE(1) VM_STORE(2) VM_STORE(3)
+}
+
 VM_TARGET static void block1(int K, const float *x, const uint16_t *p, float *c) {
     __m512 a0 = _mm512_loadu_ps(c), a1 = _mm512_loadu_ps(c + 16);
     for (int k = 0; k < K; k++) {
@@ -52,6 +64,7 @@ VM_TARGET void vm_minilm_gemm_f16(int M, int N, int K, const float *X, int ldx, 
         const uint16_t *p = packed + (size_t)n0 * K;
         int m = 0;
         for (; m + 8 <= M; m += 8) block8(K, X + (size_t)m * ldx, ldx, p, C + (size_t)m * ldc + n0, ldc);
+        for (; m + 4 <= M; m += 4) block4(K, X + (size_t)m * ldx, ldx, p, C + (size_t)m * ldc + n0, ldc);
         for (; m < M; m++) block1(K, X + (size_t)m * ldx, p, C + (size_t)m * ldc + n0);
     }
 }

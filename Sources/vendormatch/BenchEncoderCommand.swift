@@ -27,16 +27,25 @@ struct BenchEncoderCommand: AsyncParsableCommand {
     @Option(help: "At most this many case-study texts.") var limit = 1000
     @Option(help: "JSON Lines of (need, match, mismatch) triples: report pairwise accuracy of lexical, semantic, hybrid.")
     var paraphrases: String?
+    @Option(help: "Matrix products: automatic, blas or half-precision-kernel.") var backend = "automatic"
     @Flag(help: "Machine output: one JSON object.") var json = false
 
     func run() async throws {
         do {
             let modelsDirectory = try ModelsDirectory.locate(explicit: global.models)
+            let chosen: MiniLMEncoder.Backend
+            if backend == "automatic" {
+                chosen = .automatic
+            } else if let named = MiniLMEncoder.Backend(rawValue: backend) {
+                chosen = named
+            } else {
+                throw VMError(.invalidInput, "--backend \(backend): expected automatic, blas or half-precision-kernel", field: "backend")
+            }
             var loadTimes: [Double] = []
             var encoder: MiniLMEncoder?
             for _ in 0..<max(1, loads) {
                 let start = ContinuousClock.now
-                encoder = try MiniLMEncoder(modelsDirectory: modelsDirectory)
+                encoder = try MiniLMEncoder(modelsDirectory: modelsDirectory, backend: chosen)
                 loadTimes.append(milliseconds(ContinuousClock.now - start))
             }
             guard let encoder else { return }
@@ -55,6 +64,7 @@ struct BenchEncoderCommand: AsyncParsableCommand {
             let tokenizeMs = milliseconds(ContinuousClock.now - tokenizeStart) / 100
 
             var result: [(String, JSONValue)] = [
+                ("backend", .string(encoder.backend.rawValue)),
                 ("load_ms_min", .number(round3(loadTimes.min()!))),
                 ("load_ms_median", .number(round3(percentile(loadTimes, 0.5)))),
                 ("need_tokens", .number(Double(tokens.count))),
