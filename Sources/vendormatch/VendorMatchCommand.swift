@@ -27,6 +27,7 @@ struct VendorMatchCommand: AsyncParsableCommand {
             ServeCommand.self,
             ClientCommand.self,
             LoadgenCommand.self,
+            BenchEncoderCommand.self,
         ]
     )
 }
