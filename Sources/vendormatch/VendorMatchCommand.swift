@@ -28,6 +28,7 @@ struct VendorMatchCommand: AsyncParsableCommand {
             ClientCommand.self,
             LoadgenCommand.self,
             BenchEncoderCommand.self,
+            EmbedCommand.self,
         ]
     )
 }
@@ -39,6 +40,9 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(name: .long, help: "Ranking model file (default: Models/ranking-model.json).")
     var model: String?
+
+    @Option(name: .long, help: "Need similarity: auto (hybrid when case-study vectors are stored, see `embed`), lexical, hybrid.")
+    var needEncoder: NeedEncoderMode = .auto
 
     @Option(name: .long, help: "Models directory (default: $VENDORMATCH_MODELS, ./Models, or beside the executable).")
     var models: String?
