@@ -96,7 +96,7 @@ let package = Package(
         // Its AVX-512 matrix kernel on half-precision weights, chosen at run time.
         .target(name: "CMiniLMKernels"),
         .target(
-            name: "VendorMatchSemantic", dependencies: ["VendorMatchCore", "CBLAS", "CMiniLMKernels"],
+            name: "VendorMatchSemantic", dependencies: ["VendorMatchCore", "VendorMatchRanking", "CBLAS", "CMiniLMKernels"],
             swiftSettings: swiftSettings
         ),
         // The thin command line: parses arguments, calls the libraries.

@@ -5,7 +5,6 @@ import VendorMatchRanking
 import VendorMatchSemantic
 import VendorMatchStore
 
-extension MiniLMEncoder: DenseNeedEncoder {}
 
 /// How need texts are compared.
 enum NeedEncoderMode: String, ExpressibleByArgument, CaseIterable {
