@@ -54,7 +54,7 @@ def generate(seed):
         qrels[qid] = grades
         if q == 5:
             continue  # judged but missing from the run
-        retrieved = rng.sample(vendors, rng.randint(0 if q % 29 == 0 else 3, 30))
+        retrieved = rng.sample(vendors, rng.randint(3, 30))
         scores = {}
         for v in retrieved:
             if q % 3 == 0:
