@@ -94,6 +94,9 @@ struct EvalCommand: AsyncParsableCommand {
                                             requestSet: requestSet)
             var segmentRows: [SegmentSummary] = []
             if segments {
+                guard requests != nil else {
+                    throw VMError(.invalidInput, "--segments with --run needs --requests F (the segments come from the requests)", field: "segments")
+                }
                 let ranking = try makeRanking(depth: keys.map(\.k).max()!)
                 segmentRows = Segmentation.summarize(result, labels: ranking.labels(requestList, qrels: judgements))
             }
