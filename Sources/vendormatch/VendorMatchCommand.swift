@@ -24,6 +24,9 @@ struct VendorMatchCommand: AsyncParsableCommand {
             EvalCommand.self,
             TrainCommand.self,
             ReportCommand.self,
+            ServeCommand.self,
+            ClientCommand.self,
+            LoadgenCommand.self,
         ]
     )
 }

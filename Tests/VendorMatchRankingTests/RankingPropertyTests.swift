@@ -150,6 +150,21 @@ func satisfies(_ v: Vendor, _ cases: [CaseStudy], _ q: BuyerRequest) -> Bool {
         }
     }
 
+    @Test func scoringOnTwoThreadsGivesTheSequentialAnswer() throws {
+        let cat = RandomMarket.make(seed: 11, vendors: 200)
+        let index = RankingIndex(taxonomy: taxonomy, model: .defaults, analyzer: analyzer, catalogue: cat)
+        var g = SplitMix(state: 11)
+        for i in 0..<20 {
+            var q = RandomMarket.request(i, &g)
+            q.k = [1, 5, 10, 1000][i % 4]
+            let ranker = Ranker(index: index, request: q)
+            let one = ranker.top(q.k, parallelThreshold: .max).ranked
+            let two = ranker.top(q.k, parallelThreshold: 1).ranked
+            #expect(one.map(\.vendor) == two.map(\.vendor))
+            #expect(one.map(\.score) == two.map(\.score))
+        }
+    }
+
     @Test func aBuyerSpecificReferralChangesOnlyItsBuyersRanking() throws {
         let cat = RandomMarket.make(seed: 9)
         var g = SplitMix(state: 9)

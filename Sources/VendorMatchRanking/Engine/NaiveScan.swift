@@ -38,19 +38,12 @@ public struct NaiveScan: Sendable {
             if common == t.industryDepth(r) { return 1 }
             return Double(Float(Similarity.industryByCommonDepth[min(common, Similarity.industryByCommonDepth.count - 1)]))
         }
+        // Service rules (requested or inferred types, weights) come from the request's context.
+        let ranker = Ranker(index: index, request: request)
+        let context = ranker.context
         func serviceSim(_ offered: [String]) -> Double {
-            guard !request.serviceTypes.isEmpty, !offered.isEmpty else { return 0 }
-            var total = 0.0
-            for r in request.serviceTypes {
-                var best = 0.0
-                for o in offered {
-                    let meets = o == r || (t.serviceParent(r) != nil && o == t.serviceCategory(r))
-                        || (t.serviceParent(r) == nil && t.serviceCategory(o) == r)
-                    best = max(best, meets ? 1 : (t.serviceCategory(o) == t.serviceCategory(r) ? Double(Float(Similarity.serviceSibling)) : 0))
-                }
-                total += best
-            }
-            return Double(Float(total / Double(request.serviceTypes.count)))
+            guard context.hasService else { return 0 }
+            return Double(Float(context.serviceSimilarity(index.services.set(offered))))
         }
         func similarities(_ c: Int) -> SIMD4<Double> {
             let cs = index.cases[c]
@@ -63,12 +56,10 @@ public struct NaiveScan: Sendable {
                 let n = queryNeed.dot(caseVectors[c])
                 s[2] = n < Similarity.needFloor ? 0 : Double(min(1, n))
             }
-            if !request.serviceTypes.isEmpty { s[3] = serviceSim(cs.serviceTypes) }
+            if context.hasService { s[3] = serviceSim(cs.serviceTypes) }
             return s
         }
 
-        let ranker = Ranker(index: index, request: request)
-        let context = ranker.context
         let allowed = Set(ranker.candidates())
         // One pass over every case study, then every vendor.
         var byVendor: [Int: [(Double, Int)]] = [:]

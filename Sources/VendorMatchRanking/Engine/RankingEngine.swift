@@ -31,7 +31,7 @@ public final class RankingEngine: Sendable {
         let (ranked, candidates) = ranker.top(request.k)
         let explainer = Explainer(ranker: ranker)
         return Shortlist(requestID: request.id, vendors: ranked.map { explainer.rankedVendor($0.vendor) },
-                         candidateCount: candidates)
+                         candidateCount: candidates, inferredServiceTypes: explainer.inferred)
     }
 
     /// Unweighted features of the best `limit` candidates (by the current model), for training.

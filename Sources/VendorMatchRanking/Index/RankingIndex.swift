@@ -44,6 +44,12 @@ struct RankingIndex: Sendable {
     private(set) var vendorQualityCount: [Int32] = []
     /// Trust from referrals that count for every buyer.
     private(set) var vendorOpenTrust: [TrustModel.Tally] = []
+    /// `TrustModel.trust` of `vendorOpenTrust` under the current model: what most vendors' trust is.
+    private(set) var vendorOpenTrustValue: [Double] = []
+    /// Interned service set of each vendor's declared service types.
+    private(set) var vendorDeclaredSignature: [Int32] = []
+    /// A vendor's first declared industry (-1: none); most vendors declare at most one or two.
+    private(set) var vendorHasDeclaredIndustries: [Bool] = []
 
     // Case studies (structure of arrays).
     private(set) var cases: [CaseStudy] = []
@@ -152,10 +158,15 @@ struct RankingIndex: Sendable {
                 vendorQualitySum.append(0)
                 vendorQualityCount.append(0)
                 vendorOpenTrust.append(TrustModel.Tally())
+                vendorOpenTrustValue.append(0)
+                vendorDeclaredSignature.append(0)
+                vendorHasDeclaredIndustries.append(false)
                 liveVendors += 1
             }
             vendorDeclaredServices[ordinal] = services.set(v.serviceTypes)
             vendorDeclaredIndustries[ordinal] = v.industries.map { intern(industry: $0) }
+            vendorHasDeclaredIndustries[ordinal] = !v.industries.isEmpty
+            vendorDeclaredSignature[ordinal] = intern(services: vendorDeclaredServices[ordinal])
             vendorCertifications[ordinal] = Set(v.certifications.map(Vocabulary.normalizeCertification))
             vendorMinProject[ordinal] = v.minProjectUSD ?? -1
             vendorHasRegions[ordinal] = !v.regions.isEmpty
@@ -188,6 +199,7 @@ struct RankingIndex: Sendable {
         vendorCases[v] = []
         vendorReferrals[v] = []
         vendorOpenTrust[v] = TrustModel.Tally()
+        vendorOpenTrustValue[v] = 0
         vendorAlive[v] = false
         liveVendors -= 1
         return true
@@ -297,6 +309,7 @@ struct RankingIndex: Sendable {
     private mutating func recomputeOpenTrust(_ v: Int) {
         let open = vendorReferrals[v].filter { referralAlive[Int($0)] && referrals[Int($0)].counts(for: nil) }
         vendorOpenTrust[v] = TrustModel.tally(open.map { Int($0) }, in: self)
+        vendorOpenTrustValue[v] = TrustModel.trust(vendorOpenTrust[v], model: model)
     }
 
     // MARK: Model

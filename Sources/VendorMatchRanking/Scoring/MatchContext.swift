@@ -25,6 +25,10 @@ struct MatchContext {
     var sizeSim: [Float] = []
     /// For each requested service code, the similarity of every service bit.
     var serviceSim: [[Float]] = []
+    /// Weight of each entry of `serviceSim` (1 each for requested types; shares for inferred ones).
+    var serviceWeights: [Float] = []
+    /// Service types read from the need when the request names none: (bit, share of the vote).
+    var inferredServices: [(bit: Int, share: Double)] = []
     /// Service similarity of every interned service set (`RankingIndex.serviceSignatures`).
     var signatureSim: [Float] = []
     /// Need similarity per case ordinal; empty when the request has no usable need text.
@@ -85,7 +89,16 @@ struct MatchContext {
             descriptionSim = described
         } else { base[2] = 0 }
 
-        let requested = serviceTypes.compactMap { index.services.bit[$0] }
+        var requested = serviceTypes.compactMap { index.services.bit[$0] }
+        serviceWeights = requested.map { _ in 1 }
+        if requested.isEmpty, !touched.isEmpty {
+            inferredServices = MatchContext.inferServices(index: index, needSim: needSim, touched: touched)
+            requested = inferredServices.map(\.bit)
+            let total = inferredServices.reduce(0) { $0 + $1.share }
+            serviceWeights = inferredServices.map { Float($0.share / total) }
+            // Soft evidence: the service dimension counts as much as the vote was sure.
+            base[3] *= total
+        }
         if !requested.isEmpty {
             let codes = index.services
             serviceSim = requested.map { r in
@@ -199,17 +212,38 @@ struct MatchContext {
         return s
     }
 
-    /// Mean over requested codes of the best-matching offered code.
-    @inline(__always)
+    /// Weighted mean over requested (or inferred) codes of the best-matching offered code.
     func serviceSimilarity(_ offered: ServiceSet) -> Double {
         guard !offered.isEmpty else { return 0 }
-        var total: Float = 0
-        for table in serviceSim {
+        var total: Float = 0, weights: Float = 0
+        for (table, weight) in zip(serviceSim, serviceWeights) {
             var best: Float = 0
             offered.forEach { best = max(best, table[$0]) }
-            total += best
+            total += weight * best
+            weights += weight
         }
-        return Double(total) / Double(serviceSim.count)
+        return weights > 0 ? Double(total / weights) : 0
+    }
+
+    /// Reads the likely service types of a need from the case studies whose needs are most like it:
+    /// each of the nearest votes for its labelled service types with its similarity. Keeps the codes
+    /// with at least `infer.min_share` of the vote, at most three.
+    static func inferServices(index: RankingIndex, needSim: [Float], touched: [Int32]) -> [(bit: Int, share: Double)] {
+        let neighbours = max(1, Int(index.model.value(.inferNeighbours)))
+        let minShare = index.model.value(.inferMinShare)
+        let nearest = touched.sorted {
+            needSim[Int($0)] != needSim[Int($1)] ? needSim[Int($0)] > needSim[Int($1)] : $0 < $1
+        }.prefix(neighbours)
+        var votes = [Double](repeating: 0, count: index.services.codes.count)
+        var total = 0.0
+        for c in nearest {
+            let sim = Double(needSim[Int(c)])
+            index.caseServices[Int(c)].forEach { votes[$0] += sim }
+            total += sim
+        }
+        guard total > 0 else { return [] }
+        let ranked = votes.indices.filter { votes[$0] > 0 }.sorted { votes[$0] != votes[$1] ? votes[$0] > votes[$1] : $0 < $1 }
+        return ranked.prefix(3).map { ($0, votes[$0] / total) }.filter { $0.share >= minShare }
     }
 
     /// Similarities of what the vendor declares about itself: focus industries, service types and its
@@ -217,13 +251,15 @@ struct MatchContext {
     func declaredSimilarities(vendor v: Int, index: RankingIndex) -> SIMD4<Double> {
         var s = SIMD4<Double>.zero
         if hasIndustry {
-            for i in index.vendorDeclaredIndustries[v] { s[0] = max(s[0], Double(industrySim[Int(i)])) }
+            if index.vendorHasDeclaredIndustries[v] {
+                for i in index.vendorDeclaredIndustries[v] { s[0] = max(s[0], Double(industrySim[Int(i)])) }
+            }
         }
         if hasNeed {
             let n = descriptionSim[v]
             s[2] = n < Similarity.needFloor ? 0 : Double(min(1, n))
         }
-        if hasService { s[3] = serviceSimilarity(index.vendorDeclaredServices[v]) }
+        if hasService { s[3] = Double(signatureSim[Int(index.vendorDeclaredSignature[v])]) }
         return s
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import VendorMatchCore
 
@@ -14,6 +15,8 @@ struct Ranker {
     private let declaredCredibility: Double
     private let qualityMean: Double
     private let buyerSpecific: [Int: [Int]]
+    /// `buyerSpecific[v] != nil`, as a flat array for the hot loop.
+    private let hasBuyerSpecific: [Bool]
     private let weights: SIMD8<Double>
     private let trustScale, trustNegative, qualityPriorCount: Double
 
@@ -41,6 +44,9 @@ struct Ranker {
             }
         }
         buyerSpecific = specific
+        var flags = [Bool](repeating: false, count: index.vendors.count)
+        for v in specific.keys { flags[v] = true }
+        hasBuyerSpecific = flags
     }
 
     // MARK: Hard constraints
@@ -58,7 +64,9 @@ struct Ranker {
         for v in index.vendors.indices where index.vendorAlive[v] {
             if !masks.isEmpty {
                 let offered = index.vendorOffered[v]
-                if !masks.allSatisfy({ offered.intersects($0) }) { continue }
+                var meets = true
+                for m in masks where !offered.intersects(m) { meets = false; break }
+                if !meets { continue }
             }
             if !certs.isEmpty, !certs.isSubset(of: index.vendorCertifications[v]) { continue }
             if !regions.isEmpty, index.vendorHasRegions[v], !index.vendors[v].regions.contains(where: regions.contains) { continue }
@@ -125,8 +133,13 @@ struct Ranker {
         experience += declaredCredibility * context.parts(context.declaredSimilarities(vendor: v, index: index))
         experience /= normaliser
 
-        let tally = trustTally(v)
-        let trust = TrustModel.trust(positive: tally.positive, negative: tally.negative, scale: trustScale, negativeScale: trustNegative)
+        let trust: Double
+        if hasBuyerSpecific[v] {
+            let tally = trustTally(v)
+            trust = TrustModel.trust(positive: tally.positive, negative: tally.negative, scale: trustScale, negativeScale: trustNegative)
+        } else {
+            trust = index.vendorOpenTrustValue[v]
+        }
         let quality = self.quality(v)
         let features = SIMD8<Double>(experience[0], experience[1], experience[2], experience[3], trust, quality, 0, 0)
         return (features, (weights * features).sum())
@@ -145,12 +158,28 @@ struct Ranker {
                             mean: qualityMean, priorCount: qualityPriorCount)
     }
 
+    /// Candidate pools at least this large are scored on two threads.
+    static let parallelThreshold = 20_000
+
     /// Scores every candidate and returns the best `k`: score descending, then vendor id ascending.
-    func top(_ k: Int) -> (ranked: [(vendor: Int, score: Double)], candidates: Int) {
+    func top(_ k: Int, parallelThreshold: Int = Ranker.parallelThreshold) -> (ranked: [(vendor: Int, score: Double)], candidates: Int) {
         let pool = candidates()
-        var scratch = makeScratch()
-        var best = TopK(k: k, index: index)
-        for v in pool { best.offer(v, evaluate(v, scratch: &scratch).score) }
+        // Large pools are split over two threads (this machine has two cores); each keeps its own
+        // top k and the two are merged, which gives exactly the sequential answer.
+        let parts = pool.count >= parallelThreshold ? 2 : 1
+        var partial = [TopK](repeating: TopK(k: k, index: index), count: parts)
+        partial.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let results = out
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                var scratch = makeScratch()
+                var best = TopK(k: k, index: index)
+                let lo = pool.count * part / parts, hi = pool.count * (part + 1) / parts
+                for v in pool[lo..<hi] { best.offer(v, evaluate(v, scratch: &scratch).score) }
+                results[part] = best
+            }
+        }
+        var best = partial[0]
+        for other in partial.dropFirst() { for e in other.entries { best.offer(e.vendor, e.score) } }
         return (best.sorted(), pool.count)
     }
 }
@@ -201,4 +230,6 @@ struct TopK {
     }
 
     func sorted() -> [(vendor: Int, score: Double)] { heap.sorted { worse($1, $0) } }
+
+    var entries: [(vendor: Int, score: Double)] { heap }
 }
