@@ -31,6 +31,26 @@ struct VendorMatchCommand: AsyncParsableCommand {
             EmbedCommand.self,
         ]
     )
+
+    /// Runs the chosen verb. Usage errors (unknown flags, bad values) exit 2 like every other bad
+    /// input, not ArgumentParser's 64; `--help` still exits 0.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options every verb shares.
