@@ -14,21 +14,80 @@ let package = Package(
         .library(name: "VendorMatchCore", targets: ["VendorMatchCore"]),
         .library(name: "VendorMatchRanking", targets: ["VendorMatchRanking"]),
         .library(name: "VendorMatchStore", targets: ["VendorMatchStore"]),
+        .library(name: "VendorMatchDemo", targets: ["VendorMatchDemo"]),
+        .library(name: "VendorMatchProto", targets: ["VendorMatchProto"]),
+        .library(name: "VendorMatchClient", targets: ["VendorMatchClient"]),
+        .library(name: "VendorMatchServer", targets: ["VendorMatchServer"]),
         .library(name: "VendorMatchSemantic", targets: ["VendorMatchSemantic"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Value types, taxonomy, validation, JSON: no I/O beyond reading the taxonomy files.
         .target(name: "VendorMatchCore", swiftSettings: swiftSettings),
+        // Offline evaluation: TREC qrels/runs, trec_eval-exact metrics, significance tests, segments.
+        .target(name: "VendorMatchEval", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
         // Pure ranking math over an in-memory index: encoders, similarity, trust, quality, ranker.
         .target(name: "VendorMatchRanking", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
         // The SQLite catalogue: schema, migrations, JSON Lines import/export, stats.
         .target(
             name: "VendorMatchStore",
-            dependencies: ["VendorMatchCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "VendorMatchCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The synthetic demo market: latent truth, catalogue records, requests and simulated buyer choices.
+        .target(name: "VendorMatchDemo", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
+        // Swift code generated from Protos/ by protoc + protoc-gen-swift (Tools/generate-protos.sh); committed.
+        .target(
+            name: "VendorMatchProto",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: swiftSettings
+        ),
+        // The wire format of CONTRACT §4: length-prefixed Frame codec, method paths, status codes.
+        .target(
+            name: "VendorMatchWire",
+            dependencies: [
+                "VendorMatchProto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The TCP server: connections, pipelining, auth, deadlines, stats, graceful shutdown; the backend
+        // that puts the ranking engine and the SQLite catalogue behind it.
+        .target(
+            name: "VendorMatchServer",
+            dependencies: [
+                "VendorMatchCore", "VendorMatchProto", "VendorMatchWire", "VendorMatchRanking", "VendorMatchStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The async/await client: one connection multiplexing concurrent calls; the load generator.
+        .target(
+            name: "VendorMatchClient",
+            dependencies: [
+                "VendorMatchProto", "VendorMatchWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Debian's OpenBLAS (libopenblas-dev) for the sentence encoder's matrix products.
@@ -45,21 +104,52 @@ let package = Package(
             name: "vendormatch",
             dependencies: [
                 "VendorMatchCore",
+                "VendorMatchEval",
                 "VendorMatchRanking",
                 "VendorMatchStore",
+                "VendorMatchDemo",
+                "VendorMatchProto", "VendorMatchWire", "VendorMatchServer", "VendorMatchClient",
                 "VendorMatchSemantic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "VendorMatchCoreTests", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "VendorMatchEvalTests", dependencies: ["VendorMatchEval"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VendorMatchRankingTests", dependencies: ["VendorMatchRanking", "VendorMatchCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "VendorMatchStoreTests",
-            dependencies: ["VendorMatchStore", "VendorMatchCore"],
+            dependencies: ["VendorMatchStore", "VendorMatchCore", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "VendorMatchDemoTests", dependencies: ["VendorMatchDemo", "VendorMatchCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VendorMatchWireTests",
+            dependencies: [
+                "VendorMatchWire", "VendorMatchProto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VendorMatchServerTests",
+            dependencies: [
+                "VendorMatchServer", "VendorMatchClient", "VendorMatchWire", "VendorMatchProto", "VendorMatchCore",
+                "VendorMatchRanking", "VendorMatchStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -139,39 +139,42 @@ public struct CatalogueStore: Sendable {
 
     /// Inserts or replaces vendors by id (their case studies and referrals stay).
     public func upsert(vendors: [Vendor]) throws(VMError) {
-        try write("storing vendors") { db in
-            let writer = try RecordWriter(db)
-            for v in vendors { try writer.write(v) }
-        }
+        try upsert(Catalogue(vendors: vendors))
     }
 
     /// Inserts or replaces case studies by id. Every `vendorID` must name a stored vendor.
     public func upsert(caseStudies: [CaseStudy]) throws(VMError) {
-        try checkVendorsExist(caseStudies.map(\.vendorID), kind: "case study")
-        try write("storing case studies") { db in
-            let writer = try RecordWriter(db)
-            for c in caseStudies { try writer.write(c) }
-        }
+        try upsert(Catalogue(caseStudies: caseStudies))
     }
 
     /// Inserts referrals, replacing any with the same id. Every `vendorID` must name a stored vendor.
     public func insert(referrals: [Referral]) throws(VMError) {
-        try checkVendorsExist(referrals.map(\.vendorID), kind: "referral")
-        try write("storing referrals") { db in
-            let writer = try RecordWriter(db)
-            for r in referrals { try writer.write(r) }
-        }
+        try upsert(Catalogue(referrals: referrals))
     }
 
-    private func checkVendorsExist(_ ids: [String], kind: String) throws(VMError) {
-        let wanted = Set(ids)
-        guard !wanted.isEmpty else { return }
-        let missing = try read("checking vendor ids") { db in
-            let stmt = try db.makeStatement(sql: "SELECT 1 FROM vendors WHERE id = ?")
-            return try wanted.sorted().filter { try Int.fetchOne(stmt, arguments: [$0]) == nil }
-        }
-        if let first = missing.first {
-            throw VMError(.invalidInput, "\(kind) refers to unknown vendor \"\(first)\"" + (missing.count > 1 ? " (and \(missing.count - 1) more)" : ""), field: "vendor_id")
+    /// Inserts or replaces every record of `catalogue` by id, in one transaction: vendors first, so
+    /// case studies and referrals may name vendors stored before or in the same call (others are an
+    /// `invalidInput` error and nothing is written).
+    public func upsert(_ catalogue: Catalogue) throws(VMError) {
+        try write("storing records") { db in
+            let references = Set(catalogue.caseStudies.map(\.vendorID) + catalogue.referrals.map(\.vendorID))
+                .subtracting(catalogue.vendors.map(\.id))
+            if !references.isEmpty {
+                let stmt = try db.makeStatement(sql: "SELECT 1 FROM vendors WHERE id = ?")
+                let missing = try references.sorted().filter { try Int.fetchOne(stmt, arguments: [$0]) == nil }
+                if let first = missing.first {
+                    throw VMError(
+                        .invalidInput,
+                        "unknown vendor \"\(first)\"" + (missing.count > 1 ? " (and \(missing.count - 1) more)" : "")
+                            + ": a case study or referral must name a stored vendor",
+                        field: "vendor_id"
+                    )
+                }
+            }
+            var writer = try RecordWriter(db)
+            for v in catalogue.vendors { try writer.write(v) }
+            for c in catalogue.caseStudies { try writer.write(c) }
+            for r in catalogue.referrals { try writer.write(r) }
         }
     }
 

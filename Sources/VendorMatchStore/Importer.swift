@@ -55,10 +55,14 @@ public struct ImportSummary: Sendable, Equatable {
     }
 
     public var files: [FileSummary]
+    /// Wall-clock time from reading the files to the commit.
     public var seconds: Double
+    /// CPU time (user + system, all threads) of the same span: on a shared machine a steadier measure.
+    public var cpuSeconds: Double
 
     public var records: Int { files.reduce(0) { $0 + $1.records } }
     public var recordsPerSecond: Double { seconds > 0 ? Double(records) / seconds : 0 }
+    public var recordsPerCPUSecond: Double { cpuSeconds > 0 ? Double(records) / cpuSeconds : 0 }
 
     public func file(_ kind: RecordKind) -> FileSummary? { files.first { $0.kind == kind } }
 }
@@ -73,16 +77,19 @@ public struct ImportProgress: Sendable {
 /// Imports `vendors.jsonl`, `case_studies.jsonl` and `referrals.jsonl` from a directory (any subset)
 /// into a `CatalogueStore`, all or nothing (CONTRACT §2).
 ///
-/// One pass per file inside one write transaction: each line is parsed, validated and checked
-/// (duplicate id within the file, `vendor_id` known in the database or this import) and, while no error
-/// has been seen, written with a prepared upsert. Any error rolls the whole transaction back, and
-/// parsing continues to list further errors.
+/// One pass over each file inside one write transaction. A parser thread (`ImportParser`) parses,
+/// validates and serializes chunks of lines while this one checks them (duplicate id within the file,
+/// `vendor_id` known in the database or this import) and, while no error has been seen, writes them
+/// with prepared upserts. Any error rolls the whole transaction back; parsing continues to list
+/// further errors.
 public struct Importer: Sendable {
     public let store: CatalogueStore
     public let codec: RecordCodec
     /// Errors listed in an `ImportFailure` (the rest are only counted).
     public var maxListedErrors = 20
     public var progressInterval = 50_000
+    /// Bytes per parsed chunk (whole lines; tests make it small to cross chunk boundaries).
+    var chunkBytes = 1 << 20
 
     public init(store: CatalogueStore, taxonomy: Taxonomy) {
         self.store = store
@@ -93,23 +100,36 @@ public struct Importer: Sendable {
     /// - Throws: `ImportFailure` for bad input (nothing written), `VMError` for storage failures.
     public func importDirectory(_ directory: String, progress: ((ImportProgress) -> Void)? = nil) throws -> ImportSummary {
         let start = ContinuousClock.now
+        let cpuStart = Self.cpuTime()
         let files = try readFiles(directory)
         var errors = ErrorList(limit: maxListedErrors)
         var summaries: [ImportSummary.FileSummary] = []
+        let channel = ParsedChunkChannel(capacity: 4)
+        let parser = ImportParser(codec: codec, chunkBytes: chunkBytes)
+        let thread = Thread { parser.parse(files, into: channel) }
+        thread.stackSize = 4 << 20
+        thread.start()
+        defer { channel.cancelAndWait() }
         do {
             try store.pool.write { db in
-                var pass = ImportPass(codec: codec, writer: try RecordWriter(db))
-                for (kind, data) in files {
-                    let existing = Set(try String.fetchAll(db, sql: "SELECT id FROM \(kind.table)"))
-                    if kind == .vendors {
-                        pass.knownVendors = existing
-                    } else if pass.knownVendors.isEmpty {
-                        pass.knownVendors = Set(try String.fetchAll(db, sql: "SELECT id FROM vendors"))
+                var pass = ImportPass(writer: try RecordWriter(db))
+                var nextProgress = progressInterval
+                while let chunk = channel.take() {
+                    if pass.file == nil {
+                        let existing = Set(try String.fetchAll(db, sql: "SELECT id FROM \(chunk.kind.table)"))
+                        if chunk.kind == .vendors {
+                            pass.knownVendors = existing
+                        } else if pass.knownVendors.isEmpty {
+                            pass.knownVendors = Set(try String.fetchAll(db, sql: "SELECT id FROM vendors"))
+                        }
+                        pass.begin(chunk.kind, existing: existing, bytes: chunk.fileBytes)
                     }
-                    let summary = try data.withUnsafeBytes { bytes in
-                        try pass.run(kind: kind, bytes: bytes, existing: existing, errors: &errors, progressInterval: progressInterval, progress: progress)
+                    try pass.take(chunk, errors: &errors)
+                    if let progress, chunk.lastLine >= nextProgress {
+                        nextProgress = chunk.lastLine + progressInterval
+                        progress(ImportProgress(file: chunk.kind.fileName, line: chunk.lastLine, fileBytes: chunk.fileBytes))
                     }
-                    summaries.append(summary)
+                    if chunk.endOfFile { summaries.append(pass.end(errors: &errors)) }
                 }
                 if !errors.isEmpty { throw errors.failure }
             }
@@ -119,9 +139,26 @@ public struct Importer: Sendable {
             throw VMError(.storage, "importing into \(store.path): \(error)", cause: error)
         }
         let elapsed = ContinuousClock.now - start
+        let cpu = Self.cpuTime() - cpuStart
         // Fold the write-ahead log back into the database file; best effort (a reader may hold it).
         _ = try? store.pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
-        return ImportSummary(files: summaries, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        return ImportSummary(
+            files: summaries,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+            cpuSeconds: cpu
+        )
+    }
+
+    /// User + system CPU seconds of this process so far.
+    static func cpuTime() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// Reads every data file present; a missing or unreadable directory, no data file, or an unreadable
@@ -187,91 +224,68 @@ struct ErrorList {
     var failure: ImportFailure { ImportFailure(errors: listed, totalCount: count) }
 }
 
-/// The state of one import across its files.
+/// The checking and writing half of an import, across its files.
 private struct ImportPass {
-    let codec: RecordCodec
-    let writer: RecordWriter
+    struct FileState {
+        var summary: ImportSummary.FileSummary
+        var existing: Set<String>
+        /// Line of the first occurrence of each id in the file.
+        var firstLine: [String: Int] = [:]
+        /// Non-blank lines seen.
+        var lines = 0
+    }
+
+    var writer: RecordWriter
     /// Vendor ids in the database or in this import's vendors file.
     var knownVendors: Set<String> = []
+    private(set) var file: FileState?
 
-    init(codec: RecordCodec, writer: RecordWriter) {
-        self.codec = codec; self.writer = writer
+    init(writer: RecordWriter) { self.writer = writer }
+
+    mutating func begin(_ kind: RecordKind, existing: Set<String>, bytes: Int) {
+        file = FileState(summary: .init(kind: kind, records: 0, inserted: 0, updated: 0, bytes: bytes), existing: existing)
     }
 
-    mutating func run(
-        kind: RecordKind, bytes: UnsafeRawBufferPointer, existing: Set<String>, errors: inout ErrorList,
-        progressInterval: Int, progress: ((ImportProgress) -> Void)?
-    ) throws -> ImportSummary.FileSummary {
-        let file = kind.fileName
-        var summary = ImportSummary.FileSummary(kind: kind, records: 0, inserted: 0, updated: 0, bytes: bytes.count)
-        var firstLine: [String: Int] = [:]
-        firstLine.reserveCapacity(bytes.count / 256)
-        var lines = 0
-        var nextProgress = progressInterval
-
-        try JSONLines.forEachLine(in: bytes, file: file, onError: { error in
-            lines += 1
-            errors.add(error)
-        }) { line, value in
-            lines += 1
-            if let progress, line >= nextProgress {
-                nextProgress = line + progressInterval
-                progress(ImportProgress(file: file, line: line, fileBytes: bytes.count))
-            }
-            // The id as written, even when the record is invalid, so that a later duplicate is still
-            // reported and references to an invalid vendor don't add "unknown vendor" errors.
-            let rawID: String? = if case let .string(s)? = value["id"] { s } else { nil }
-            do {
-                let id: String
-                switch kind {
-                case .vendors:
-                    if let rawID { knownVendors.insert(rawID) }
-                    let v = try codec.vendor(value)
-                    id = v.id
-                    if check(id: id, line: line, file: file, firstLine: &firstLine, errors: &errors), errors.isEmpty {
-                        try writer.write(v)
+    mutating func take(_ chunk: ParsedChunk, errors: inout ErrorList) throws {
+        guard var f = file else { return }
+        defer { file = f }
+        let kind = chunk.kind
+        f.lines += chunk.lines.count
+        for line in chunk.lines {
+            // The id as written counts even for an invalid record: a later duplicate is still reported,
+            // and references to an invalid vendor don't add "unknown vendor" errors on top.
+            if let raw = line.rawID {
+                if kind == .vendors { knownVendors.insert(raw) }
+                if let first = f.firstLine[raw] {
+                    if case .record = line.content {
+                        errors.add(RecordError(file: kind.fileName, line: line.line, field: "id", reason: "duplicate id \"\(raw)\" (first on line \(first))"))
+                        continue
                     }
-                case .caseStudies:
-                    let c = try codec.caseStudy(value)
-                    id = c.id
-                    if check(id: id, line: line, file: file, firstLine: &firstLine, errors: &errors),
-                       check(vendorID: c.vendorID, line: line, file: file, errors: &errors), errors.isEmpty {
-                        try writer.write(c)
-                    }
-                case .referrals:
-                    let r = try codec.referral(value)
-                    id = r.id
-                    if check(id: id, line: line, file: file, firstLine: &firstLine, errors: &errors),
-                       check(vendorID: r.vendorID, line: line, file: file, errors: &errors), errors.isEmpty {
-                        try writer.write(r)
-                    }
+                } else {
+                    f.firstLine[raw] = line.line
                 }
-                summary.records += 1
-                if existing.contains(id) { summary.updated += 1 } else { summary.inserted += 1 }
-            } catch let error as FieldError {
-                if let rawID, firstLine[rawID] == nil { firstLine[rawID] = line }
-                errors.add(RecordError(file: file, line: line, field: error.field, reason: error.reason))
+            }
+            switch line.content {
+            case let .invalid(error):
+                errors.add(error)
+            case let .record(record, json):
+                if let vendorID = record.vendorID, !knownVendors.contains(vendorID) {
+                    errors.add(RecordError(file: kind.fileName, line: line.line, field: "vendor_id", reason: "unknown vendor \"\(vendorID)\": not in the database nor in vendors.jsonl"))
+                    continue
+                }
+                if errors.isEmpty { try writer.write(record, json: json) }
+                f.summary.records += 1
+                if f.existing.contains(record.id) { f.summary.updated += 1 } else { f.summary.inserted += 1 }
             }
         }
-        if lines == 0 {
-            errors.add(RecordError(file: file, line: 0, reason: "the file holds no records"))
-        }
-        return summary
     }
 
-    /// Records the first line of `id`; a second one is an error naming both lines.
-    private func check(id: String, line: Int, file: String, firstLine: inout [String: Int], errors: inout ErrorList) -> Bool {
-        if let first = firstLine[id] {
-            errors.add(RecordError(file: file, line: line, field: "id", reason: "duplicate id \"\(id)\" (first on line \(first))"))
-            return false
+    mutating func end(errors: inout ErrorList) -> ImportSummary.FileSummary {
+        let f = file!
+        file = nil
+        if f.lines == 0 {
+            errors.add(RecordError(file: f.summary.kind.fileName, line: 0, reason: "the file holds no records"))
         }
-        firstLine[id] = line
-        return true
-    }
-
-    private func check(vendorID: String, line: Int, file: String, errors: inout ErrorList) -> Bool {
-        if knownVendors.contains(vendorID) { return true }
-        errors.add(RecordError(file: file, line: line, field: "vendor_id", reason: "unknown vendor \"\(vendorID)\": not in the database nor in vendors.jsonl"))
-        return false
+        return f.summary
     }
 }

@@ -1,16 +1,21 @@
 import GRDB
+import GRDBSQLite
 import VendorMatchCore
 
 /// Prepared upsert statements for the three record kinds, used inside one write transaction.
 ///
 /// Upserts use `ON CONFLICT DO UPDATE` (not `INSERT OR REPLACE`, which would delete the old row and
-/// cascade to the vendor's case studies and referrals).
+/// cascade to the vendor's case studies and referrals). Values are bound through the SQLite C API
+/// directly: on the import path GRDB's generic argument boxing cost as much as SQLite itself.
 struct RecordWriter {
+    private let db: Database
     private let vendor: Statement
     private let caseStudy: Statement
     private let referral: Statement
+    private var json = CanonicalJSON()
 
     init(_ db: Database) throws {
+        self.db = db
         vendor = try db.makeStatement(sql: """
             INSERT INTO vendors (id, name, json) VALUES (?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, json = excluded.json
@@ -27,15 +32,55 @@ struct RecordWriter {
             """)
     }
 
-    func write(_ v: Vendor, json: String? = nil) throws {
-        try vendor.execute(arguments: [v.id, v.name, json ?? RecordCodec.json(v).serialized()])
+    mutating func write(_ v: Vendor) throws {
+        json.reset(RecordCodec.json(v))
+        try write(.vendor(v), json: json.bytes)
     }
 
-    func write(_ c: CaseStudy, json: String? = nil) throws {
-        try caseStudy.execute(arguments: [c.id, c.vendorID, c.clientIndustry, c.clientSize?.label, json ?? RecordCodec.json(c).serialized()])
+    mutating func write(_ c: CaseStudy) throws {
+        json.reset(RecordCodec.json(c))
+        try write(.caseStudy(c), json: json.bytes)
     }
 
-    func write(_ r: Referral, json: String? = nil) throws {
-        try referral.execute(arguments: [r.id, r.vendorID, r.referrerType.rawValue, r.buyerOrg, json ?? RecordCodec.json(r).serialized()])
+    mutating func write(_ r: Referral) throws {
+        json.reset(RecordCodec.json(r))
+        try write(.referral(r), json: json.bytes)
+    }
+
+    /// Stores a record whose canonical JSON (UTF-8) is already made.
+    func write(_ record: ParsedRecord, json: [UInt8]) throws {
+        switch record {
+        case let .vendor(v): try run(vendor, [v.id, v.name], json: json)
+        case let .caseStudy(c): try run(caseStudy, [c.id, c.vendorID, c.clientIndustry, c.clientSize?.label], json: json)
+        case let .referral(r): try run(referral, [r.id, r.vendorID, r.referrerType.rawValue, r.buyerOrg], json: json)
+        }
+    }
+
+    /// Binds `values` to the first parameters and `json` to the last, then steps once.
+    private func run(_ statement: Statement, _ values: [String?], json: [UInt8]) throws {
+        let stmt = statement.sqliteStatement
+        defer { sqlite3_reset(stmt) }
+        for (i, value) in values.enumerated() {
+            let index = Int32(i + 1)
+            guard var text = value else {
+                sqlite3_bind_null(stmt, index)
+                continue
+            }
+            text.withUTF8 { _ = sqlite3_bind_text(stmt, index, $0.baseAddress, Int32($0.count), transient) }
+        }
+        json.withUnsafeBufferPointer {
+            _ = sqlite3_bind_text(stmt, Int32(values.count + 1), $0.baseAddress, Int32($0.count), transient)
+        }
+        let code = sqlite3_step(stmt)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: code),
+                message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                sql: statement.sql
+            )
+        }
     }
 }
+
+/// `SQLITE_TRANSIENT`: SQLite copies the bound bytes (a C macro Swift cannot import).
+private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

@@ -8,8 +8,8 @@ struct ExportCommand: AsyncParsableCommand {
         commandName: "export",
         abstract: "Writes the catalogue as vendors.jsonl, case_studies.jsonl and referrals.jsonl into a directory.",
         discussion: """
-        One record per line in canonical JSON, sorted by id; each file is replaced atomically. A kind with
-        no records gets no file (an earlier export's file of that kind is removed), so the directory always
+        One record per line in canonical JSON, sorted by id; each file is replaced atomically. A kind with \
+        no records gets no file (an earlier export's file of that kind is removed), so the directory always \
         imports back to the same catalogue.
         """
     )

@@ -8,10 +8,10 @@ struct ImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Imports vendors.jsonl, case_studies.jsonl and referrals.jsonl from a directory into the database.",
         discussion: """
-        Any subset of the three files may be present. Records are validated (required fields, types,
-        taxonomy codes, size bands, ISO region and language codes), ids must be unique within a file, and
-        every vendor_id must name a vendor in the database or in this import. The import is all or
-        nothing: on any error nothing is written, up to 20 errors are listed as file:line: field "…":
+        Any subset of the three files may be present. Records are validated (required fields, types, \
+        taxonomy codes, size bands, ISO region and language codes), ids must be unique within a file, and \
+        every vendor_id must name a vendor in the database or in this import. The import is all or \
+        nothing: on any error nothing is written, up to 20 errors are listed as file:line: field "…": \
         reason, and the exit status is 2. A record whose id already exists replaces it (upsert).
         """
     )
@@ -51,7 +51,10 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     static func text(_ s: ImportSummary, path: String) -> String {
-        var lines = ["imported \(grouped(s.records)) records into \(path) in \(String(format: "%.2f", s.seconds)) s (\(grouped(Int(s.recordsPerSecond.rounded()))) records/s)"]
+        var lines = [
+            "imported \(grouped(s.records)) records into \(path) in \(String(format: "%.2f", s.seconds)) s: "
+                + "\(grouped(Int(s.recordsPerSecond.rounded()))) records/s (\(grouped(Int(s.recordsPerCPUSecond.rounded()))) per CPU second)",
+        ]
         for f in s.files {
             lines.append("  \(f.kind.fileName.padding(toLength: 20, withPad: " ", startingAt: 0))\(grouped(f.records)) records: \(grouped(f.inserted)) inserted, \(grouped(f.updated)) updated")
         }
@@ -64,6 +67,8 @@ struct ImportCommand: AsyncParsableCommand {
             ("records", .number(Double(s.records))),
             ("seconds", .number(s.seconds)),
             ("records_per_second", .number(s.recordsPerSecond.rounded())),
+            ("cpu_seconds", .number(s.cpuSeconds)),
+            ("records_per_cpu_second", .number(s.recordsPerCPUSecond.rounded())),
             ("files", .object(s.files.map { f in
                 (f.kind.fileName, .object([
                     ("records", .number(Double(f.records))), ("inserted", .number(Double(f.inserted))),

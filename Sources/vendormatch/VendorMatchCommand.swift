@@ -19,6 +19,14 @@ struct VendorMatchCommand: AsyncParsableCommand {
             StatsCommand.self,
             ShortlistCommand.self,
             CasesCommand.self,
+            BenchCommand.self,
+            DemoDataCommand.self,
+            EvalCommand.self,
+            TrainCommand.self,
+            ReportCommand.self,
+            ServeCommand.self,
+            ClientCommand.self,
+            LoadgenCommand.self,
             BenchEncoderCommand.self,
         ]
     )

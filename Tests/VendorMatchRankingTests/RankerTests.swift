@@ -77,6 +77,17 @@ import VendorMatchCore
         #expect(b.referrals.isEmpty)
     }
 
+    @Test func buyerRelativeReferralWithoutBuyerCarriesNoWeight() throws {
+        var cat = smallCatalogue()
+        cat.referrals.append(Referral(id: "open-partner", vendorID: "newco", referrerType: .buyerPartner, referrerOrg: "p"))
+        cat.referrals.append(Referral(id: "open-colleagues", vendorID: "newco", referrerType: .buyerInternal, referrerOrg: "q"))
+        for buyer in [nil, "buyer-a"] as [String?] {
+            let newco = try #require(try engine(cat).shortlist(BuyerRequest(id: "q", buyerOrg: buyer)).vendors.first { $0.vendorID == "newco" })
+            #expect(newco.components.trust == 0)
+            #expect(newco.referrals.isEmpty)
+        }
+    }
+
     @Test func negativeReferralLowersTrust() throws {
         let list = try engine().shortlist(BuyerRequest(id: "q", serviceTypes: ["software"]))
         let shop = try #require(list.vendors.first)
@@ -107,6 +118,18 @@ import VendorMatchCore
         #expect(bank.quality > newco.quality)
         #expect(cred.quality < newco.quality)
         #expect(newco.evaluationCount == 0)
+    }
+
+    @Test func serviceTypeIsReadFromTheNeedWhenNoneIsGiven() throws {
+        let e = engine()
+        let list = try e.shortlist(BuyerRequest(id: "q", need: "a credit scoring model to predict loan defaults"))
+        #expect(list.inferredServiceTypes.first?.code == "data.machine-learning")
+        #expect(list.vendors.first.map { ["bankdata", "credml"].contains($0.vendorID) } == true)
+        #expect(list.vendors.first?.reasons.contains { $0.hasPrefix("need read as Machine learning and predictive models (data.machine-learning)") } == true)
+        // Inferred types are soft evidence, never a constraint: the shop builder is still listed.
+        #expect(list.vendors.contains { $0.vendorID == "shopworks" })
+        // A request that names its service types gets no reading.
+        #expect(try e.shortlist(BuyerRequest(id: "q", need: "credit scoring", serviceTypes: ["data"])).inferredServiceTypes.isEmpty)
     }
 
     @Test func emptyCatalogueGivesAnEmptyList() throws {

@@ -47,6 +47,18 @@ public enum ReferrerType: String, Sendable, CaseIterable, Hashable {
         }
     }
 
+    /// For prose, plural: "past clients", "partners of yours".
+    public var prosePlural: String {
+        switch self {
+        case .pastClient: return "past clients"
+        case .buyerPartner: return "partners of yours"
+        case .buyerInternal: return "colleagues in your organisation"
+        case .institution: return "institutions"
+        case .personalNetwork: return "personal contacts"
+        case .priorEmployer: return "former employers"
+        }
+    }
+
     /// For prose: "past client", "partner of yours".
     public var prose: String {
         switch self {

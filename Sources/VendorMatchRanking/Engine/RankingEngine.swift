@@ -19,6 +19,8 @@ public final class RankingEngine: Sendable {
 
     private func snapshot() -> RankingIndex { state.withLock { $0 } }
 
+    func snapshotForBaselines() -> RankingIndex { snapshot() }
+
     // MARK: Reading
 
     /// Ranks vendors for a request (validated by `RecordCodec`), best first, with explanations.
@@ -29,7 +31,7 @@ public final class RankingEngine: Sendable {
         let (ranked, candidates) = ranker.top(request.k)
         let explainer = Explainer(ranker: ranker)
         return Shortlist(requestID: request.id, vendors: ranked.map { explainer.rankedVendor($0.vendor) },
-                         candidateCount: candidates)
+                         candidateCount: candidates, inferredServiceTypes: explainer.inferred)
     }
 
     /// Unweighted features of the best `limit` candidates (by the current model), for training.
@@ -70,14 +72,14 @@ public final class RankingEngine: Sendable {
         } else {
             ordinals = Array(0..<Int32(index.cases.count))
         }
-        let weights = context.w * context.a
-        let norm = weights.sum()
+        let weights = context.w
+        let norm = (context.w * context.a).sum()
         var scored: [(Int, Double)] = []
         for c32 in ordinals {
             let c = Int(c32)
             guard index.caseAlive[c], index.vendorAlive[Int(index.caseVendor[c])] else { continue }
             let s = context.similarities(case: c, index: index)
-            let value = norm > 0 ? Double(index.caseWeight[c]) * (weights * s).sum() / norm : Double(index.caseWeight[c])
+            let value = norm > 0 ? Double(index.caseWeight[c]) * context.value(s) / norm : Double(index.caseWeight[c])
             scored.append((c, value))
         }
         scored.sort { $0.1 != $1.1 ? $0.1 > $1.1 : index.cases[$0.0].id < index.cases[$1.0].id }

@@ -14,6 +14,12 @@ struct RankingIndex: Sendable {
     // Industries, interned: each distinct code gets an id, with its path of ids up to the sector.
     private(set) var industryID: [String: Int32] = [:]
     private(set) var industryCodes: [String] = []
+    /// For each interned industry: its own id, then its ancestors' ids up to the sector.
+    private(set) var industryPaths: [[Int32]] = []
+
+    // Service sets, interned: cases share a few hundred distinct sets, so a request scores each once.
+    private(set) var serviceSignatureID: [ServiceSet: Int32] = [:]
+    private(set) var serviceSignatures: [ServiceSet] = []
 
     // Vendors.
     private(set) var vendors: [Vendor] = []
@@ -23,7 +29,14 @@ struct RankingIndex: Sendable {
     private(set) var vendorOffered: [ServiceSet] = []
     private(set) var vendorDeclaredIndustries: [[Int32]] = []
     private(set) var vendorCertifications: [Set<String>] = []
+    /// Minimum project size, or -1 when the vendor gives none.
+    private(set) var vendorMinProject: [Double] = []
+    /// Whether the vendor gives regions / languages / certifications at all (most checks stop here).
+    private(set) var vendorHasRegions: [Bool] = []
+    private(set) var vendorHasLanguages: [Bool] = []
     private(set) var vendorDescription: [SparseVector] = []
+    /// Description-term postings (ordinal = vendor), so a request scores only vendors sharing a term.
+    private(set) var descriptionPostings: [[NeedPosting]] = []
     private(set) var vendorCases: [[Int32]] = []
     private(set) var vendorReferrals: [[Int32]] = []
     /// Sum and count of evaluation scores (0…1) over the vendor's live case studies.
@@ -31,6 +44,12 @@ struct RankingIndex: Sendable {
     private(set) var vendorQualityCount: [Int32] = []
     /// Trust from referrals that count for every buyer.
     private(set) var vendorOpenTrust: [TrustModel.Tally] = []
+    /// `TrustModel.trust` of `vendorOpenTrust` under the current model: what most vendors' trust is.
+    private(set) var vendorOpenTrustValue: [Double] = []
+    /// Interned service set of each vendor's declared service types.
+    private(set) var vendorDeclaredSignature: [Int32] = []
+    /// A vendor's first declared industry (-1: none); most vendors declare at most one or two.
+    private(set) var vendorHasDeclaredIndustries: [Bool] = []
 
     // Case studies (structure of arrays).
     private(set) var cases: [CaseStudy] = []
@@ -40,8 +59,12 @@ struct RankingIndex: Sendable {
     private(set) var caseIndustry: [Int32] = []
     private(set) var caseSize: [Int8] = []
     private(set) var caseServices: [ServiceSet] = []
+    /// Interned id of `caseServices[c]`.
+    private(set) var caseServiceSignature: [Int32] = []
     /// Credibility of the case: verified, top client, recency (0…1).
     private(set) var caseWeight: [Float] = []
+    /// For each service category bit, the cases with a code in that category (ascending ordinals).
+    private(set) var categoryCases: [[Int32]] = []
     /// Need-term postings: for each encoder dimension, the cases that use it and the weight.
     private(set) var needPostings: [[NeedPosting]] = []
 
@@ -92,9 +115,19 @@ struct RankingIndex: Sendable {
 
     mutating func intern(industry code: String) -> Int32 {
         if let id = industryID[code] { return id }
+        let parentPath = taxonomy.industryParent(code).map { industryPaths[Int(intern(industry: $0))] } ?? []
         let id = Int32(industryCodes.count)
         industryID[code] = id
         industryCodes.append(code)
+        industryPaths.append([id] + parentPath)
+        return id
+    }
+
+    mutating func intern(services set: ServiceSet) -> Int32 {
+        if let id = serviceSignatureID[set] { return id }
+        let id = Int32(serviceSignatures.count)
+        serviceSignatureID[set] = id
+        serviceSignatures.append(set)
         return id
     }
 
@@ -116,18 +149,37 @@ struct RankingIndex: Sendable {
                 vendorOffered.append(ServiceSet())
                 vendorDeclaredIndustries.append([])
                 vendorCertifications.append([])
+                vendorMinProject.append(-1)
+                vendorHasRegions.append(false)
+                vendorHasLanguages.append(false)
                 vendorDescription.append(SparseVector())
                 vendorCases.append([])
                 vendorReferrals.append([])
                 vendorQualitySum.append(0)
                 vendorQualityCount.append(0)
                 vendorOpenTrust.append(TrustModel.Tally())
+                vendorOpenTrustValue.append(0)
+                vendorDeclaredSignature.append(0)
+                vendorHasDeclaredIndustries.append(false)
                 liveVendors += 1
             }
             vendorDeclaredServices[ordinal] = services.set(v.serviceTypes)
             vendorDeclaredIndustries[ordinal] = v.industries.map { intern(industry: $0) }
+            vendorHasDeclaredIndustries[ordinal] = !v.industries.isEmpty
+            vendorDeclaredSignature[ordinal] = intern(services: vendorDeclaredServices[ordinal])
             vendorCertifications[ordinal] = Set(v.certifications.map(Vocabulary.normalizeCertification))
-            vendorDescription[ordinal] = v.description.map { encoder.encode($0) } ?? SparseVector()
+            vendorMinProject[ordinal] = v.minProjectUSD ?? -1
+            vendorHasRegions[ordinal] = !v.regions.isEmpty
+            vendorHasLanguages[ordinal] = !v.languages.isEmpty
+            for id in vendorDescription[ordinal].ids {
+                descriptionPostings[Int(id)].removeAll { $0.caseOrdinal == Int32(ordinal) }
+            }
+            let description = v.description.map { encoder.encode($0) } ?? SparseVector()
+            vendorDescription[ordinal] = description
+            for (id, w) in zip(description.ids, description.weights) {
+                while descriptionPostings.count <= Int(id) { descriptionPostings.append([]) }
+                descriptionPostings[Int(id)].append(NeedPosting(caseOrdinal: Int32(ordinal), weight: w))
+            }
             recomputeOffered(ordinal)
         }
     }
@@ -147,6 +199,7 @@ struct RankingIndex: Sendable {
         vendorCases[v] = []
         vendorReferrals[v] = []
         vendorOpenTrust[v] = TrustModel.Tally()
+        vendorOpenTrustValue[v] = 0
         vendorAlive[v] = false
         liveVendors -= 1
         return true
@@ -179,7 +232,13 @@ struct RankingIndex: Sendable {
             caseVendor.append(Int32(v))
             caseIndustry.append(intern(industry: c.clientIndustry))
             caseSize.append(c.clientSize.map { Int8($0.rawValue) } ?? -1)
-            caseServices.append(services.set(c.serviceTypes))
+            let serviceSet = services.set(c.serviceTypes)
+            caseServices.append(serviceSet)
+            caseServiceSignature.append(intern(services: serviceSet))
+            if categoryCases.isEmpty { categoryCases = Array(repeating: [], count: services.codes.count) }
+            var categories = Set<Int>()
+            serviceSet.forEach { categories.insert(services.categoryBit[$0]) }
+            for cat in categories.sorted() { categoryCases[cat].append(ordinal) }
             caseWeight.append(Float(CaseWeighting(model: model).weight(of: c)))
             if let need = c.need {
                 let vec = encoder.encode(need)
@@ -248,8 +307,9 @@ struct RankingIndex: Sendable {
     private func vendorOrdinalOf(referral r: Int) -> Int32 { vendorOrdinal[referrals[r].vendorID]! }
 
     private mutating func recomputeOpenTrust(_ v: Int) {
-        let open = vendorReferrals[v].filter { referralAlive[Int($0)] && referrals[Int($0)].buyerOrg == nil }
+        let open = vendorReferrals[v].filter { referralAlive[Int($0)] && referrals[Int($0)].counts(for: nil) }
         vendorOpenTrust[v] = TrustModel.tally(open.map { Int($0) }, in: self)
+        vendorOpenTrustValue[v] = TrustModel.trust(vendorOpenTrust[v], model: model)
     }
 
     // MARK: Model

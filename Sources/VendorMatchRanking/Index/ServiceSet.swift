@@ -1,7 +1,7 @@
 import VendorMatchCore
 
 /// A set of service-type codes as a 128-bit mask over the taxonomy's code order (70 codes today).
-struct ServiceSet: Sendable, Equatable {
+struct ServiceSet: Sendable, Hashable {
     var low: UInt64 = 0
     var high: UInt64 = 0
 

@@ -1,0 +1,178 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import SwiftProtobuf
+import VendorMatchProto
+import VendorMatchWire
+
+/// An async/await client of the VendorMatch wire protocol.
+///
+/// One TCP connection carries any number of concurrent calls: each gets its own frame id and the
+/// responses are matched by id, in whatever order the server sends them. Safe to share between tasks.
+///
+/// ```swift
+/// let client = try await VendorMatchClient.connect(host: "127.0.0.1", port: 7420)
+/// defer { Task { await client.close() } }
+/// let list = try await client.shortlist(request)
+/// ```
+public final class VendorMatchClient: Sendable {
+    /// Options of a client.
+    public struct Configuration: Sendable {
+        /// Sent as `authorization: Bearer <token>` on every call.
+        public var authToken: String?
+        /// Sent as `deadline-ms` on every call unless the call gives its own.
+        public var defaultDeadline: Duration?
+        /// Largest response frame accepted. Default 64 MiB.
+        public var maximumFrameBytes: Int
+
+        public init(authToken: String? = nil, defaultDeadline: Duration? = nil, maximumFrameBytes: Int = 64 * 1024 * 1024) {
+            self.authToken = authToken
+            self.defaultDeadline = defaultDeadline
+            self.maximumFrameBytes = maximumFrameBytes
+        }
+    }
+
+    private let channel: any Channel
+    private let configuration: Configuration
+
+    private init(channel: any Channel, configuration: Configuration) {
+        self.channel = channel
+        self.configuration = configuration
+    }
+
+    /// Connects to a server.
+    public static func connect(
+        host: String, port: Int, configuration: Configuration = Configuration(),
+        group: MultiThreadedEventLoopGroup = .singleton
+    ) async throws(RPCError) -> VendorMatchClient {
+        let maxFrame = configuration.maximumFrameBytes
+        do {
+            let channel = try await ClientBootstrap(group: group)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maximumFrameBytes: maxFrame)))
+                        try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
+                        try channel.pipeline.syncOperations.addHandler(ClientCallHandler())
+                    }
+                }
+                .connect(host: host, port: port)
+                .get()
+            return VendorMatchClient(channel: channel, configuration: configuration)
+        } catch {
+            throw RPCError(code: .unavailable, message: "cannot connect to \(host):\(port): \(error)")
+        }
+    }
+
+    /// Closes the connection; pending calls fail with UNAVAILABLE.
+    public func close() async {
+        try? await channel.close()
+    }
+
+    /// Sends a frame as is (its id is assigned if 0) and returns the response frame, whatever its status.
+    /// For tools and tests that need to send unusual methods or payloads.
+    public func send(_ frame: Vendormatch_V1_Frame) async throws(RPCError) -> Vendormatch_V1_Frame {
+        let promise = channel.eventLoop.makePromise(of: Vendormatch_V1_Frame.self)
+        channel.writeAndFlush(OutgoingCall(frame: frame, promise: promise), promise: nil)
+        do {
+            return try await promise.futureResult.get()
+        } catch let error as RPCError {
+            throw error
+        } catch {
+            throw RPCError(code: .unavailable, message: "\(error)")
+        }
+    }
+
+    /// Calls `method` with `request` and decodes the response as `Response`.
+    public func call<Response: SwiftProtobuf.Message>(
+        _ method: VendorMatchMethod, _ request: some SwiftProtobuf.Message, as: Response.Type = Response.self,
+        deadline: Duration? = nil, metadata extra: [String: String] = [:]
+    ) async throws(RPCError) -> Response {
+        var metadata = extra
+        if let token = configuration.authToken { metadata[MetadataKey.authorization] = "Bearer \(token)" }
+        if let d = deadline ?? configuration.defaultDeadline {
+            let ms = d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
+            metadata[MetadataKey.deadlineMilliseconds] = "\(ms)"
+        }
+        let frame: Vendormatch_V1_Frame
+        do {
+            frame = try .request(id: 0, method: method, message: request, metadata: metadata)
+        } catch {
+            throw RPCError(code: .internal, message: "cannot serialize request: \(error)")
+        }
+        let response = try await send(frame)
+        guard response.statusCode == .ok else {
+            throw RPCError(code: response.statusCode, message: response.status.message, field: response.status.field)
+        }
+        do {
+            return try Response(serializedBytes: response.payload)
+        } catch {
+            throw RPCError(code: .internal, message: "response is not a valid \(Response.protoMessageName): \(error)")
+        }
+    }
+
+    // MARK: Methods
+
+    /// Ranks vendors for a buyer request.
+    public func shortlist(_ request: Vendormatch_V1_ShortlistRequest, deadline: Duration? = nil) async throws(RPCError) -> Vendormatch_V1_ShortlistResponse {
+        try await call(.shortlist, request, deadline: deadline)
+    }
+
+    /// Finds comparable case studies.
+    public func findCaseStudies(_ request: Vendormatch_V1_FindCaseStudiesRequest, deadline: Duration? = nil) async throws(RPCError) -> Vendormatch_V1_FindCaseStudiesResponse {
+        try await call(.findCaseStudies, request, deadline: deadline)
+    }
+
+    /// Inserts or replaces vendors.
+    public func upsertVendors(_ vendors: [Vendormatch_V1_Vendor]) async throws(RPCError) -> Vendormatch_V1_WriteResponse {
+        var r = Vendormatch_V1_UpsertVendorsRequest()
+        r.vendors = vendors
+        return try await call(.upsertVendors, r)
+    }
+
+    /// Inserts or replaces case studies.
+    public func upsertCaseStudies(_ caseStudies: [Vendormatch_V1_CaseStudy]) async throws(RPCError) -> Vendormatch_V1_WriteResponse {
+        var r = Vendormatch_V1_UpsertCaseStudiesRequest()
+        r.caseStudies = caseStudies
+        return try await call(.upsertCaseStudies, r)
+    }
+
+    /// Inserts or replaces referrals.
+    public func recordReferrals(_ referrals: [Vendormatch_V1_Referral]) async throws(RPCError) -> Vendormatch_V1_WriteResponse {
+        var r = Vendormatch_V1_RecordReferralsRequest()
+        r.referrals = referrals
+        return try await call(.recordReferrals, r)
+    }
+
+    /// Records buyer outcomes.
+    public func recordOutcomes(_ outcomes: [Vendormatch_V1_Outcome]) async throws(RPCError) -> Vendormatch_V1_WriteResponse {
+        var r = Vendormatch_V1_RecordOutcomesRequest()
+        r.outcomes = outcomes
+        return try await call(.recordOutcomes, r)
+    }
+
+    /// One vendor (NOT_FOUND if unknown).
+    public func vendor(id: String) async throws(RPCError) -> Vendormatch_V1_Vendor {
+        var r = Vendormatch_V1_GetVendorRequest()
+        r.id = id
+        let response: Vendormatch_V1_GetVendorResponse = try await call(.getVendor, r)
+        return response.vendor
+    }
+
+    /// Deletes a vendor (NOT_FOUND if unknown).
+    public func deleteVendor(id: String) async throws(RPCError) {
+        var r = Vendormatch_V1_DeleteVendorRequest()
+        r.id = id
+        let _: Vendormatch_V1_DeleteVendorResponse = try await call(.deleteVendor, r)
+    }
+
+    /// Liveness.
+    public func health() async throws(RPCError) -> Vendormatch_V1_HealthResponse {
+        try await call(.health, Vendormatch_V1_HealthRequest())
+    }
+
+    /// Counters and latency percentiles.
+    public func stats() async throws(RPCError) -> Vendormatch_V1_StatsResponse {
+        try await call(.stats, Vendormatch_V1_StatsRequest())
+    }
+}

@@ -1,0 +1,155 @@
+import NIOPosix
+import VendorMatchCore
+import VendorMatchProto
+import VendorMatchRanking
+import VendorMatchStore
+
+/// The production backend: the SQLite catalogue is the truth, the ranking engine its in-memory index.
+///
+/// Writes run one at a time on a dedicated thread (SQLite blocks; the cooperative pool must not): each
+/// is committed to SQLite (`synchronous = FULL`) first, then applied to the engine, and only then
+/// acknowledged — so an OK write survives a crash and is seen by the very next Shortlist on any
+/// connection. Serializing writes keeps the engine in the same order as the database.
+public final class CatalogueBackend: VendorMatchBackend {
+    public let codec: RecordCodec
+    private let engine: RankingEngine
+    private let store: CatalogueStore
+    private let writer: NIOThreadPool
+
+    public init(engine: RankingEngine, store: CatalogueStore, codec: RecordCodec) {
+        self.engine = engine
+        self.store = store
+        self.codec = codec
+        writer = NIOThreadPool(numberOfThreads: 1)
+        writer.start()
+    }
+
+    deinit {
+        writer.shutdownGracefully { _ in }
+    }
+
+    private func write<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await writer.runIfActive(body)
+    }
+
+    public func shortlist(_ request: BuyerRequest, explain: Bool) async throws -> Vendormatch_V1_ShortlistResponse {
+        let list = try engine.shortlist(request)
+        var r = Vendormatch_V1_ShortlistResponse()
+        r.requestID = list.requestID
+        r.candidateCount = Int32(clamping: list.candidateCount)
+        r.vendors = list.vendors.map { Vendormatch_V1_RankedVendor($0, explain: explain) }
+        return r
+    }
+
+    public func findCaseStudies(_ request: Vendormatch_V1_FindCaseStudiesRequest) async throws -> Vendormatch_V1_FindCaseStudiesResponse {
+        let query = CaseQuery(
+            industry: request.hasIndustry ? request.industry : nil,
+            size: request.hasSize ? SizeBand(label: request.size) : nil,
+            need: request.hasNeed ? request.need : nil,
+            serviceTypes: request.serviceTypes,
+            vendorID: request.hasVendorID ? request.vendorID : nil,
+            k: request.hasK ? Int(request.k) : 10
+        )
+        var r = Vendormatch_V1_FindCaseStudiesResponse()
+        r.cases = try engine.findCaseStudies(query).map(Vendormatch_V1_CaseMatch.init)
+        return r
+    }
+
+    public func upsert(vendors: [Vendor]) async throws {
+        let (store, engine) = (self.store, self.engine)
+        try await write {
+            try store.upsert(vendors: vendors)
+            engine.upsert(vendors: vendors)
+        }
+    }
+
+    public func upsert(caseStudies: [CaseStudy]) async throws {
+        let (store, engine) = (self.store, self.engine)
+        try await write {
+            try store.upsert(caseStudies: caseStudies)
+            engine.upsert(caseStudies: caseStudies)
+        }
+    }
+
+    public func record(referrals: [Referral]) async throws {
+        let (store, engine) = (self.store, self.engine)
+        try await write {
+            try store.insert(referrals: referrals)
+            engine.add(referrals: referrals)
+        }
+    }
+
+    public func record(outcomes: [Vendormatch_V1_Outcome]) async throws {
+        let store = self.store
+        let records = outcomes.map {
+            Outcome(requestID: $0.requestID, buyerOrg: $0.hasBuyerOrg ? $0.buyerOrg : nil, vendorID: $0.vendorID, grade: Int($0.grade))
+        }
+        try await write { try store.record(outcomes: records) }
+    }
+
+    public func vendor(id: String) async throws -> Vendor? {
+        try store.vendor(id: id)
+    }
+
+    public func deleteVendor(id: String) async throws -> Bool {
+        let (store, engine) = (self.store, self.engine)
+        return try await write {
+            let deleted = try store.deleteVendor(id: id)
+            _ = engine.deleteVendor(id: id)
+            return deleted
+        }
+    }
+
+    public func counts() async throws -> Vendormatch_V1_CatalogueCounts {
+        let live = engine.counts
+        var c = Vendormatch_V1_CatalogueCounts()
+        c.vendors = UInt64(live.vendors)
+        c.caseStudies = UInt64(live.caseStudies)
+        c.referrals = UInt64(live.referrals)
+        c.outcomes = UInt64(try store.counts().outcomes)
+        return c
+    }
+}
+
+extension Vendormatch_V1_CaseMatch {
+    init(_ m: CaseMatch) {
+        self.init()
+        caseStudyID = m.caseStudyID
+        vendorID = m.vendorID
+        score = m.score
+        if let v = m.industry { industry = v }
+        if let v = m.size { size = v }
+        if let v = m.need { need = v }
+        if let v = m.service { service = v }
+        credibility = m.credibility
+        caseStudy = Vendormatch_V1_CaseStudy(m.caseStudy)
+    }
+}
+
+extension Vendormatch_V1_RankedVendor {
+    init(_ v: RankedVendor, explain: Bool) {
+        self.init()
+        vendorID = v.vendorID
+        name = v.name
+        score = v.score
+        breakdown.industry = v.components.industry
+        breakdown.size = v.components.size
+        breakdown.need = v.components.need
+        breakdown.service = v.components.service
+        breakdown.trust = v.components.trust
+        breakdown.quality = v.components.quality
+        quality = v.quality
+        evaluationCount = Int32(clamping: v.evaluationCount)
+        if explain {
+            matchedCases = v.matchedCases.map(Vendormatch_V1_CaseMatch.init)
+            referrals = v.referrals.map { s in
+                var r = Vendormatch_V1_ReferralSummary()
+                r.referrerType = s.referrerType.rawValue
+                r.count = Int32(clamping: s.count)
+                r.contribution = s.contribution
+                return r
+            }
+            reasons = v.reasons
+        }
+    }
+}

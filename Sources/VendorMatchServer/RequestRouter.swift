@@ -1,0 +1,201 @@
+import Foundation
+import Logging
+import SwiftProtobuf
+import VendorMatchCore
+import VendorMatchProto
+import VendorMatchWire
+
+/// Turns one request frame into its response frame: method lookup, authorization, deadline, payload
+/// decoding and validation, the backend call, and the mapping of errors to gRPC statuses.
+struct RequestRouter: Sendable {
+    let backend: any VendorMatchBackend
+    let authorizer: BearerAuthorizer?
+    let stats: ServerStats
+    let version: String
+    let isDraining: @Sendable () -> Bool
+
+    /// A failed call: the status it ends with.
+    struct Failure: Error {
+        var code: StatusCode
+        var message: String
+        var field: String?
+    }
+
+    func respond(to frame: Vendormatch_V1_Frame, receivedAt: ContinuousClock.Instant, logger: Logger) async -> Vendormatch_V1_Frame {
+        let method = VendorMatchMethod(rawValue: frame.method)
+        let response: Vendormatch_V1_Frame
+        do {
+            let payload = try await handle(frame, method: method, receivedAt: receivedAt)
+            response = .response(id: frame.id, method: frame.method, payload: payload)
+        } catch {
+            response = .failure(id: frame.id, method: frame.method, code: error.code, message: error.message, field: error.field)
+            if error.code == .internal || error.code == .unavailable {
+                logger.warning("request failed", metadata: [
+                    "vm.request.id": "\(frame.id)", "vm.method": "\(frame.method)", "vm.status": "\(error.code)",
+                    "vm.error": "\(error.message)",
+                ])
+            } else {
+                logger.debug("request refused", metadata: [
+                    "vm.request.id": "\(frame.id)", "vm.method": "\(frame.method)", "vm.status": "\(error.code)",
+                    "vm.error": "\(error.message)",
+                ])
+            }
+        }
+        let elapsed = ContinuousClock.now - receivedAt
+        let micros = UInt64(max(0, elapsed.components.seconds)) * 1_000_000
+            + UInt64(max(0, elapsed.components.attoseconds) / 1_000_000_000_000)
+        stats.record(method: frame.method, known: method != nil, failed: response.statusCode != .ok, microseconds: micros)
+        return response
+    }
+
+    private func handle(_ frame: Vendormatch_V1_Frame, method: VendorMatchMethod?, receivedAt: ContinuousClock.Instant) async throws(Failure) -> Data {
+        guard let method else {
+            throw Failure(code: .unimplemented, message: "unknown method \"\(frame.method)\"; methods are \(VendorMatchMethod.allCases.map(\.path).joined(separator: ", "))")
+        }
+        if let authorizer, method != .health, !authorizer.isAuthorized(frame.metadata[MetadataKey.authorization]) {
+            let reason = frame.metadata[MetadataKey.authorization] == nil ? "missing" : "wrong"
+            throw Failure(code: .unauthenticated, message: "\(reason) authorization: send metadata \"authorization: Bearer <token>\"")
+        }
+        let deadline = try deadline(of: frame, receivedAt: receivedAt)
+        if let deadline, ContinuousClock.now >= deadline {
+            throw Failure(code: .deadlineExceeded, message: "deadline of \(frame.metadata[MetadataKey.deadlineMilliseconds] ?? "") ms expired before the request started")
+        }
+        do {
+            let payload = try await call(method, payload: frame.payload)
+            // A read that finished late is useless to the client; a write is reported as done since it is durable.
+            if let deadline, !method.isWrite, ContinuousClock.now > deadline {
+                throw Failure(code: .deadlineExceeded, message: "deadline of \(frame.metadata[MetadataKey.deadlineMilliseconds] ?? "") ms exceeded")
+            }
+            return payload
+        } catch let failure as Failure {
+            throw failure
+        } catch let error as FieldError {
+            throw Failure(code: .invalidArgument, message: error.description, field: error.field)
+        } catch let error as VMError {
+            let message = error.field.map { "field \"\($0)\": \(error.message)" } ?? error.message
+            throw Failure(code: StatusCode(rawValue: error.code.grpcStatus), message: message, field: error.field)
+        } catch {
+            throw Failure(code: .internal, message: "internal error: \(error)")
+        }
+    }
+
+    private func deadline(of frame: Vendormatch_V1_Frame, receivedAt: ContinuousClock.Instant) throws(Failure) -> ContinuousClock.Instant? {
+        guard let raw = frame.metadata[MetadataKey.deadlineMilliseconds] else { return nil }
+        guard let ms = Int64(raw.trimmingCharacters(in: .whitespaces)) else {
+            throw Failure(code: .invalidArgument, message: "metadata \"deadline-ms\" must be an integer number of milliseconds, got \"\(raw)\"", field: "deadline-ms")
+        }
+        return receivedAt + .milliseconds(max(0, ms))
+    }
+
+    private func decode<M: SwiftProtobuf.Message>(_ type: M.Type, _ payload: Data) throws(Failure) -> M {
+        do {
+            return try M(serializedBytes: payload)
+        } catch {
+            throw Failure(code: .invalidArgument, message: "payload is not a valid \(M.protoMessageName): \(error)")
+        }
+    }
+
+    private func encode(_ message: some SwiftProtobuf.Message) throws -> Data {
+        try message.serializedBytes()
+    }
+
+    private var codec: RecordCodec { backend.codec }
+
+    private func call(_ method: VendorMatchMethod, payload: Data) async throws -> Data {
+        switch method {
+        case .health:
+            _ = try decode(Vendormatch_V1_HealthRequest.self, payload)
+            var r = Vendormatch_V1_HealthResponse()
+            r.status = isDraining() ? "DRAINING" : "SERVING"
+            r.version = version
+            r.uptimeMs = stats.uptimeMilliseconds
+            return try encode(r)
+
+        case .stats:
+            _ = try decode(Vendormatch_V1_StatsRequest.self, payload)
+            var r = stats.snapshot()
+            r.counts = try await backend.counts()
+            return try encode(r)
+
+        case .shortlist:
+            var q = try decode(Vendormatch_V1_ShortlistRequest.self, payload)
+            if q.id.isEmpty { q.id = "req-\(UUID().uuidString.lowercased())" }
+            let request = try codec.request(q.json)
+            return try encode(try await backend.shortlist(request, explain: q.explain))
+
+        case .findCaseStudies:
+            var q = try decode(Vendormatch_V1_FindCaseStudiesRequest.self, payload)
+            try validate(&q)
+            return try encode(try await backend.findCaseStudies(q))
+
+        case .upsertVendors:
+            let q = try decode(Vendormatch_V1_UpsertVendorsRequest.self, payload)
+            let vendors = try codec.validateAll(q.vendors, field: "vendors", codec.vendor, json: \.json)
+            try await backend.upsert(vendors: vendors)
+            return try encode(try await written(vendors.count))
+
+        case .upsertCaseStudies:
+            let q = try decode(Vendormatch_V1_UpsertCaseStudiesRequest.self, payload)
+            let cases = try codec.validateAll(q.caseStudies, field: "case_studies", codec.caseStudy, json: \.json)
+            try await backend.upsert(caseStudies: cases)
+            return try encode(try await written(cases.count))
+
+        case .recordReferrals:
+            let q = try decode(Vendormatch_V1_RecordReferralsRequest.self, payload)
+            let referrals = try codec.validateAll(q.referrals, field: "referrals", codec.referral, json: \.json)
+            try await backend.record(referrals: referrals)
+            return try encode(try await written(referrals.count))
+
+        case .recordOutcomes:
+            let q = try decode(Vendormatch_V1_RecordOutcomesRequest.self, payload)
+            for (i, o) in q.outcomes.enumerated() {
+                if o.requestID.isEmpty { throw FieldError(field: "outcomes[\(i)].request_id", reason: "missing required field") }
+                if o.vendorID.isEmpty { throw FieldError(field: "outcomes[\(i)].vendor_id", reason: "missing required field") }
+                if !(0...2).contains(o.grade) {
+                    throw FieldError(field: "outcomes[\(i)].grade", reason: "grade must be 0, 1 or 2, got \(o.grade)")
+                }
+            }
+            try await backend.record(outcomes: q.outcomes)
+            return try encode(try await written(q.outcomes.count))
+
+        case .getVendor:
+            let q = try decode(Vendormatch_V1_GetVendorRequest.self, payload)
+            guard !q.id.isEmpty else { throw FieldError(field: "id", reason: "missing required field") }
+            guard let vendor = try await backend.vendor(id: q.id) else {
+                throw Failure(code: .notFound, message: "no vendor with id \"\(q.id)\"", field: "id")
+            }
+            var r = Vendormatch_V1_GetVendorResponse()
+            r.vendor = Vendormatch_V1_Vendor(vendor)
+            return try encode(r)
+
+        case .deleteVendor:
+            let q = try decode(Vendormatch_V1_DeleteVendorRequest.self, payload)
+            guard !q.id.isEmpty else { throw FieldError(field: "id", reason: "missing required field") }
+            guard try await backend.deleteVendor(id: q.id) else {
+                throw Failure(code: .notFound, message: "no vendor with id \"\(q.id)\"", field: "id")
+            }
+            var r = Vendormatch_V1_DeleteVendorResponse()
+            r.deleted = true
+            return try encode(r)
+        }
+    }
+
+    private func written(_ n: Int) async throws -> Vendormatch_V1_WriteResponse {
+        var r = Vendormatch_V1_WriteResponse()
+        r.written = UInt64(n)
+        r.counts = try await backend.counts()
+        return r
+    }
+
+    /// Validates a case-study query with the same rules as a request, canonicalising its industry.
+    private func validate(_ q: inout Vendormatch_V1_FindCaseStudiesRequest) throws {
+        var probe: [(String, JSONValue)] = [("id", .string("case-query"))]
+        if q.hasIndustry { probe.append(("industry", .string(q.industry))) }
+        if q.hasSize { probe.append(("size", .string(q.size))) }
+        if !q.serviceTypes.isEmpty { probe.append(("service_types", .array(q.serviceTypes.map { .string($0) }))) }
+        if q.hasK { probe.append(("k", .number(Double(q.k)))) }
+        let request = try codec.request(.object(probe))
+        if let industry = request.industry { q.industry = industry }
+        q.k = Int32(request.k)
+    }
+}

@@ -1,0 +1,37 @@
+import VendorMatchCore
+import VendorMatchProto
+
+/// What the server needs from the rest of the system: ranking, case-study search, durable writes.
+///
+/// The server validates and converts wire messages before calling it (requests and records arrive
+/// validated, codes canonical) and maps thrown `VMError`/`FieldError` to gRPC statuses. A write must be
+/// durable before it returns and visible to the very next `shortlist` on any connection. Implementations
+/// are called concurrently.
+public protocol VendorMatchBackend: Sendable {
+    /// Validates incoming records and requests exactly like the importer.
+    var codec: RecordCodec { get }
+
+    /// Ranks vendors for a validated request; without `explain`, reasons, matched cases and referral
+    /// summaries may be left out.
+    func shortlist(_ request: BuyerRequest, explain: Bool) async throws -> Vendormatch_V1_ShortlistResponse
+
+    /// Case studies comparable to a prospect profile (industry and size canonical, services valid, k in range).
+    func findCaseStudies(_ request: Vendormatch_V1_FindCaseStudiesRequest) async throws -> Vendormatch_V1_FindCaseStudiesResponse
+
+    /// Inserts or replaces vendors (all or nothing).
+    func upsert(vendors: [Vendor]) async throws
+    /// Inserts or replaces case studies (all or nothing); their vendors must exist (`VMError.notFound` or `.invalidInput`).
+    func upsert(caseStudies: [CaseStudy]) async throws
+    /// Inserts or replaces referrals (all or nothing); their vendors must exist.
+    func record(referrals: [Referral]) async throws
+    /// Records buyer outcomes (all or nothing); request id, vendor id and grade 0–2 are checked by the server.
+    func record(outcomes: [Vendormatch_V1_Outcome]) async throws
+
+    /// One vendor, or nil.
+    func vendor(id: String) async throws -> Vendor?
+    /// Deletes a vendor with its case studies and referrals; false if it did not exist.
+    func deleteVendor(id: String) async throws -> Bool
+
+    /// Record counts of the catalogue.
+    func counts() async throws -> Vendormatch_V1_CatalogueCounts
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import VendorMatchCore
+import VendorMatchDemo
+import VendorMatchRanking
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks: shortlist latency on a generated demo market, next to a naive full scan.",
+        discussion: """
+        Generates a demo market in memory (`demo-data`'s generator), builds the ranking index, then
+        answers the market's requests one at a time and reports p50/p99 latency, next to the naive full
+        scan (same scores computed case by case, no index) on the same requests, and checks that both
+        return the same vendors. Build with `swift build -c release` first; debug numbers mean little.
+          vendormatch bench --vendors 10000
+          vendormatch bench --vendors 100000 --requests 200 --naive-requests 10
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Vendors in the generated market (about 8 case studies each).") var vendors = 10_000
+    @Option(help: "Requests answered by the engine.") var requests = 300
+    @Option(help: "Requests answered by the naive scan (it is slow on large markets).") var naiveRequests = 30
+    @Option(help: "Market seed.") var seed: UInt64 = 7
+
+    func run() async throws {
+        do {
+            let modelsDirectory = try ModelsDirectory.locate(explicit: global.models)
+            let taxonomy = try Taxonomy.load(modelsDirectory: modelsDirectory)
+            let model = try global.rankingModel(modelsDirectory: modelsDirectory)
+            let clock = ContinuousClock()
+            var start = clock.now
+            let market = DemoMarket.generate(vendors: vendors, seed: seed, requests: requests, taxonomy: taxonomy)
+            let generated = clock.now - start
+            let cases = market.catalogue.caseStudies.count
+            printError("generated \(vendors) vendors, \(cases) case studies, \(market.catalogue.referrals.count) referrals in \(generated)")
+            let rssBefore = Self.residentBytes()
+            start = clock.now
+            let engine = RankingEngine(taxonomy: taxonomy, model: model,
+                                       analyzer: LexicalAnalyzer.load(modelsDirectory: modelsDirectory), catalogue: market.catalogue)
+            let built = clock.now - start
+            let rssAfter = Self.residentBytes()
+            var latencies: [Double] = []
+            for (i, q) in market.requests.enumerated() {
+                let t0 = clock.now
+                let list = try engine.shortlist(q)
+                let t1 = clock.now
+                if i >= 5 { latencies.append(Self.ms(t1 - t0)) } // the first few warm caches
+                _ = list.vendors.count
+            }
+            let naive = NaiveScan(engine: engine)
+            var naiveLatencies: [Double] = []
+            var mismatches = 0
+            for q in market.requests.prefix(naiveRequests) {
+                let t0 = clock.now
+                let ranked = naive.shortlist(q)
+                naiveLatencies.append(Self.ms(clock.now - t0))
+                let fast = try engine.shortlist(q).vendors.map(\.vendorID)
+                if fast != ranked.map(\.vendorID) { mismatches += 1 }
+            }
+            let e = Self.summary(latencies), n = Self.summary(naiveLatencies)
+            print("market: \(vendors) vendors, \(cases) case studies (seed \(seed)); index built in \(built)")
+            print(String(format: "memory: %.0f MiB resident for the index, %.0f bytes per case study (RSS delta)",
+                         Double(rssAfter - rssBefore) / 1_048_576, Double(rssAfter - rssBefore) / Double(max(cases, 1))))
+            print("| ranker | requests | p50 ms | p99 ms | mean ms |")
+            print("|---|---:|---:|---:|---:|")
+            print(String(format: "| engine (index) | %d | %.2f | %.2f | %.2f |", latencies.count, e.p50, e.p99, e.mean))
+            print(String(format: "| naive full scan | %d | %.2f | %.2f | %.2f |", naiveLatencies.count, n.p50, n.p99, n.mean))
+            print(String(format: "engine speed-up over the naive scan: %.1f× at p50", n.p50 / max(e.p50, 1e-9)))
+            print("same top-k as the naive scan: \(naiveLatencies.count - mismatches) of \(naiveLatencies.count) requests")
+            if mismatches > 0 { throw ExitCode(1) }
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            exitWith(error)
+        }
+    }
+
+    static func ms(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    }
+
+    static func summary(_ xs: [Double]) -> (p50: Double, p99: Double, mean: Double) {
+        guard !xs.isEmpty else { return (0, 0, 0) }
+        let s = xs.sorted()
+        func q(_ p: Double) -> Double { s[min(s.count - 1, Int((p * Double(s.count - 1)).rounded()))] }
+        return (q(0.5), q(0.99), s.reduce(0, +) / Double(s.count))
+    }
+
+    /// Resident set size from /proc (Linux); 0 elsewhere.
+    static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}

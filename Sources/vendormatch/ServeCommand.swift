@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NIOCore
+import ServiceLifecycle
+import VendorMatchServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serves the VendorMatch wire protocol (protobuf frames over TCP, CONTRACT §4).",
+        discussion: """
+        Each message is a gRPC length-prefixed vendormatch.v1.Frame (Protos/vendormatch/v1/). Clients may
+        pipeline; responses carry the request's id and may come back in any order. SIGTERM or SIGINT stops
+        accepting, answers the requests already read, and exits 0. With --auth-token (or
+        $VENDORMATCH_AUTH_TOKEN) every method but Health needs "authorization: Bearer <token>".
+        Example: vendormatch serve --port 7420 --db market.sqlite
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Address to bind.")
+    var host = "127.0.0.1"
+
+    @Option(help: "TCP port (0 picks a free one; the log line \"listening on HOST:PORT\" names it).")
+    var port = 7420
+
+    @Option(name: .customLong("auth-token"), help: "Require \"authorization: Bearer <token>\" (default: $VENDORMATCH_AUTH_TOKEN, else none).")
+    var authToken: String?
+
+    @Option(name: .customLong("max-frame-bytes"), help: "Largest frame accepted; a larger header closes the connection.")
+    var maxFrameBytes = 4_194_304
+
+    @Option(name: .customLong("max-connections"), help: "Connections served at once.")
+    var maxConnections = 1024
+
+    @Option(name: .customLong("max-in-flight"), help: "Requests handled at once per connection (then reading pauses).")
+    var maxInFlight = 128
+
+    @Option(name: .customLong("idle-timeout"), help: "Seconds without traffic before a connection is closed.")
+    var idleTimeout = 300
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
+        guard maxFrameBytes >= 64 else { throw ValidationError("--max-frame-bytes must be at least 64") }
+        guard maxConnections >= 1, maxInFlight >= 1, idleTimeout >= 1 else {
+            throw ValidationError("--max-connections, --max-in-flight and --idle-timeout must be at least 1")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "vendormatch.server")
+        do {
+            let backend = try openDefaultCatalogue()
+            let token = authToken ?? ProcessInfo.processInfo.environment["VENDORMATCH_AUTH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            let server = VendorMatchServer(
+                configuration: ServerConfiguration(
+                    host: host, port: port, maximumFrameBytes: maxFrameBytes, maximumConnections: maxConnections,
+                    maximumInFlightPerConnection: maxInFlight, idleTimeout: .seconds(Int64(idleTimeout)), authToken: token
+                ),
+                backend: backend,
+                logger: logger
+            )
+            let group = ServiceGroup(configuration: .init(
+                services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        } catch {
+            exitWith(error)
+        }
+    }
+
+    /// The one place `serve` opens its catalogue: `--db`, or the default database seeded with the demo
+    /// market on first use, loaded into the ranking engine.
+    private func openDefaultCatalogue() throws -> CatalogueBackend {
+        let (engine, store, codec) = try global.loadEngine()
+        return CatalogueBackend(engine: engine, store: store, codec: codec)
+    }
+}

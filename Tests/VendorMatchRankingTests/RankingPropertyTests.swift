@@ -1,0 +1,186 @@
+import Testing
+import VendorMatchCore
+@testable import VendorMatchRanking
+
+/// A tiny seeded generator (SplitMix64) so the properties are checked on reproducible random markets.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
+}
+
+enum RandomMarket {
+    static let industries = ["52", "522", "5221", "52211", "524", "5241", "54", "541", "5415", "31-33", "311", "336", "62", "621", "44-45", "445"]
+    static let services = ["data", "data.machine-learning", "data.engineering", "data.analytics-bi", "software", "software.web-app",
+                           "software.mobile-app", "cloud", "cloud.migration", "cloud.devops"]
+    static let words = ["loan", "credit", "risk", "model", "warehouse", "pipeline", "dashboard", "mobile", "app", "customer",
+                        "migration", "cloud", "shop", "fraud", "claims", "patients", "factory", "sensor", "report", "forecast"]
+    static let regions = ["DE", "US", "GB", "FR"]
+    static let certs = ["ISO 27001", "ISO 9001", "SOC 2"]
+
+    static func text<G: RandomNumberGenerator>(_ g: inout G) -> String {
+        (0..<Int.random(in: 3...8, using: &g)).map { _ in words.randomElement(using: &g)! }.joined(separator: " ")
+    }
+
+    static func make(seed: UInt64, vendors: Int = 60) -> Catalogue {
+        var g = SplitMix(state: seed)
+        var cat = Catalogue()
+        for v in 0..<vendors {
+            cat.vendors.append(Vendor(
+                id: "v\(v)", name: "Vendor \(v)", size: SizeBand(rawValue: Int.random(in: 0...5, using: &g)),
+                industries: Bool.random(using: &g) ? [industries.randomElement(using: &g)!] : [],
+                serviceTypes: Bool.random(using: &g) ? [services.randomElement(using: &g)!] : [],
+                description: Bool.random(using: &g) ? text(&g) : nil,
+                regions: Bool.random(using: &g) ? [regions.randomElement(using: &g)!] : [],
+                languages: Bool.random(using: &g) ? ["en"] : ["de"],
+                certifications: Bool.random(using: &g) ? [certs.randomElement(using: &g)!] : [],
+                minProjectUSD: Bool.random(using: &g) ? Double(Int.random(in: 1...20, using: &g) * 10000) : nil))
+            for c in 0..<Int.random(in: 0...6, using: &g) {
+                cat.caseStudies.append(CaseStudy(
+                    id: "c\(v)-\(c)", vendorID: "v\(v)", clientIndustry: industries.randomElement(using: &g)!,
+                    serviceTypes: [services.randomElement(using: &g)!],
+                    clientSize: Bool.random(using: &g) ? SizeBand(rawValue: Int.random(in: 0...5, using: &g)) : nil,
+                    need: Bool.random(using: &g) ? text(&g) : nil, year: Int.random(in: 2012...2025, using: &g),
+                    topClient: Bool.random(using: &g), verified: Bool.random(using: &g),
+                    evaluation: Bool.random(using: &g) ? Evaluation(expertise: Double.random(in: 1...5, using: &g),
+                                                                    wouldRecommend: Double(Int.random(in: 0...10, using: &g))) : nil))
+            }
+            for r in 0..<Int.random(in: 0...4, using: &g) {
+                let type = ReferrerType.allCases.randomElement(using: &g)!
+                cat.referrals.append(Referral(
+                    id: "r\(v)-\(r)", vendorID: "v\(v)", referrerType: type, referrerOrg: "org\(Int.random(in: 0...5, using: &g))",
+                    buyerOrg: type.isBuyerRelative || Bool.random(using: &g) ? "buyer\(Int.random(in: 0...3, using: &g))" : nil,
+                    strength: Double.random(in: -1...1, using: &g),
+                    date: "20\(Int.random(in: 15...25, using: &g))-0\(Int.random(in: 1...9, using: &g))-15"))
+            }
+        }
+        return cat
+    }
+
+    static func request<G: RandomNumberGenerator>(_ i: Int, _ g: inout G) -> BuyerRequest {
+        BuyerRequest(
+            id: "q\(i)", buyerOrg: Bool.random(using: &g) ? "buyer\(Int.random(in: 0...3, using: &g))" : nil,
+            industry: Bool.random(using: &g) ? industries.randomElement(using: &g)! : nil,
+            size: Bool.random(using: &g) ? SizeBand(rawValue: Int.random(in: 0...5, using: &g)) : nil,
+            need: Bool.random(using: &g) ? text(&g) : nil,
+            serviceTypes: Int.random(in: 0...2, using: &g) == 0 ? [services.randomElement(using: &g)!] : [],
+            regions: Int.random(in: 0...3, using: &g) == 0 ? [regions.randomElement(using: &g)!] : [],
+            languages: Int.random(in: 0...3, using: &g) == 0 ? ["en"] : [],
+            requiredCertifications: Int.random(in: 0...4, using: &g) == 0 ? [certs.randomElement(using: &g)!] : [],
+            budgetUSD: Int.random(in: 0...3, using: &g) == 0 ? Double(Int.random(in: 1...20, using: &g) * 10000) : nil,
+            k: 1000,
+            excludeVendors: Int.random(in: 0...4, using: &g) == 0 ? ["v\(Int.random(in: 0...59, using: &g))"] : [])
+    }
+}
+
+/// Checks CONTRACT §2's hard constraints independently of the ranker's own masks.
+func satisfies(_ v: Vendor, _ cases: [CaseStudy], _ q: BuyerRequest) -> Bool {
+    let offered = Set(v.serviceTypes + cases.flatMap(\.serviceTypes))
+    for r in q.serviceTypes {
+        let category = taxonomy.serviceCategory(r)
+        let met = r == category
+            ? offered.contains { taxonomy.serviceCategory($0) == r }
+            : offered.contains(r) || offered.contains(category)
+        if !met { return false }
+    }
+    let held = Set(v.certifications.map(Vocabulary.normalizeCertification))
+    if !q.requiredCertifications.allSatisfy({ held.contains(Vocabulary.normalizeCertification($0)) }) { return false }
+    if !q.regions.isEmpty, !v.regions.isEmpty, Set(q.regions).isDisjoint(with: v.regions) { return false }
+    if !q.languages.isEmpty, !v.languages.isEmpty, Set(q.languages).isDisjoint(with: v.languages) { return false }
+    if let b = q.budgetUSD, let m = v.minProjectUSD, b < m { return false }
+    return !q.excludeVendors.contains(v.id)
+}
+
+@Suite struct RankingPropertyTests {
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func hardConstraintViolatorsNeverAppearAndEveryQualifierDoes(seed: UInt64) throws {
+        let cat = RandomMarket.make(seed: seed)
+        let e = engine(cat)
+        var g = SplitMix(state: seed &* 7)
+        for i in 0..<40 {
+            let q = RandomMarket.request(i, &g)
+            let listed = Set(try e.shortlist(q).vendors.map(\.vendorID))
+            let expected = Set(cat.vendors.filter { v in satisfies(v, cat.caseStudies.filter { $0.vendorID == v.id }, q) }.map(\.id))
+            #expect(listed == expected, "request \(q)")
+        }
+    }
+
+    @Test(arguments: [4, 5] as [UInt64])
+    func contributionsAddUpAndOutputIsDeterministic(seed: UInt64) throws {
+        let cat = RandomMarket.make(seed: seed)
+        let a = engine(cat), b = engine(cat)
+        var g = SplitMix(state: seed)
+        for i in 0..<30 {
+            let q = RandomMarket.request(i, &g)
+            let la = try a.shortlist(q), lb = try b.shortlist(q)
+            // Compared as (id, score) lists so that a failure prints something readable.
+            func summary(_ l: Shortlist) -> [String] { l.vendors.map { "\($0.vendorID) \($0.score)" } }
+            #expect(summary(la) == summary(lb))
+            #expect(la == lb)
+            #expect(summary(la) == summary(try a.shortlist(q)))
+            for v in la.vendors { #expect(abs(v.components.total - v.score) < 1e-6) }
+            let scores = la.vendors.map(\.score)
+            #expect(scores == scores.sorted(by: >))
+        }
+    }
+
+    @Test(arguments: [6, 7] as [UInt64])
+    func addingAMatchingCaseStudyNeverLowersAVendorsScore(seed: UInt64) throws {
+        let cat = RandomMarket.make(seed: seed)
+        var g = SplitMix(state: seed)
+        for i in 0..<25 {
+            let q = RandomMarket.request(i, &g)
+            let e = engine(cat)
+            let before = try e.shortlist(q).vendors
+            guard let target = before.randomElement(using: &g) else { continue }
+            // A case study matching the request on every dimension it gives (no evaluation: quality is
+            // a separate question), reusing words the catalogue already knows.
+            let known = cat.caseStudies.first { $0.need != nil }?.need
+            e.upsert(caseStudies: [CaseStudy(
+                id: "added-\(i)", vendorID: target.vendorID, clientIndustry: q.industry ?? "52",
+                serviceTypes: q.serviceTypes.isEmpty ? ["data"] : q.serviceTypes, clientSize: q.size,
+                need: q.need ?? known, year: 2025, verified: true)])
+            let after = try #require(try e.shortlist(q).vendors.first { $0.vendorID == target.vendorID })
+            #expect(after.score >= target.score - 1e-12, "request \(q.id)")
+        }
+    }
+
+    @Test func scoringOnTwoThreadsGivesTheSequentialAnswer() throws {
+        let cat = RandomMarket.make(seed: 11, vendors: 200)
+        let index = RankingIndex(taxonomy: taxonomy, model: .defaults, analyzer: analyzer, catalogue: cat)
+        var g = SplitMix(state: 11)
+        for i in 0..<20 {
+            var q = RandomMarket.request(i, &g)
+            q.k = [1, 5, 10, 1000][i % 4]
+            let ranker = Ranker(index: index, request: q)
+            let one = ranker.top(q.k, parallelThreshold: .max).ranked
+            let two = ranker.top(q.k, parallelThreshold: 1).ranked
+            #expect(one.map(\.vendor) == two.map(\.vendor))
+            #expect(one.map(\.score) == two.map(\.score))
+        }
+    }
+
+    @Test func aBuyerSpecificReferralChangesOnlyItsBuyersRanking() throws {
+        let cat = RandomMarket.make(seed: 9)
+        var g = SplitMix(state: 9)
+        let requests = (0..<20).map { RandomMarket.request($0, &g) }
+        let before = engine(cat)
+        var withReferral = cat
+        withReferral.referrals.append(Referral(id: "new", vendorID: "v3", referrerType: .buyerInternal, referrerOrg: "sister",
+                                               buyerOrg: "buyer-special", strength: 1, date: "2025-06-01"))
+        let after = engine(withReferral)
+        for var q in requests {
+            let same = try before.shortlist(q) == after.shortlist(q)
+            #expect(same, "request \(q.id) without the special buyer changed")
+            q.buyerOrg = "buyer-special"
+            let b = try before.shortlist(q).vendors.first { $0.vendorID == "v3" }
+            let a = try after.shortlist(q).vendors.first { $0.vendorID == "v3" }
+            if let a, let b { #expect(a.score > b.score) }
+        }
+    }
+}
