@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VendorMatchRanking
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -62,7 +63,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "vendormatch.server")
         do {
-            let backend = try openDefaultCatalogue()
+            let (backend, engine) = try openDefaultCatalogue()
+            let reloader = ModelReloader.start(global: global, engine: engine, logger: logger)
+            defer { reloader.cancel() }
             let token = authToken ?? ProcessInfo.processInfo.environment["VENDORMATCH_AUTH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
             let server = VendorMatchServer(
                 configuration: ServerConfiguration(
@@ -82,8 +85,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The one place `serve` opens its catalogue: `--db`, or the default database seeded with the demo
     /// market on first use, loaded into the ranking engine.
-    private func openDefaultCatalogue() throws -> CatalogueBackend {
+    private func openDefaultCatalogue() throws -> (CatalogueBackend, RankingEngine) {
         let (engine, store, codec) = try global.loadEngine()
-        return CatalogueBackend(engine: engine, store: store, codec: codec)
+        return (CatalogueBackend(engine: engine, store: store, codec: codec), engine)
     }
 }
