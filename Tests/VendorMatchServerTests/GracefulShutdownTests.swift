@@ -138,3 +138,48 @@ struct GracefulShutdownTests {
         #expect(restarted.terminate().status == 0)
     }
 }
+
+@Suite("Model reload of a serve process")
+struct ModelReloadTests {
+    @Test(.enabled(if: ServerProcess.executable != nil, "needs the vendormatch executable (swift build --build-tests)"))
+    func sighupSwapsTheModelOnTheSameConnection() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vm-sighup-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let modelFile = directory.appendingPathComponent("model.json")
+        let shipped = try Data(contentsOf: repositoryModels.appendingPathComponent("ranking-model.json"))
+        try shipped.write(to: modelFile)
+        let server = try await ServerProcess(database: directory.appendingPathComponent("db.sqlite").path,
+                                             directory: directory, extra: ["--model", modelFile.path])
+        let client = try await VendorMatchClient.connect(host: "127.0.0.1", port: server.port)
+        var good = Vendormatch_V1_Vendor()
+        good.id = "trusted"
+        good.name = "Trusted"
+        var referral = Vendormatch_V1_Referral()
+        referral.id = "r1"
+        referral.vendorID = "trusted"
+        referral.referrerType = "past_client"
+        _ = try await client.upsertVendors([good])
+        _ = try await client.recordReferrals([referral])
+        var q = Vendormatch_V1_ShortlistRequest()
+        q.id = "q"
+        let before = try await client.shortlist(q)
+        #expect((before.vendors.first?.breakdown.trust ?? 0) > 0)
+
+        // A model that ignores trust, written atomically, then SIGHUP: the same connection sees it.
+        var json = try JSONSerialization.jsonObject(with: shipped) as! [String: Any]
+        var weights = json["weights"] as! [String: Double]
+        weights["trust"] = 0
+        json["weights"] = weights
+        try JSONSerialization.data(withJSONObject: json).write(to: modelFile, options: .atomic)
+        kill(server.process.processIdentifier, SIGHUP)
+        var trust = 1.0
+        for _ in 0..<50 where trust != 0 {
+            try await Task.sleep(for: .milliseconds(100))
+            trust = try await client.shortlist(q).vendors.first?.breakdown.trust ?? -1
+        }
+        #expect(trust == 0, "\(server.output)")
+        await client.close()
+        #expect(server.terminate().status == 0)
+    }
+}
