@@ -33,7 +33,7 @@ public final class CatalogueBackend: VendorMatchBackend {
     }
 
     public func shortlist(_ request: BuyerRequest, explain: Bool) async throws -> Vendormatch_V1_ShortlistResponse {
-        let list = try engine.shortlist(request)
+        let list = try engine.shortlist(request, explain: explain)
         var r = Vendormatch_V1_ShortlistResponse()
         r.requestID = list.requestID
         r.candidateCount = Int32(clamping: list.candidateCount)

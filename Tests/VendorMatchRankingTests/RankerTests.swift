@@ -132,6 +132,15 @@ import VendorMatchCore
         #expect(try e.shortlist(BuyerRequest(id: "q", need: "credit scoring", serviceTypes: ["data"])).inferredServiceTypes.isEmpty)
     }
 
+    @Test func withoutExplanationsTheRankingAndBreakdownAreTheSame() throws {
+        let e = engine()
+        let q = BuyerRequest(id: "q", buyerOrg: "buyer-a", industry: "522", need: "credit scoring", serviceTypes: ["data"])
+        let full = try e.shortlist(q), bare = try e.shortlist(q, explain: false)
+        #expect(bare.vendors.map(\.vendorID) == full.vendors.map(\.vendorID))
+        #expect(bare.vendors.map(\.components) == full.vendors.map(\.components))
+        #expect(bare.vendors.allSatisfy { $0.reasons.isEmpty && $0.matchedCases.isEmpty })
+    }
+
     @Test func emptyCatalogueGivesAnEmptyList() throws {
         let list = try engine(Catalogue()).shortlist(BuyerRequest(id: "q", industry: "52", need: "anything"))
         #expect(list.vendors.isEmpty)

@@ -28,14 +28,15 @@ public final class RankingEngine: Sendable {
 
     // MARK: Reading
 
-    /// Ranks vendors for a request (validated by `RecordCodec`), best first, with explanations.
-    public func shortlist(_ request: BuyerRequest) throws(VMError) -> Shortlist {
+    /// Ranks vendors for a request (validated by `RecordCodec`), best first; with `explain`, each with its
+    /// matched case studies, referral summary and reasons (the breakdown is always there).
+    public func shortlist(_ request: BuyerRequest, explain: Bool = true) throws(VMError) -> Shortlist {
         try check(request)
         let index = snapshot()
         let ranker = Ranker(index: index, request: request)
         let (ranked, candidates) = ranker.top(request.k)
         let explainer = Explainer(ranker: ranker)
-        return Shortlist(requestID: request.id, vendors: ranked.map { explainer.rankedVendor($0.vendor) },
+        return Shortlist(requestID: request.id, vendors: ranked.map { explainer.rankedVendor($0.vendor, explain: explain) },
                          candidateCount: candidates, inferredServiceTypes: explainer.inferred)
     }
 

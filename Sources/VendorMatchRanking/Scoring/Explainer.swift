@@ -11,7 +11,8 @@ struct Explainer {
         context.inferredServices.map { InferredServiceType(code: index.services.codes[$0.bit], share: $0.share) }
     }
 
-    func rankedVendor(_ v: Int, casesShown: Int = 3) -> RankedVendor {
+    /// Without `explain`, only the score and its breakdown: no case matches, referral summary or reasons.
+    func rankedVendor(_ v: Int, casesShown: Int = 3, explain: Bool = true) -> RankedVendor {
         var scratch = ranker.makeScratch()
         let (features, score) = ranker.evaluate(v, scratch: &scratch)
         let weights = index.model.weightVector
@@ -20,6 +21,13 @@ struct Explainer {
         let residual = score - contributions.total
         if residual != 0 { contributions.trust += residual }
 
+        let vendor = index.vendors[v]
+        let evaluations = Int(index.vendorQualityCount[v])
+        let quality = ranker.quality(v)
+        guard explain else {
+            return RankedVendor(vendorID: vendor.id, name: vendor.name, score: score, components: contributions,
+                                matchedCases: [], referrals: [], quality: quality, evaluationCount: evaluations, reasons: [])
+        }
         let matched = (0..<scratch.count).map { caseMatch(Int(scratch.cases[$0]), value: scratch.values[$0]) }
         let tally = ranker.trustTally(v)
         let shares = TrustModel.shares(tally, model: index.model)
@@ -27,9 +35,6 @@ struct Explainer {
         for (i, type) in ReferrerType.allCases.enumerated() where tally.count[i] > 0 {
             summaries.append(ReferralSummary(referrerType: type, count: Int(tally.count[i]), contribution: weights[4] * shares[i]))
         }
-        let vendor = index.vendors[v]
-        let evaluations = Int(index.vendorQualityCount[v])
-        let quality = ranker.quality(v)
         return RankedVendor(
             vendorID: vendor.id, name: vendor.name, score: score, components: contributions,
             matchedCases: Array(matched.prefix(casesShown)), referrals: summaries, quality: quality,
