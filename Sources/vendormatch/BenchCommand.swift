@@ -68,6 +68,17 @@ struct BenchCommand: AsyncParsableCommand {
                 if inferred.first == truth { top1 += 1 }
                 if inferred.prefix(3).contains(truth) { top3 += 1 }
             }
+            // And on held-out case studies (another market's), against their labelled service types.
+            let heldOut = DemoMarket.generate(vendors: 300, seed: seed &+ 1000, requests: 0, taxonomy: taxonomy)
+                .catalogue.caseStudies.filter { $0.need != nil }.prefix(500)
+            var caseTop1 = 0, caseTop3 = 0
+            for (i, c) in heldOut.enumerated() {
+                let inferred = try engine.shortlist(BuyerRequest(id: "held-out-\(i)", need: c.need, k: 1), explain: false)
+                    .inferredServiceTypes.map(\.code)
+                let labels = Set(c.serviceTypes)
+                if let first = inferred.first, labels.contains(first) { caseTop1 += 1 }
+                if inferred.prefix(3).contains(where: labels.contains) { caseTop3 += 1 }
+            }
             let e = Self.summary(latencies), n = Self.summary(naiveLatencies)
             print("market: \(vendors) vendors, \(cases) case studies (seed \(seed)); index built in \(built)")
             print(String(format: "memory: %.0f MiB resident for the index, %.0f bytes per case study (RSS delta)",
@@ -81,6 +92,10 @@ struct BenchCommand: AsyncParsableCommand {
             if read > 0 {
                 print(String(format: "service type read from the need (%d requests naming none): top-1 %.3f, top-3 %.3f",
                              read, Double(top1) / Double(read), Double(top3) / Double(read)))
+            }
+            if !heldOut.isEmpty {
+                print(String(format: "service type read from the need of %d held-out case studies (seed %llu): top-1 %.3f, top-3 %.3f",
+                             heldOut.count, seed &+ 1000, Double(caseTop1) / Double(heldOut.count), Double(caseTop3) / Double(heldOut.count)))
             }
             if mismatches > 0 { throw ExitCode(1) }
         } catch let e as ExitCode {
