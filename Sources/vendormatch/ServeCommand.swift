@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 import VendorMatchServer
 
@@ -54,6 +55,9 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Run Swift Concurrency's jobs on the NIO event loops: a task resumed by a connection's event loop
+        // stays on that thread, which saves two thread switches per request (see BENCHMARKS.md).
+        let onEventLoops = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -61,6 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "vendormatch.server")
+        logger.debug("swift concurrency on the NIO event loops: \(onEventLoops)")
         do {
             let backend = try openDefaultCatalogue()
             let token = authToken ?? ProcessInfo.processInfo.environment["VENDORMATCH_AUTH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
