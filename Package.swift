@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "VendorMatchProto", targets: ["VendorMatchProto"]),
         .library(name: "VendorMatchClient", targets: ["VendorMatchClient"]),
         .library(name: "VendorMatchServer", targets: ["VendorMatchServer"]),
+        .library(name: "VendorMatchSemantic", targets: ["VendorMatchSemantic"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -89,6 +90,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Debian's OpenBLAS (libopenblas-dev) for the sentence encoder's matrix products.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        // The MiniLM sentence encoder: WordPiece tokenizer and a 6-layer BERT in Swift.
+        // Its AVX-512 matrix kernel on half-precision weights, chosen at run time.
+        .target(name: "CMiniLMKernels"),
+        .target(
+            name: "VendorMatchSemantic", dependencies: ["VendorMatchCore", "CBLAS", "CMiniLMKernels"],
+            swiftSettings: swiftSettings
+        ),
         // The thin command line: parses arguments, calls the libraries.
         .executableTarget(
             name: "vendormatch",
@@ -99,6 +109,7 @@ let package = Package(
                 "VendorMatchStore",
                 "VendorMatchDemo",
                 "VendorMatchProto", "VendorMatchWire", "VendorMatchServer", "VendorMatchClient",
+                "VendorMatchSemantic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -140,6 +151,12 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "VendorMatchSemanticTests",
+            dependencies: ["VendorMatchSemantic", "VendorMatchRanking", "VendorMatchCore"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
     ]

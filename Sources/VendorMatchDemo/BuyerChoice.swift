@@ -5,9 +5,9 @@ import VendorMatchCore
 ///
 /// Only vendors meeting the request's hard constraints are considered. Each has a utility
 ///
-///     U = experience + trust + 0.5·quality + 0.15·responsiveness + 0.25·[serves the buyer's home market] + 0.35·Gumbel
+///     U = experience + trust + 0.4·quality + 0.15·responsiveness + 0.25·[serves the buyer's home market] + 0.35·Gumbel
 ///
-/// with experience = 2·S + S·(1.0·I + 0.5·Z) + 0.25·I, computed on the vendor's TRUE competences:
+/// with experience = 2·S + S·(1.5·I + 0.6·Z) + 0.25·I, computed on the vendor's TRUE competences:
 /// S the best match of a competence to the true need (same subcategory 1, same category 0.35, × strength),
 /// I the industry closeness of its best focus industry (same 4-digit 1, subsector 0.7, sector 0.35, × strength),
 /// Z size closeness (1 inside the true client range, −0.4 per band outside).
@@ -17,10 +17,10 @@ import VendorMatchCore
 struct BuyerChoice: Sendable {
     // Utility weights.
     static let serviceWeight = 2.0
-    static let industryInteraction = 1.0
-    static let sizeInteraction = 0.5
+    static let industryInteraction = 1.5
+    static let sizeInteraction = 0.6
     static let industryAlone = 0.25
-    static let qualityWeight = 0.5
+    static let qualityWeight = 0.4
     static let responsivenessWeight = 0.15
     static let homeMarketBonus = 0.25
     static let noiseScale = 0.35
@@ -30,9 +30,9 @@ struct BuyerChoice: Sendable {
     static let sectorCloseness = 0.35
     static let sizePenaltyPerBand = 0.4
     // Trust.
-    static let trustPositiveCap = 1.6
+    static let trustPositiveCap = 1.2
     static let trustPositiveScale = 0.35
-    static let trustNegativeCap = 2.0
+    static let trustNegativeCap = 1.5
     static let trustNegativeScale = 0.25
     static let referralHalfLifeYears = 5.0
     static let referralReferenceYear = 2026.0
@@ -47,7 +47,9 @@ struct BuyerChoice: Sendable {
         var category: Int?
         var regions: UInt32 = 0
         var languages: UInt32 = 0
-        var certifications: [String] = []
+        var certifications: UInt16 = 0
+        /// A required certification no vendor of the demo market can hold.
+        var impossible = false
         var budget: Double?
     }
 
@@ -58,12 +60,16 @@ struct BuyerChoice: Sendable {
         }
         for r in request.regions { if let i = Markets.countryIndex[r] { c.regions |= 1 << UInt32(i) } }
         for l in request.languages { if let i = Markets.languageIndex[l] { c.languages |= 1 << UInt32(i) } }
-        c.certifications = request.requiredCertifications.map(Vocabulary.normalizeCertification)
+        for raw in request.requiredCertifications {
+            let n = Vocabulary.normalizeCertification(raw)
+            if let i = Markets.certificationIndex[n] { c.certifications |= 1 << UInt16(i) } else { c.impossible = true }
+        }
         c.budget = request.budgetUSD
         return c
     }
 
-    static func satisfies(_ v: VendorTruth, _ c: Constraints, shape: MarketShape) -> Bool {
+    static func satisfies(_ v: VendorFacts, _ c: Constraints, shape: MarketShape) -> Bool {
+        if c.impossible { return false }
         if let s = c.subcategory {
             let cat = shape.categoryOfSubcategory[s]
             guard v.offeredSubcategories & (1 << UInt64(s)) != 0 || v.wholeCategories & (1 << UInt16(cat)) != 0 else { return false }
@@ -71,8 +77,8 @@ struct BuyerChoice: Sendable {
         if let cat = c.category, v.touchedCategories & (1 << UInt16(cat)) == 0 { return false }
         if c.regions != 0, v.regionMask != 0, c.regions & v.regionMask == 0 { return false }
         if c.languages != 0, v.languageMask != 0, c.languages & v.languageMask == 0 { return false }
-        for cert in c.certifications where !v.certifications.contains(cert) { return false }
-        if let budget = c.budget, let min = v.minProjectUSD, budget < min { return false }
+        if c.certifications & v.certificationMask != c.certifications { return false }
+        if let budget = c.budget, !v.minProjectUSD.isNaN, budget < v.minProjectUSD { return false }
         return true
     }
 
@@ -98,7 +104,7 @@ struct BuyerChoice: Sendable {
         else if buyer.size > v.sizeHigh { z = max(0, 1 - sizePenaltyPerBand * Double(buyer.size - v.sizeHigh)) }
         else { z = 1 }
         let experience = serviceWeight * s + s * (industryInteraction * i + sizeInteraction * z) + industryAlone * i
-        let home = v.regionMask & (1 << UInt32(buyer.home)) != 0 ? homeMarketBonus : 0
+        let home = v.serves & (1 << UInt32(buyer.home)) != 0 ? homeMarketBonus : 0
         let q = min(2.5, max(-2.5, v.quality))
         return experience + trust(v, buyer: buyerIndex) + qualityWeight * q + responsivenessWeight * v.responsiveness + home
     }

@@ -20,6 +20,10 @@ public struct DemoMarket: Sendable {
     public static let defaultVendors = 2_000
     public static let defaultRequests = 500
     public static let defaultSeed: UInt64 = 1
+    /// Buying organisations in every market (`buyer-0001` …). Buyer-specific referrals name them; with at
+    /// least this many requests each of them issues a request. Fixed, so that the catalogue of a seed and
+    /// vendor count is the same whatever the number of requests.
+    public static let buyerCount = 300
 
     public var catalogue: Catalogue
     public var requests: [BuyerRequest]
@@ -29,7 +33,8 @@ public struct DemoMarket: Sendable {
     public var requestNeeds: [String: String]
 
     /// Generates a market in memory. The same arguments always give the same market; another seed
-    /// gives another market (use one for training, another for held-out evaluation).
+    /// gives another market (use one for training, another for held-out evaluation). The catalogue
+    /// depends only on `vendors` and `seed`, not on `requests`.
     public static func generate(
         vendors: Int = defaultVendors, seed: UInt64 = defaultSeed, requests: Int = defaultRequests, taxonomy: Taxonomy
     ) -> DemoMarket {

@@ -34,16 +34,16 @@ public enum DemoMarketWriter {
             let generator = MarketGenerator(taxonomy: taxonomy, vendors: vendors, requests: requests, seed: seed)
             let result = try generator.run(
                 vendor: { v in
-                    try vendorFile.append(RecordCodec.json(v).serialized())
+                    try vendorFile.append(RecordCodec.json(v))
                     summary.vendors += 1
                     if summary.vendors % 10_000 == 0 { progress?(summary.vendors) }
                 },
-                caseStudy: { c in try caseFile.append(RecordCodec.json(c).serialized()); summary.caseStudies += 1 },
-                referral: { r in try referralFile.append(RecordCodec.json(r).serialized()); summary.referrals += 1 })
+                caseStudy: { c in try caseFile.append(RecordCodec.json(c)); summary.caseStudies += 1 },
+                referral: { r in try referralFile.append(RecordCodec.json(r)); summary.referrals += 1 })
             try vendorFile.close(); try caseFile.close(); try referralFile.close()
 
             let requestFile = try LineFile(directory.appendingPathComponent("requests.jsonl"))
-            for q in result.requests { try requestFile.append(RecordCodec.json(q).serialized()) }
+            for q in result.requests { try requestFile.append(RecordCodec.json(q)) }
             try requestFile.close()
             let qrelFile = try LineFile(directory.appendingPathComponent("qrels.txt"))
             for q in result.qrels { try qrelFile.append(q.trecLine) }
@@ -77,6 +77,13 @@ final class LineFile {
 
     func append(_ line: String) throws {
         buffer.append(contentsOf: line.utf8)
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    /// One record as a compact JSON line (the text of `JSONValue.serialized()`).
+    func append(_ json: JSONValue) throws {
+        JSONBytes.append(json, to: &buffer)
         buffer.append(0x0A)
         if buffer.count >= 1 << 20 { try flush() }
     }

@@ -50,7 +50,7 @@ enum Lexicon {
 
     /// Synonym slots used inside phrases and templates.
     static let synonyms: [String: [String]] = [
-        "system": ["system", "platform", "tool", "software"],
+        "system": ["system", "platform", "tool", "application"],
         "old": ["old", "legacy", "outdated", "ageing"],
         "manual": ["manual", "hand-maintained", "shared", "emailed"],
         "slow": ["slow", "sluggish", "painfully slow", "unreliable"],
@@ -91,14 +91,14 @@ enum Lexicon {
         "cloud": (["uptime", "deployment frequency", "capacity headroom"], ["infrastructure costs", "outage minutes", "lead time for changes"]),
         "data": (["forecast accuracy", "report adoption", "model precision"], ["reporting effort", "data errors", "time to insight"]),
         "it": (["first-contact resolution", "user satisfaction", "system availability"], ["ticket backlog", "IT costs", "resolution time"]),
-        "security": (["security rating", "audit score", "MFA coverage"], ["open vulnerabilities", "incident response time", "phishing clicks"]),
+        "security": (["security rating", "audit score", "control coverage"], ["open vulnerabilities", "incident response time", "security incidents"]),
         "qa": (["test coverage", "release frequency", "automated test share"], ["escaped defects", "regression testing time", "production incidents"]),
-        "design": (["task completion", "conversion", "satisfaction scores"], ["drop-offs", "support calls", "design inconsistencies"]),
+        "design": (["task completion", "conversion", "satisfaction scores"], ["drop-offs", "support calls", "time to decision"]),
         "bpo": (["customer satisfaction", "throughput", "service level"], ["handling time", "processing errors", "backlog"]),
         "marketing": (["qualified leads", "organic traffic", "engagement"], ["cost per lead", "acquisition cost", "bounce rate"]),
         "consulting": (["margin", "revenue growth", "adoption"], ["operating costs", "lead time", "rework"]),
         "engineering": (["throughput", "yield", "on-time delivery"], ["unit cost", "downtime", "design cycle time"]),
-        "knowledge": (["turnaround speed", "course completion", "coverage"], ["review costs", "translation errors", "time to publish"]),
+        "knowledge": (["turnaround speed", "throughput", "coverage"], ["processing costs", "error rates", "time to publish"]),
     ]
 
     static let outcomeTemplates: [String] = [
@@ -137,4 +137,5 @@ enum Lexicon {
 
     static let institutions = ["Clutch-style ranking", "industry association", "chamber of commerce", "analyst firm", "procurement consultancy",
                                "trade body", "partner programme", "government export agency", "university spin-off network", "awards jury"]
+    static let institutionSlugs = institutions.map { $0.split(separator: " ").joined(separator: "-") }
 }

@@ -34,8 +34,9 @@ struct MarketGenerator {
     ) rethrows -> (requests: [BuyerRequest], qrels: [DemoQrel], needs: [String]) {
         let buyers = makeBuyers()
         var drafts = makeRequestDrafts(buyers: buyers)
-        var active = Array(Set(drafts.map(\.buyer))).sorted()
-        if active.isEmpty { active = [] }
+        // Every buyer may be named by buyer-specific referrals, whatever the number of requests, so the
+        // catalogue does not depend on it; with requests ≥ buyers every buyer issues at least one request.
+        let active = Array(buyers.indices)
         var bySector = Array(repeating: [Int](), count: shape.sectors.count)
         for b in active { bySector[buyers[b].industry.sector].append(b) }
         let vendorGenerator = VendorGenerator(
@@ -57,10 +58,11 @@ struct MarketGenerator {
 
         let choice = BuyerChoice(shape: shape)
         var qrels: [DemoQrel] = []
+        let facts = truths.map(\.facts)
         var noise = DemoRandom(seed: seed, stream: 3)
         var relax = DemoRandom(seed: seed, stream: 4)
         for d in drafts.indices {
-            let chosen = choose(&drafts[d], buyers: buyers, truths: truths, choice: choice, noise: &noise, relax: &relax)
+            let chosen = choose(&drafts[d], buyers: buyers, truths: truths, facts: facts, choice: choice, noise: &noise, relax: &relax)
             qrels += chosen
         }
         return (drafts.map(\.request), qrels, drafts.map { shape.subcategories[$0.need] })
@@ -70,7 +72,7 @@ struct MarketGenerator {
 
     func makeBuyers() -> [Buyer] {
         var rng = DemoRandom(seed: seed, stream: 1)
-        let count = requestCount == 0 ? 0 : max(3, requestCount * 3 / 5)
+        let count = DemoMarket.buyerCount
         let width = max(4, String(count).count)
         return (0..<count).map { i in
             Buyer(id: "buyer-" + pad(i + 1, width), industry: LatentIndustry.random(&rng, shape: shape),
@@ -81,11 +83,14 @@ struct MarketGenerator {
     func makeRequestDrafts(buyers: [Buyer]) -> [RequestDraft] {
         guard !buyers.isEmpty else { return [] }
         var rng = DemoRandom(seed: seed, stream: 2)
-        // Some buyers come back: a Zipf-like share of requests per buyer.
+        // Each buyer's first request comes in a shuffled order; after that buyers come back with a
+        // Zipf-like share of the requests.
+        var firstRound = Array(buyers.indices)
+        for i in stride(from: firstRound.count - 1, to: 0, by: -1) { firstRound.swapAt(i, rng.int(0...i)) }
         let buyerWeights = buyers.indices.map { 1 / pow(Double($0 + 1), 0.8) }
         let width = max(5, String(requestCount).count)
         return (0..<requestCount).map { i in
-            let b = rng.weightedIndex(buyerWeights)
+            let b = i < firstRound.count ? firstRound[i] : rng.weightedIndex(buyerWeights)
             let buyer = buyers[b]
             let need = shape.randomSubcategory(&rng)
             let subcategory = shape.subcategories[need]
@@ -124,13 +129,16 @@ struct MarketGenerator {
     /// The buyer's shortlist among the vendors that meet the request; constraints no vendor can meet
     /// are dropped first (certifications, budget, languages, regions, then the service type widens
     /// to its category and finally goes), so every request has a relevant vendor whenever any vendor exists.
-    func choose(_ draft: inout RequestDraft, buyers: [Buyer], truths: [VendorTruth], choice: BuyerChoice,
+    func choose(_ draft: inout RequestDraft, buyers: [Buyer], truths: [VendorTruth], facts: [VendorFacts], choice: BuyerChoice,
                 noise: inout DemoRandom, relax: inout DemoRandom) -> [DemoQrel] {
         guard !truths.isEmpty else { return [] }
         var candidates: [Int] = []
         for step in 0...6 {
             let c = choice.constraints(of: draft.request)
-            candidates = truths.indices.filter { BuyerChoice.satisfies(truths[$0], c, shape: shape) }
+            candidates.removeAll(keepingCapacity: true)
+            facts.withUnsafeBufferPointer { f in
+                for i in f.indices where BuyerChoice.satisfies(f[i], c, shape: shape) { candidates.append(i) }
+            }
             if !candidates.isEmpty { break }
             switch step {
             case 0: draft.request.requiredCertifications = []
@@ -145,15 +153,22 @@ struct MarketGenerator {
             }
         }
         let buyer = buyers[draft.buyer]
+        // The best few by utility (ties: lower vendor index first), kept sorted while scanning.
+        let shortlist = 1 + relax.int(3...5)
         var scored: [(vendor: Int, utility: Double)] = []
-        scored.reserveCapacity(candidates.count)
-        for v in candidates {
-            let u = BuyerChoice.utility(truths[v], buyer: buyer, buyerIndex: Int32(draft.buyer), need: draft.need, shape: shape)
-            scored.append((v, u + BuyerChoice.noiseScale * noise.gumbel()))
+        scored.reserveCapacity(shortlist + 1)
+        truths.withUnsafeBufferPointer { t in
+            for v in candidates {
+                let u = BuyerChoice.utility(t[v], buyer: buyer, buyerIndex: Int32(draft.buyer), need: draft.need, shape: shape)
+                    + BuyerChoice.noiseScale * noise.gumbel()
+                if scored.count == shortlist, u <= scored[shortlist - 1].utility { continue }
+                var at = scored.count
+                while at > 0, scored[at - 1].utility < u { at -= 1 }
+                scored.insert((v, u), at: at)
+                if scored.count > shortlist { scored.removeLast() }
+            }
         }
-        scored.sort { $0.utility != $1.utility ? $0.utility > $1.utility : $0.vendor < $1.vendor }
-        let shortlist = min(scored.count, 1 + relax.int(3...5))
-        return scored.prefix(shortlist).enumerated().map { rank, s in
+        return scored.enumerated().map { rank, s in
             DemoQrel(requestID: draft.request.id, vendorID: truths[s.vendor].id, grade: rank == 0 ? 2 : 1)
         }
     }

@@ -42,6 +42,9 @@ struct MarketShape: Sendable {
         subcategoryIndex = Dictionary(uniqueKeysWithValues: subcategories.enumerated().map { ($1, $0) })
         categoryOfSubcategory = subcategories.map { catIndex[taxonomy.serviceCategory($0)]! }
         categoryWeights = categories.map { MarketShape.categoryPopularity[$0] ?? 0.03 }
+        var byCategory = Array(repeating: [Int](), count: categories.count)
+        for (i, c) in categoryOfSubcategory.enumerated() { byCategory[c].append(i) }
+        subcategoriesOfCategory = byCategory
 
         let industries = taxonomy.industries
         sectors = industries.codes.filter { industries.nodes[$0]?.depth == 1 }
@@ -54,9 +57,9 @@ struct MarketShape: Sendable {
         sectorWeights = sectors.map { MarketShape.sectorPopularity[$0] ?? 0.01 }
     }
 
-    func subcategories(ofCategory c: Int) -> [Int] {
-        subcategories.indices.filter { categoryOfSubcategory[$0] == c }
-    }
+    let subcategoriesOfCategory: [[Int]]
+
+    func subcategories(ofCategory c: Int) -> [Int] { subcategoriesOfCategory[c] }
 
     /// A random subcategory: category by popularity, then uniform within it.
     func randomSubcategory(_ rng: inout DemoRandom) -> Int {

@@ -1,3 +1,5 @@
+import VendorMatchCore
+
 /// Geography, languages and certifications of the demo market.
 enum Markets {
     struct Country: Sendable {
@@ -69,4 +71,9 @@ enum Markets {
         Certification(name: "Cyber Essentials", variants: ["CyberEssentials"], prevalence: 0.02),
         Certification(name: "ISO 14001", variants: ["ISO-14001"], prevalence: 0.03),
     ]
+
+    /// Normalised certification name → index in `certifications`.
+    static let certificationIndex: [String: Int] = Dictionary(uniqueKeysWithValues: certifications.enumerated().map {
+        (Vocabulary.normalizeCertification($1.name), $0)
+    })
 }

@@ -69,12 +69,15 @@ struct NeedWriter: Sendable {
         let catTitle = Self.lowerFirst(taxonomy.serviceTitle(category) ?? category)
         var text = "\(name) is a \(sizeWord) \(catTitle) company from \(country)."
         let serviceTitles = services.prefix(5).compactMap { taxonomy.serviceTitle($0).map(Self.lowerFirst) }
-        if !serviceTitles.isEmpty { text += " We offer " + Self.list(serviceTitles) + "." }
+        if !serviceTitles.isEmpty {
+            // Titles contain "and" themselves, so several are listed with semicolons.
+            text += serviceTitles.count == 1 ? " We offer \(serviceTitles[0])." : " We offer: " + serviceTitles.joined(separator: "; ") + "."
+        }
         var industryTitles: [String] = []
         for code in industries.prefix(4) {
             if let t = taxonomy.industryTitle(code), !industryTitles.contains(t) { industryTitles.append(t) }
         }
-        if !industryTitles.isEmpty { text += " Our clients include companies in " + Self.list(industryTitles) + "." }
+        if !industryTitles.isEmpty { text += " Our clients include companies in " + industryTitles.joined(separator: "; ") + "." }
         if rng.chance(0.6) { text += " " + rng.pick(Lexicon.boasts) }
         return text
     }
@@ -84,14 +87,6 @@ struct NeedWriter: Sendable {
         let chars = Array(s)
         guard chars.count > 1, chars[0].isUppercase, !chars[1].isUppercase else { return s }
         return chars[0].lowercased() + String(chars.dropFirst())
-    }
-
-    static func list(_ items: [String]) -> String {
-        switch items.count {
-        case 0: return ""
-        case 1: return items[0]
-        default: return items.dropLast().joined(separator: ", ") + " and " + items.last!
-        }
     }
 
     /// A stable name for a client organisation, derived from its id (the same org always has the same name).

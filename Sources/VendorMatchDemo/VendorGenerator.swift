@@ -7,7 +7,7 @@ struct VendorGenerator {
     let shape: MarketShape
     let seed: UInt64
     let writer: NeedWriter
-    /// Buyers that appear in requests (targets of buyer-specific referrals), and those per sector.
+    /// The buyer population (targets of buyer-specific referrals), all and by sector of their industry.
     let activeBuyers: [Int]
     let activeBuyersBySector: [[Int]]
     let buyerIDs: [String]
@@ -88,8 +88,8 @@ struct VendorGenerator {
                                            leniency: leniency, claimedOnly: claimedOnly))
             }
         }
-        for c in cases { truth.noteOffered(c.serviceTypes, shape: shape) }
-        truth.noteOffered(vendor.serviceTypes, shape: shape)
+        for c in cases { truth.facts.noteOffered(c.serviceTypes, shape: shape) }
+        truth.facts.noteOffered(vendor.serviceTypes, shape: shape)
 
         // Referrals.
         var referrals: [Referral] = []
@@ -182,7 +182,7 @@ struct VendorGenerator {
             if cert.name == "PCI DSS", !truth.industries.contains(where: { shape.sectors[$0.industry.sector] == "52" }) { p *= 0.3 }
             if rng.chance(min(0.9, p)) {
                 certifications.append(rng.chance(0.25) ? rng.pick(cert.variants) : cert.name)
-                truth.certifications.insert(Vocabulary.normalizeCertification(cert.name))
+                truth.facts.certificationMask |= 1 << UInt16(Markets.certificationIndex[Vocabulary.normalizeCertification(cert.name)]!)
             }
         }
         // Money and age.
@@ -195,19 +195,23 @@ struct VendorGenerator {
         }
         let founded: Int? = rng.chance(0.9) ? 2023 - Int(Double(3 + 5 * size) * rng.uniform(0.5, 2.5)) : nil
 
-        truth.regionMask = regions.reduce(0) { $0 | 1 << UInt32(Markets.countryIndex[$1]!) }
-        truth.languageMask = languages.reduce(0) { $0 | 1 << UInt32(Markets.languageIndex[$1]!) }
-        truth.minProjectUSD = minProject
+        truth.facts.minProjectUSD = minProject ?? .nan
 
         var description: String?
         if rng.chance(0.9) {
             description = writer.vendorDescription(&rng, name: name, size: size, category: category, country: country.name,
                                                    industries: industries, services: declared)
         }
+        let shownRegions = rng.chance(0.85) ? regions : []
+        let shownLanguages = rng.chance(0.9) ? languages : []
+        truth.facts.regionMask = shownRegions.reduce(0) { $0 | 1 << UInt32(Markets.countryIndex[$1]!) }
+        truth.facts.languageMask = shownLanguages.reduce(0) { $0 | 1 << UInt32(Markets.languageIndex[$1]!) }
+        // The truth serves its regions whether or not the record lists them.
+        truth.serves = regions.reduce(0) { $0 | 1 << UInt32(Markets.countryIndex[$1]!) }
         return Vendor(
             id: truth.id, name: name, size: rng.chance(0.9) ? SizeBand(rawValue: size) : nil,
             industries: industries, serviceTypes: declared, description: description,
-            regions: rng.chance(0.85) ? regions : [], languages: rng.chance(0.9) ? languages : [],
+            regions: shownRegions, languages: shownLanguages,
             certifications: certifications, minProjectUSD: minProject, hourlyRateUSD: rate, founded: founded)
     }
 
@@ -294,7 +298,7 @@ struct VendorGenerator {
             referrerOrg = !clientOrgs.isEmpty && rng.chance(0.7) ? rng.pick(clientOrgs) : "org-client-\(rng.int(1...99_999))"
             if !activeBuyers.isEmpty, rng.chance(0.1) { buyerOrg = buyerIDs[rng.pick(activeBuyers)] }
         case .institution:
-            referrerOrg = "inst-" + rng.pick(Lexicon.institutions).replacingOccurrences(of: " ", with: "-") + "-\(rng.int(1...9))"
+            referrerOrg = "inst-" + rng.pick(Lexicon.institutionSlugs) + "-\(rng.int(1...9))"
         case .buyerPartner, .buyerInternal, .personalNetwork, .priorEmployer:
             if !activeBuyers.isEmpty, rng.chance(0.8) {
                 let sectorPool = activeBuyersBySector[truth.industries[0].industry.sector]
@@ -323,7 +327,7 @@ extension LatentIndustry {
     }
 }
 
-extension VendorTruth {
+extension VendorFacts {
     mutating func noteOffered(_ codes: [String], shape: MarketShape) {
         for code in codes {
             if let s = shape.subcategoryIndex[code] {
@@ -335,7 +339,9 @@ extension VendorTruth {
             }
         }
     }
+}
 
+extension VendorTruth {
     /// Groups the vendor's referrals by referrer organisation (a referral without one is its own
     /// group) and adds their values to general or buyer-specific trust. Buyer-relative referrals
     /// without `buyer_org` carry no weight (CONTRACT §2).

@@ -29,13 +29,14 @@ struct DemoDataCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Random seed (any unsigned 64-bit integer).")
     var seed: UInt64 = DemoMarket.defaultSeed
 
-    func validate() throws {
-        guard vendors >= 0, vendors <= 10_000_000 else { throw ValidationError("--vendors must be between 0 and 10000000") }
-        guard requests >= 0, requests <= 1_000_000 else { throw ValidationError("--requests must be between 0 and 1000000") }
-    }
-
     func run() async throws {
         do {
+            guard (0...10_000_000).contains(vendors) else {
+                throw VMError(.invalidInput, "--vendors must be between 0 and 10000000, got \(vendors)", field: "vendors")
+            }
+            guard (0...1_000_000).contains(requests) else {
+                throw VMError(.invalidInput, "--requests must be between 0 and 1000000, got \(requests)", field: "requests")
+            }
             let taxonomy = try global.taxonomy()
             let started = Date()
             let showProgress = vendors >= 20_000

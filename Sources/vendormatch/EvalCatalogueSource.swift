@@ -1,9 +1,22 @@
 import Foundation
 import VendorMatchCore
+import VendorMatchRanking
 
-/// Where `eval`/`train` read the catalogue from when no `--data` directory is given.
-enum EvalCatalogueSource {
-    static func load(global: GlobalOptions) throws -> Catalogue {
-        throw VMError(.invalidInput, "no catalogue: pass --data DIR (JSON Lines vendors/case_studies/referrals)")
+extension EvalRanking {
+    /// The engine over the catalogue of `--data DIR` (JSON Lines files) or else the database (`--db`,
+    /// the default one seeded with the demo market), with the model of `--model` or `Models/`.
+    static func make(global: GlobalOptions, data: String?, depth: Int) throws -> EvalRanking {
+        let modelsDirectory = try ModelsDirectory.locate(explicit: global.models)
+        let taxonomy = try Taxonomy.load(modelsDirectory: modelsDirectory)
+        let catalogue: Catalogue
+        if let data {
+            catalogue = try EvalInputs.catalogue(directory: data, taxonomy: taxonomy)
+        } else {
+            catalogue = try global.openCatalogueStoreSeedingDefault(taxonomy: taxonomy).loadCatalogue()
+        }
+        let engine = RankingEngine(
+            taxonomy: taxonomy, model: try global.rankingModel(modelsDirectory: modelsDirectory),
+            analyzer: LexicalAnalyzer.load(modelsDirectory: modelsDirectory), catalogue: catalogue)
+        return EvalRanking(engine: engine, catalogue: catalogue, taxonomy: taxonomy, depth: depth)
     }
 }

@@ -115,7 +115,7 @@ struct EvalCommand: AsyncParsableCommand {
             printComparison(a, b, nameA: compareModel[0], nameB: compareModel[1], keys: keys)
             return
         }
-        let model = try EvalInputs.model(global.model, models: try? ModelsDirectory.locate(explicit: global.models))
+        let model = ranking.engine.model
         let engineRun = try ranking.run(requestList, model: model, tag: "vendormatch")
         if let runOut { try EvalOutput.write(engineRun.formatted(), to: runOut) }
         let result = Evaluator.evaluate(run: engineRun, qrels: judgements, keys: keys, requestSet: requestSet)
@@ -142,16 +142,7 @@ struct EvalCommand: AsyncParsableCommand {
     }
 
     func makeRanking(depth: Int) throws -> EvalRanking {
-        let taxonomy = try global.taxonomy()
-        let catalogue: Catalogue
-        if let data {
-            catalogue = try EvalInputs.catalogue(directory: data, taxonomy: taxonomy)
-        } else {
-            catalogue = try EvalCatalogueSource.load(global: global)
-        }
-        let model = try EvalInputs.model(global.model, models: try? ModelsDirectory.locate(explicit: global.models))
-        return EvalRanking(engine: RankingEngine(taxonomy: taxonomy, model: model, catalogue: catalogue),
-                           catalogue: catalogue, taxonomy: taxonomy, depth: depth)
+        try EvalRanking.make(global: global, data: data, depth: depth)
     }
 
     func emit(_ result: EvaluationResult, segments: [SegmentSummary], ablation: [AblationRow]) throws {

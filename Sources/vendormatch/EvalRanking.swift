@@ -23,27 +23,14 @@ struct EvalRanking {
         return Run.fromRankings(rankings, tag: tag)
     }
 
-    /// Baselines that see only the hard constraints: `random` (seeded shuffle of the candidates) and
-    /// `popularity` (most case studies plus referrals first).
-    func baseline(_ name: String, _ requests: [BuyerRequest], model: RankingModel) throws -> Run {
-        engine.replaceModel(model)
-        var popularity: [String: Double] = [:]
-        for c in catalogue.caseStudies { popularity[c.vendorID, default: 0] += 1 }
-        for r in catalogue.referrals where r.buyerOrg == nil { popularity[r.vendorID, default: 0] += 1 }
-        var rng = SplitMix64(seed: 20_261_123)
+    /// A run of one of the engine's baselines (random, popularity, lexical; same hard constraints).
+    func baseline(_ baseline: Baseline, _ requests: [BuyerRequest]) throws -> Run {
         var rankings: [String: [(vendorID: String, score: Double)]] = [:]
-        for r in requests {
-            var candidates = try engine.features(for: r, limit: BuyerRequest.maxK).map(\.vendorID)
-            candidates.sort()
-            switch name {
-            case "random":
-                candidates.shuffle(using: &rng)
-            default:
-                candidates.sort { (popularity[$0] ?? 0, $1) > (popularity[$1] ?? 0, $0) }
-            }
-            rankings[r.id] = candidates.prefix(depth).enumerated().map { ($0.element, Double(depth - $0.offset)) }
+        for var r in requests {
+            r.k = depth
+            rankings[r.id] = try engine.rank(r, baseline: baseline)
         }
-        return Run.fromRankings(rankings, tag: name)
+        return Run.fromRankings(rankings, tag: baseline.rawValue)
     }
 
     /// Segment labels of each request: industry sector, size band, service category, with/without service

@@ -20,6 +20,9 @@ enum ResultJSON {
         .object([
             ("request_id", .string(s.requestID)),
             ("candidates", .number(Double(s.candidateCount))),
+            ("inferred_service_types", .array(s.inferredServiceTypes.map {
+                .object([("code", .string($0.code)), ("share", round($0.share))])
+            })),
             ("vendors", .array(s.vendors.enumerated().map { i, v in
                 .object([
                     ("rank", .number(Double(i + 1))), ("vendor_id", .string(v.vendorID)), ("name", .string(v.name)),

@@ -36,7 +36,12 @@ struct ShortlistCommand: AsyncParsableCommand {
                 print("No vendor meets the request's hard constraints (\(engine.counts.vendors) vendors in the catalogue).")
                 return
             }
-            print("\(list.vendors.count) of \(list.candidateCount) vendors that meet the hard constraints:\n")
+            print("\(list.vendors.count) of \(list.candidateCount) vendors that meet the hard constraints:")
+            if !list.inferredServiceTypes.isEmpty {
+                let read = list.inferredServiceTypes.map { String(format: "%@ %.2f", $0.code, $0.share) }.joined(separator: ", ")
+                print("(no service type given; the need reads as: \(read))")
+            }
+            print("")
             for (i, v) in list.vendors.enumerated() {
                 print(String(format: "%2d. %@ (%@)  score %.3f", i + 1, v.name, v.vendorID, v.score))
                 let parts = zip(RankingModel.featureNames, v.components.values)

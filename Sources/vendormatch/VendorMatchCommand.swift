@@ -22,9 +22,12 @@ struct VendorMatchCommand: AsyncParsableCommand {
             BenchCommand.self,
             DemoDataCommand.self,
             EvalCommand.self,
+            TrainCommand.self,
+            ReportCommand.self,
             ServeCommand.self,
             ClientCommand.self,
             LoadgenCommand.self,
+            BenchEncoderCommand.self,
         ]
     )
 }

@@ -120,6 +120,18 @@ import VendorMatchCore
         #expect(newco.evaluationCount == 0)
     }
 
+    @Test func serviceTypeIsReadFromTheNeedWhenNoneIsGiven() throws {
+        let e = engine()
+        let list = try e.shortlist(BuyerRequest(id: "q", need: "a credit scoring model to predict loan defaults"))
+        #expect(list.inferredServiceTypes.first?.code == "data.machine-learning")
+        #expect(list.vendors.first.map { ["bankdata", "credml"].contains($0.vendorID) } == true)
+        #expect(list.vendors.first?.reasons.contains { $0.hasPrefix("need read as Machine learning and predictive models (data.machine-learning)") } == true)
+        // Inferred types are soft evidence, never a constraint: the shop builder is still listed.
+        #expect(list.vendors.contains { $0.vendorID == "shopworks" })
+        // A request that names its service types gets no reading.
+        #expect(try e.shortlist(BuyerRequest(id: "q", need: "credit scoring", serviceTypes: ["data"])).inferredServiceTypes.isEmpty)
+    }
+
     @Test func emptyCatalogueGivesAnEmptyList() throws {
         let list = try engine(Catalogue()).shortlist(BuyerRequest(id: "q", industry: "52", need: "anything"))
         #expect(list.vendors.isEmpty)

@@ -38,19 +38,12 @@ public struct NaiveScan: Sendable {
             if common == t.industryDepth(r) { return 1 }
             return Double(Float(Similarity.industryByCommonDepth[min(common, Similarity.industryByCommonDepth.count - 1)]))
         }
+        // Service rules (requested or inferred types, weights) come from the request's context.
+        let ranker = Ranker(index: index, request: request)
+        let context = ranker.context
         func serviceSim(_ offered: [String]) -> Double {
-            guard !request.serviceTypes.isEmpty, !offered.isEmpty else { return 0 }
-            var total = 0.0
-            for r in request.serviceTypes {
-                var best = 0.0
-                for o in offered {
-                    let meets = o == r || (t.serviceParent(r) != nil && o == t.serviceCategory(r))
-                        || (t.serviceParent(r) == nil && t.serviceCategory(o) == r)
-                    best = max(best, meets ? 1 : (t.serviceCategory(o) == t.serviceCategory(r) ? Double(Float(Similarity.serviceSibling)) : 0))
-                }
-                total += best
-            }
-            return Double(Float(total / Double(request.serviceTypes.count)))
+            guard context.hasService else { return 0 }
+            return Double(Float(context.serviceSimilarity(index.services.set(offered))))
         }
         func similarities(_ c: Int) -> SIMD4<Double> {
             let cs = index.cases[c]
@@ -59,20 +52,21 @@ public struct NaiveScan: Sendable {
             if let size = request.size {
                 s[1] = Double(Float(cs.clientSize.map { Similarity.sizeByDistance[abs($0.rawValue - size.rawValue)] } ?? Similarity.unknownSize))
             }
-            if !queryNeed.isEmpty { s[2] = Double(min(1, queryNeed.dot(caseVectors[c]))) }
-            if !request.serviceTypes.isEmpty { s[3] = serviceSim(cs.serviceTypes) }
+            if !queryNeed.isEmpty {
+                let n = queryNeed.dot(caseVectors[c])
+                s[2] = n < Similarity.needFloor ? 0 : Double(min(1, n))
+            }
+            if context.hasService { s[3] = serviceSim(cs.serviceTypes) }
             return s
         }
 
-        let ranker = Ranker(index: index, request: request)
-        let context = ranker.context
         let allowed = Set(ranker.candidates())
         // One pass over every case study, then every vendor.
         var byVendor: [Int: [(Double, Int)]] = [:]
         for c in index.cases.indices where index.caseAlive[c] {
             let v = Int(index.caseVendor[c])
             guard allowed.contains(v) else { continue }
-            let value = Double(index.caseWeight[c]) * (w * context.parts(similarities(c))).sum()
+            let value = Double(index.caseWeight[c]) * context.value(similarities(c))
             if value > 0 { byVendor[v, default: []].append((value, c)) }
         }
         var results: [(vendorID: String, score: Double)] = []
@@ -86,7 +80,10 @@ public struct NaiveScan: Sendable {
             let vendor = index.vendors[v]
             var declared = SIMD4<Double>.zero
             if request.industry != nil { for i in vendor.industries { declared[0] = max(declared[0], industrySim(i)) } }
-            if !queryNeed.isEmpty { declared[2] = Double(min(1, queryNeed.dot(index.vendorDescription[v]))) }
+            if !queryNeed.isEmpty {
+                let n = queryNeed.dot(index.vendorDescription[v])
+                declared[2] = n < Similarity.needFloor ? 0 : Double(min(1, n))
+            }
             declared[3] = serviceSim(vendor.serviceTypes)
             experience += model.value(.declaredCredibility) * context.parts(declared)
             experience /= normaliser

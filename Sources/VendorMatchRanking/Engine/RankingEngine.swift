@@ -31,7 +31,7 @@ public final class RankingEngine: Sendable {
         let (ranked, candidates) = ranker.top(request.k)
         let explainer = Explainer(ranker: ranker)
         return Shortlist(requestID: request.id, vendors: ranked.map { explainer.rankedVendor($0.vendor) },
-                         candidateCount: candidates)
+                         candidateCount: candidates, inferredServiceTypes: explainer.inferred)
     }
 
     /// Unweighted features of the best `limit` candidates (by the current model), for training.
@@ -79,7 +79,7 @@ public final class RankingEngine: Sendable {
             let c = Int(c32)
             guard index.caseAlive[c], index.vendorAlive[Int(index.caseVendor[c])] else { continue }
             let s = context.similarities(case: c, index: index)
-            let value = norm > 0 ? Double(index.caseWeight[c]) * (weights * context.parts(s)).sum() / norm : Double(index.caseWeight[c])
+            let value = norm > 0 ? Double(index.caseWeight[c]) * context.value(s) / norm : Double(index.caseWeight[c])
             scored.append((c, value))
         }
         scored.sort { $0.1 != $1.1 ? $0.1 > $1.1 : index.cases[$0.0].id < index.cases[$1.0].id }

@@ -60,12 +60,20 @@ public struct RankedVendor: Sendable, Equatable {
     public var reasons: [String]
 }
 
+/// A service type read from a need that names none, with its share of the nearest case studies' vote.
+public struct InferredServiceType: Sendable, Equatable {
+    public var code: String
+    public var share: Double
+}
+
 /// The answer to a shortlist request.
 public struct Shortlist: Sendable, Equatable {
     public var requestID: String
     public var vendors: [RankedVendor]
     /// Vendors that passed the hard constraints.
     public var candidateCount: Int
+    /// Service types read from the need (soft evidence, never a constraint); empty when the request names some.
+    public var inferredServiceTypes: [InferredServiceType] = []
 }
 
 /// Unweighted feature values of one candidate (in `RankingModel.featureNames` order), for training.

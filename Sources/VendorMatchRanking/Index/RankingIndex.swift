@@ -35,6 +35,8 @@ struct RankingIndex: Sendable {
     private(set) var vendorHasRegions: [Bool] = []
     private(set) var vendorHasLanguages: [Bool] = []
     private(set) var vendorDescription: [SparseVector] = []
+    /// Description-term postings (ordinal = vendor), so a request scores only vendors sharing a term.
+    private(set) var descriptionPostings: [[NeedPosting]] = []
     private(set) var vendorCases: [[Int32]] = []
     private(set) var vendorReferrals: [[Int32]] = []
     /// Sum and count of evaluation scores (0…1) over the vendor's live case studies.
@@ -42,6 +44,12 @@ struct RankingIndex: Sendable {
     private(set) var vendorQualityCount: [Int32] = []
     /// Trust from referrals that count for every buyer.
     private(set) var vendorOpenTrust: [TrustModel.Tally] = []
+    /// `TrustModel.trust` of `vendorOpenTrust` under the current model: what most vendors' trust is.
+    private(set) var vendorOpenTrustValue: [Double] = []
+    /// Interned service set of each vendor's declared service types.
+    private(set) var vendorDeclaredSignature: [Int32] = []
+    /// A vendor's first declared industry (-1: none); most vendors declare at most one or two.
+    private(set) var vendorHasDeclaredIndustries: [Bool] = []
 
     // Case studies (structure of arrays).
     private(set) var cases: [CaseStudy] = []
@@ -55,6 +63,8 @@ struct RankingIndex: Sendable {
     private(set) var caseServiceSignature: [Int32] = []
     /// Credibility of the case: verified, top client, recency (0…1).
     private(set) var caseWeight: [Float] = []
+    /// For each service category bit, the cases with a code in that category (ascending ordinals).
+    private(set) var categoryCases: [[Int32]] = []
     /// Need-term postings: for each encoder dimension, the cases that use it and the weight.
     private(set) var needPostings: [[NeedPosting]] = []
 
@@ -148,15 +158,28 @@ struct RankingIndex: Sendable {
                 vendorQualitySum.append(0)
                 vendorQualityCount.append(0)
                 vendorOpenTrust.append(TrustModel.Tally())
+                vendorOpenTrustValue.append(0)
+                vendorDeclaredSignature.append(0)
+                vendorHasDeclaredIndustries.append(false)
                 liveVendors += 1
             }
             vendorDeclaredServices[ordinal] = services.set(v.serviceTypes)
             vendorDeclaredIndustries[ordinal] = v.industries.map { intern(industry: $0) }
+            vendorHasDeclaredIndustries[ordinal] = !v.industries.isEmpty
+            vendorDeclaredSignature[ordinal] = intern(services: vendorDeclaredServices[ordinal])
             vendorCertifications[ordinal] = Set(v.certifications.map(Vocabulary.normalizeCertification))
             vendorMinProject[ordinal] = v.minProjectUSD ?? -1
             vendorHasRegions[ordinal] = !v.regions.isEmpty
             vendorHasLanguages[ordinal] = !v.languages.isEmpty
-            vendorDescription[ordinal] = v.description.map { encoder.encode($0) } ?? SparseVector()
+            for id in vendorDescription[ordinal].ids {
+                descriptionPostings[Int(id)].removeAll { $0.caseOrdinal == Int32(ordinal) }
+            }
+            let description = v.description.map { encoder.encode($0) } ?? SparseVector()
+            vendorDescription[ordinal] = description
+            for (id, w) in zip(description.ids, description.weights) {
+                while descriptionPostings.count <= Int(id) { descriptionPostings.append([]) }
+                descriptionPostings[Int(id)].append(NeedPosting(caseOrdinal: Int32(ordinal), weight: w))
+            }
             recomputeOffered(ordinal)
         }
     }
@@ -176,6 +199,7 @@ struct RankingIndex: Sendable {
         vendorCases[v] = []
         vendorReferrals[v] = []
         vendorOpenTrust[v] = TrustModel.Tally()
+        vendorOpenTrustValue[v] = 0
         vendorAlive[v] = false
         liveVendors -= 1
         return true
@@ -211,6 +235,10 @@ struct RankingIndex: Sendable {
             let serviceSet = services.set(c.serviceTypes)
             caseServices.append(serviceSet)
             caseServiceSignature.append(intern(services: serviceSet))
+            if categoryCases.isEmpty { categoryCases = Array(repeating: [], count: services.codes.count) }
+            var categories = Set<Int>()
+            serviceSet.forEach { categories.insert(services.categoryBit[$0]) }
+            for cat in categories.sorted() { categoryCases[cat].append(ordinal) }
             caseWeight.append(Float(CaseWeighting(model: model).weight(of: c)))
             if let need = c.need {
                 let vec = encoder.encode(need)
@@ -281,6 +309,7 @@ struct RankingIndex: Sendable {
     private mutating func recomputeOpenTrust(_ v: Int) {
         let open = vendorReferrals[v].filter { referralAlive[Int($0)] && referrals[Int($0)].counts(for: nil) }
         vendorOpenTrust[v] = TrustModel.tally(open.map { Int($0) }, in: self)
+        vendorOpenTrustValue[v] = TrustModel.trust(vendorOpenTrust[v], model: model)
     }
 
     // MARK: Model

@@ -52,6 +52,9 @@ public struct RankingModel: Sendable, Codable, Equatable {
         /// the factor for an undated referral, and the weight of warnings relative to recommendations.
         case referralOrgDecay = "trust.org_decay", trustScale = "trust.scale", referralHalfLife = "trust.half_life_years"
         case referralUndated = "trust.undated", trustNegative = "trust.negative_scale"
+        /// Service types read from the need (requests that name none): how many nearest case studies
+        /// vote, and the smallest share of the vote a type needs to count.
+        case inferNeighbours = "infer.neighbours", inferMinShare = "infer.min_share"
         /// Quality: pseudo-count of the Bayesian shrinkage toward the catalogue mean.
         case qualityPriorCount = "quality.prior_count"
         /// Share of `would_recommend` in one evaluation's score (the rest: the five dimensions).
@@ -78,6 +81,8 @@ public struct RankingModel: Sendable, Codable, Equatable {
             case .referralHalfLife: return 4
             case .referralUndated: return 0.7
             case .trustNegative: return 1.5
+            case .inferNeighbours: return 20
+            case .inferMinShare: return 0.2
             case .qualityPriorCount: return 3
             case .qualityRecommendShare: return 0.4
             }

@@ -7,6 +7,10 @@ struct Explainer {
     var index: RankingIndex { ranker.index }
     var context: MatchContext { ranker.context }
 
+    var inferred: [InferredServiceType] {
+        context.inferredServices.map { InferredServiceType(code: index.services.codes[$0.bit], share: $0.share) }
+    }
+
     func rankedVendor(_ v: Int, casesShown: Int = 3) -> RankedVendor {
         var scratch = ranker.makeScratch()
         let (features, score) = ranker.evaluate(v, scratch: &scratch)
@@ -87,6 +91,11 @@ struct Explainer {
                     let names = request.serviceTypes.map { t.serviceTitle($0) ?? $0 }.joined(separator: ", ")
                     out.append("\(count(exact.count, "case study", "case studies")) delivering \(names)")
                 }
+            } else if !inferred.isEmpty {
+                let reading = inferred.map { "\(t.serviceTitle($0.code) ?? $0.code) (\($0.code)), \(format($0.share))" }
+                    .joined(separator: "; ")
+                let delivering = matched.filter { ($0.service ?? 0) >= 1 }.count
+                out.append("need read as \(reading)" + (delivering > 0 ? ": \(count(delivering, "case study", "case studies")) delivering it" : ""))
             }
             if let best = matched.filter({ ($0.need ?? 0) >= 0.15 }).max(by: { ($0.need ?? 0) < ($1.need ?? 0) }),
                let need = best.caseStudy.need {

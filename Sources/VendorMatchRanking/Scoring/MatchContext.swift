@@ -11,6 +11,8 @@ enum Similarity {
     /// Service: a code that meets the requested one (CONTRACT §2 hierarchy) 1, a sibling in the same
     /// category 0.4, anything else 0.
     static let serviceSibling = 0.4
+    /// Need similarities below this are noise (a shared common word) and count as 0.
+    static let needFloor: Float = 0.05
 }
 
 /// Everything about one request that the scoring loop looks up instead of recomputing: similarity
@@ -23,11 +25,21 @@ struct MatchContext {
     var sizeSim: [Float] = []
     /// For each requested service code, the similarity of every service bit.
     var serviceSim: [[Float]] = []
+    /// Weight of each entry of `serviceSim` (1 each for requested types; shares for inferred ones).
+    var serviceWeights: [Float] = []
+    /// Service types read from the need when the request names none: (bit, share of the vote).
+    var inferredServices: [(bit: Int, share: Double)] = []
     /// Service similarity of every interned service set (`RankingIndex.serviceSignatures`).
     var signatureSim: [Float] = []
     /// Need similarity per case ordinal; empty when the request has no usable need text.
     var needSim: [Float] = []
     var needVector = SparseVector()
+    /// Cases whose work (need or service) matches at all, and the vendors that have one; empty when the
+    /// request gives neither need nor service (then every case can match on context).
+    var relevantCase: [Bool] = []
+    var relevantVendor: [Bool] = []
+    /// Need similarity of every vendor's description; empty with `needSim`.
+    var descriptionSim: [Float] = []
     /// Inner weight per dimension (industry, size, need, service); 0 for dimensions not given.
     var a: SIMD4<Double> = .zero
     /// Outer model weight per dimension (industry, size, need, service).
@@ -58,15 +70,35 @@ struct MatchContext {
         if let need, !need.isEmpty {
             needVector = index.encodeNeed(need)
         }
+        var touched: [Int32] = []
         if !needVector.isEmpty {
             var scores = [Float](repeating: 0, count: index.cases.count)
             for (id, qw) in zip(needVector.ids, needVector.weights) where Int(id) < index.needPostings.count {
-                for p in index.needPostings[Int(id)] { scores[Int(p.caseOrdinal)] += qw * p.weight }
+                for p in index.needPostings[Int(id)] {
+                    let c = Int(p.caseOrdinal)
+                    if scores[c] == 0 { touched.append(p.caseOrdinal) }
+                    scores[c] += qw * p.weight
+                }
             }
+            touched.removeAll { scores[Int($0)] < Similarity.needFloor }
             needSim = scores
+            var described = [Float](repeating: 0, count: index.vendors.count)
+            for (id, qw) in zip(needVector.ids, needVector.weights) where Int(id) < index.descriptionPostings.count {
+                for p in index.descriptionPostings[Int(id)] { described[Int(p.caseOrdinal)] += qw * p.weight }
+            }
+            descriptionSim = described
         } else { base[2] = 0 }
 
-        let requested = serviceTypes.compactMap { index.services.bit[$0] }
+        var requested = serviceTypes.compactMap { index.services.bit[$0] }
+        serviceWeights = requested.map { _ in 1 }
+        if requested.isEmpty, !touched.isEmpty {
+            inferredServices = MatchContext.inferServices(index: index, needSim: needSim, touched: touched)
+            requested = inferredServices.map(\.bit)
+            let total = inferredServices.reduce(0) { $0 + $1.share }
+            serviceWeights = inferredServices.map { Float($0.share / total) }
+            // Soft evidence: the service dimension counts as much as the vote was sure.
+            base[3] *= total
+        }
         if !requested.isEmpty {
             let codes = index.services
             serviceSim = requested.map { r in
@@ -81,6 +113,24 @@ struct MatchContext {
 
         let total = base.sum()
         a = total > 0 ? base / total : .zero
+
+        if hasNeed || hasService {
+            var cases = [Bool](repeating: false, count: index.cases.count)
+            var vendors = [Bool](repeating: false, count: index.vendors.count)
+            func mark(_ c: Int32) {
+                cases[Int(c)] = true
+                vendors[Int(index.caseVendor[Int(c)])] = true
+            }
+            for c in touched { mark(c) }
+            if hasService {
+                let categories = Set(requested.map { index.services.categoryBit[$0] })
+                for cat in categories.sorted() where cat < index.categoryCases.count {
+                    for c in index.categoryCases[cat] { mark(c) }
+                }
+            }
+            relevantCase = cases
+            relevantVendor = vendors
+        }
     }
 
     static func industryTable(index: RankingIndex, request: String) -> [Float] {
@@ -127,6 +177,24 @@ struct MatchContext {
         return p
     }
 
+    /// `Σ w_d · parts(s)_d` without building the parts: the sorting key of a case in the hot loop.
+    @inline(__always)
+    func value(_ s: SIMD4<Double>) -> Double {
+        let aw = a[2] + a[3], ac = a[0] + a[1]
+        let wsum = a[2] * s[2] + a[3] * s[3]
+        let csum = a[0] * s[0] + a[1] * s[1]
+        let wwork = w[2] * a[2] * s[2] + w[3] * a[3] * s[3]
+        let wctx = w[0] * a[0] * s[0] + w[1] * a[1] * s[1]
+        if ac == 0 { return aw > 0 ? wwork / aw : 0 }
+        if aw == 0 { return wctx / ac }
+        guard wsum > 0 else { return 0 }
+        let work = wsum / aw, context = csum / ac
+        let interaction = (1 - workAlone) * work * context
+        var v = wwork / wsum * (workAlone * work + 0.5 * interaction)
+        if csum > 0 { v += wctx / csum * (0.5 * interaction) }
+        return v
+    }
+
     /// Similarities of one case: industry, size, need, service (0 where not given).
     @inline(__always)
     func similarities(case c: Int, index: RankingIndex) -> SIMD4<Double> {
@@ -136,22 +204,46 @@ struct MatchContext {
             let band = Int(index.caseSize[c])
             s[1] = Double(sizeSim[band < 0 ? 6 : band])
         }
-        if hasNeed { s[2] = Double(min(1, needSim[c])) }
+        if hasNeed {
+            let n = needSim[c]
+            s[2] = n < Similarity.needFloor ? 0 : Double(min(1, n))
+        }
         if hasService { s[3] = Double(signatureSim[Int(index.caseServiceSignature[c])]) }
         return s
     }
 
-    /// Mean over requested codes of the best-matching offered code.
-    @inline(__always)
+    /// Weighted mean over requested (or inferred) codes of the best-matching offered code.
     func serviceSimilarity(_ offered: ServiceSet) -> Double {
         guard !offered.isEmpty else { return 0 }
-        var total: Float = 0
-        for table in serviceSim {
+        var total: Float = 0, weights: Float = 0
+        for (table, weight) in zip(serviceSim, serviceWeights) {
             var best: Float = 0
             offered.forEach { best = max(best, table[$0]) }
-            total += best
+            total += weight * best
+            weights += weight
         }
-        return Double(total) / Double(serviceSim.count)
+        return weights > 0 ? Double(total / weights) : 0
+    }
+
+    /// Reads the likely service types of a need from the case studies whose needs are most like it:
+    /// each of the nearest votes for its labelled service types with its similarity. Keeps the codes
+    /// with at least `infer.min_share` of the vote, at most three.
+    static func inferServices(index: RankingIndex, needSim: [Float], touched: [Int32]) -> [(bit: Int, share: Double)] {
+        let neighbours = max(1, Int(index.model.value(.inferNeighbours)))
+        let minShare = index.model.value(.inferMinShare)
+        let nearest = touched.sorted {
+            needSim[Int($0)] != needSim[Int($1)] ? needSim[Int($0)] > needSim[Int($1)] : $0 < $1
+        }.prefix(neighbours)
+        var votes = [Double](repeating: 0, count: index.services.codes.count)
+        var total = 0.0
+        for c in nearest {
+            let sim = Double(needSim[Int(c)])
+            index.caseServices[Int(c)].forEach { votes[$0] += sim }
+            total += sim
+        }
+        guard total > 0 else { return [] }
+        let ranked = votes.indices.filter { votes[$0] > 0 }.sorted { votes[$0] != votes[$1] ? votes[$0] > votes[$1] : $0 < $1 }
+        return ranked.prefix(3).map { ($0, votes[$0] / total) }.filter { $0.share >= minShare }
     }
 
     /// Similarities of what the vendor declares about itself: focus industries, service types and its
@@ -159,10 +251,15 @@ struct MatchContext {
     func declaredSimilarities(vendor v: Int, index: RankingIndex) -> SIMD4<Double> {
         var s = SIMD4<Double>.zero
         if hasIndustry {
-            for i in index.vendorDeclaredIndustries[v] { s[0] = max(s[0], Double(industrySim[Int(i)])) }
+            if index.vendorHasDeclaredIndustries[v] {
+                for i in index.vendorDeclaredIndustries[v] { s[0] = max(s[0], Double(industrySim[Int(i)])) }
+            }
         }
-        if !needVector.isEmpty { s[2] = Double(min(1, needVector.dot(index.vendorDescription[v]))) }
-        if hasService { s[3] = serviceSimilarity(index.vendorDeclaredServices[v]) }
+        if hasNeed {
+            let n = descriptionSim[v]
+            s[2] = n < Similarity.needFloor ? 0 : Double(min(1, n))
+        }
+        if hasService { s[3] = Double(signatureSim[Int(index.vendorDeclaredSignature[v])]) }
         return s
     }
 }

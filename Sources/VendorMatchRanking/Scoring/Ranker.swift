@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import VendorMatchCore
 
@@ -14,7 +15,10 @@ struct Ranker {
     private let declaredCredibility: Double
     private let qualityMean: Double
     private let buyerSpecific: [Int: [Int]]
+    /// `buyerSpecific[v] != nil`, as a flat array for the hot loop.
+    private let hasBuyerSpecific: [Bool]
     private let weights: SIMD8<Double>
+    private let trustScale, trustNegative, qualityPriorCount: Double
 
     init(index: RankingIndex, request: BuyerRequest) {
         self.index = index
@@ -27,6 +31,9 @@ struct Ranker {
         decay = (0..<maxCases).map { pow(gamma, Double($0)) }
         normaliser = decay.reduce(0, +)
         declaredCredibility = model.value(.declaredCredibility)
+        trustScale = max(1e-9, model.value(.trustScale))
+        trustNegative = model.value(.trustNegative)
+        qualityPriorCount = model.value(.qualityPriorCount)
         let wv = model.weightVector
         weights = SIMD8<Double>(wv[0], wv[1], wv[2], wv[3], wv[4], wv[5], 0, 0)
         qualityMean = index.qualityMean
@@ -37,6 +44,9 @@ struct Ranker {
             }
         }
         buyerSpecific = specific
+        var flags = [Bool](repeating: false, count: index.vendors.count)
+        for v in specific.keys { flags[v] = true }
+        hasBuyerSpecific = flags
     }
 
     // MARK: Hard constraints
@@ -54,7 +64,9 @@ struct Ranker {
         for v in index.vendors.indices where index.vendorAlive[v] {
             if !masks.isEmpty {
                 let offered = index.vendorOffered[v]
-                if !masks.allSatisfy({ offered.intersects($0) }) { continue }
+                var meets = true
+                for m in masks where !offered.intersects(m) { meets = false; break }
+                if !meets { continue }
             }
             if !certs.isEmpty, !certs.isSubset(of: index.vendorCertifications[v]) { continue }
             if !regions.isEmpty, index.vendorHasRegions[v], !index.vendors[v].regions.contains(where: regions.contains) { continue }
@@ -101,13 +113,14 @@ struct Ranker {
     /// Unweighted feature values of vendor `v` (industry, size, need, service, trust, quality) and the
     /// weighted score; fills `scratch` with the vendor's best cases.
     func evaluate(_ v: Int, scratch: inout Scratch) -> (features: SIMD8<Double>, score: Double) {
-        let w = context.w
         scratch.count = 0
-        for c32 in index.vendorCases[v] {
+        // Cases whose work does not match at all score 0; skip the vendors that have only such cases.
+        let filtered = !context.relevantCase.isEmpty
+        for c32 in filtered && !context.relevantVendor[v] ? [] : index.vendorCases[v] {
             let c = Int(c32)
-            guard index.caseAlive[c] else { continue }
+            guard index.caseAlive[c], !filtered || context.relevantCase[c] else { continue }
             let s = context.similarities(case: c, index: index)
-            let value = Double(index.caseWeight[c]) * (w * context.parts(s)).sum()
+            let value = Double(index.caseWeight[c]) * context.value(s)
             if value > 0 { scratch.offer(value, case: c32) }
         }
         // Experience features: Σ decay_i · credibility_i · a_d · s_d over the best cases, plus the
@@ -120,7 +133,13 @@ struct Ranker {
         experience += declaredCredibility * context.parts(context.declaredSimilarities(vendor: v, index: index))
         experience /= normaliser
 
-        let trust = TrustModel.trust(trustTally(v), model: model)
+        let trust: Double
+        if hasBuyerSpecific[v] {
+            let tally = trustTally(v)
+            trust = TrustModel.trust(positive: tally.positive, negative: tally.negative, scale: trustScale, negativeScale: trustNegative)
+        } else {
+            trust = index.vendorOpenTrustValue[v]
+        }
         let quality = self.quality(v)
         let features = SIMD8<Double>(experience[0], experience[1], experience[2], experience[3], trust, quality, 0, 0)
         return (features, (weights * features).sum())
@@ -136,20 +155,81 @@ struct Ranker {
 
     func quality(_ v: Int) -> Double {
         QualityModel.shrunk(sum: index.vendorQualitySum[v], count: Int(index.vendorQualityCount[v]),
-                            mean: qualityMean, priorCount: model.value(.qualityPriorCount))
+                            mean: qualityMean, priorCount: qualityPriorCount)
     }
 
+    /// Candidate pools at least this large are scored on two threads.
+    static let parallelThreshold = 20_000
+
     /// Scores every candidate and returns the best `k`: score descending, then vendor id ascending.
-    func top(_ k: Int) -> (ranked: [(vendor: Int, score: Double)], candidates: Int) {
+    func top(_ k: Int, parallelThreshold: Int = Ranker.parallelThreshold) -> (ranked: [(vendor: Int, score: Double)], candidates: Int) {
         let pool = candidates()
-        var scratch = makeScratch()
-        var scored: [(vendor: Int, score: Double)] = []
-        scored.reserveCapacity(pool.count)
-        for v in pool { scored.append((v, evaluate(v, scratch: &scratch).score)) }
-        let ordered = scored.sorted { lhs, rhs in
-            if lhs.score != rhs.score { return lhs.score > rhs.score }
-            return index.vendors[lhs.vendor].id < index.vendors[rhs.vendor].id
+        // Large pools are split over two threads (this machine has two cores); each keeps its own
+        // top k and the two are merged, which gives exactly the sequential answer.
+        let parts = pool.count >= parallelThreshold ? 2 : 1
+        var partial = [TopK](repeating: TopK(k: k, index: index), count: parts)
+        partial.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let results = out
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                var scratch = makeScratch()
+                var best = TopK(k: k, index: index)
+                let lo = pool.count * part / parts, hi = pool.count * (part + 1) / parts
+                for v in pool[lo..<hi] { best.offer(v, evaluate(v, scratch: &scratch).score) }
+                results[part] = best
+            }
         }
-        return (Array(ordered.prefix(k)), pool.count)
+        var best = partial[0]
+        for other in partial.dropFirst() { for e in other.entries { best.offer(e.vendor, e.score) } }
+        return (best.sorted(), pool.count)
     }
+}
+
+/// The best `k` (vendor, score) pairs seen so far, by score then vendor id; `O(n log k)`.
+struct TopK {
+    let k: Int
+    let index: RankingIndex
+    private var heap: [(vendor: Int, score: Double)] = []
+
+    init(k: Int, index: RankingIndex) {
+        self.k = k
+        self.index = index
+        heap.reserveCapacity(k)
+    }
+
+    /// Whether `a` ranks below `b`.
+    @inline(__always)
+    private func worse(_ a: (vendor: Int, score: Double), _ b: (vendor: Int, score: Double)) -> Bool {
+        a.score != b.score ? a.score < b.score : index.vendors[a.vendor].id > index.vendors[b.vendor].id
+    }
+
+    mutating func offer(_ vendor: Int, _ score: Double) {
+        let entry = (vendor: vendor, score: score)
+        if heap.count < k {
+            heap.append(entry)
+            var i = heap.count - 1
+            while i > 0 {
+                let parent = (i - 1) / 2
+                guard worse(heap[i], heap[parent]) else { break }
+                heap.swapAt(i, parent)
+                i = parent
+            }
+            return
+        }
+        guard k > 0, worse(heap[0], entry) else { return }
+        heap[0] = entry
+        var i = 0
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var m = i
+            if l < heap.count, worse(heap[l], heap[m]) { m = l }
+            if r < heap.count, worse(heap[r], heap[m]) { m = r }
+            if m == i { break }
+            heap.swapAt(i, m)
+            i = m
+        }
+    }
+
+    func sorted() -> [(vendor: Int, score: Double)] { heap.sorted { worse($1, $0) } }
+
+    var entries: [(vendor: Int, score: Double)] { heap }
 }

@@ -60,10 +60,14 @@ enum TrustModel {
 
     /// Trust in −1…1: saturating recommendations minus saturating warnings.
     static func trust(_ t: Tally, model: RankingModel) -> Double {
-        let scale = max(1e-9, model.value(.trustScale))
-        let pos = 1 - exp(-t.positive / scale)
-        let neg = 1 - exp(-t.negative * model.value(.trustNegative) / scale)
-        return pos - neg
+        trust(positive: t.positive, negative: t.negative, scale: max(1e-9, model.value(.trustScale)),
+              negativeScale: model.value(.trustNegative))
+    }
+
+    @inline(__always)
+    static func trust(positive: Double, negative: Double, scale: Double, negativeScale: Double) -> Double {
+        if positive == 0, negative == 0 { return 0 }
+        return (1 - exp(-positive / scale)) - (1 - exp(-negative * negativeScale / scale))
     }
 
     /// Splits `trust(t)` over the referrer types in proportion to their mass (exactly summing to it).

@@ -33,25 +33,33 @@ public struct LexicalAnalyzer: Sendable {
     /// Unigram terms then bigrams.
     public func terms(_ text: String) -> [String] {
         var words: [String] = []
-        var current = ""
+        var current: [UInt8] = []
+        current.reserveCapacity(32)
         func flush() {
+            while current.last == UInt8(ascii: "-") { current.removeLast() }
             guard !current.isEmpty else { return }
-            defer { current = "" }
-            let folded = synonyms[current] ?? current
-            if LexicalAnalyzer.stopWords.contains(folded) || folded.count < 2 { return }
+            let word = String(decoding: current, as: UTF8.self)
+            current.removeAll(keepingCapacity: true)
+            let folded = synonyms[word] ?? word
+            if folded.utf8.count < 2 || LexicalAnalyzer.stopWords.contains(folded) { return }
             words.append(LexicalAnalyzer.stem(folded))
         }
-        for scalar in text.lowercased().unicodeScalars {
-            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                current.unicodeScalars.append(scalar)
-            } else if scalar == "-", !current.isEmpty {
-                current.unicodeScalars.append(scalar) // keep "e-commerce", "lift-and-shift" together
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v < 0x80 {
+                let b = UInt8(v)
+                switch b {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): current.append(b)
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): current.append(b + 32)
+                case UInt8(ascii: "-") where !current.isEmpty: current.append(b) // "e-commerce", "lift-and-shift"
+                default: flush()
+                }
+            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                current.append(contentsOf: Array(String(scalar).lowercased().utf8))
             } else {
-                if current.hasSuffix("-") { current.removeLast() }
                 flush()
             }
         }
-        if current.hasSuffix("-") { current.removeLast() }
         flush()
         var out = words
         if words.count > 1 {
@@ -63,15 +71,18 @@ public struct LexicalAnalyzer: Sendable {
     /// A light suffix stripper (a small subset of Porter's steps): enough to fold plurals and common
     /// verb and noun endings, never below three letters.
     public static func stem(_ word: String) -> String {
-        guard word.count > 4, !word.contains("-") else { return word }
-        var w = word
-        for (suffix, replacement) in suffixes where w.hasSuffix(suffix) && w.count - suffix.count >= 3 {
-            w = String(w.dropLast(suffix.count)) + replacement
+        var w = Array(word.utf8)
+        guard w.count > 4, !w.contains(UInt8(ascii: "-")) else { return word }
+        for (suffix, replacement) in suffixBytes where w.count - suffix.count >= 3 && w.suffix(suffix.count).elementsEqual(suffix) {
+            w.removeLast(suffix.count)
+            w.append(contentsOf: replacement)
             break
         }
-        if w.hasSuffix("e"), w.count > 4 { w.removeLast() }
-        return w
+        if w.last == UInt8(ascii: "e"), w.count > 4 { w.removeLast() }
+        return String(decoding: w, as: UTF8.self)
     }
+
+    private static let suffixBytes: [([UInt8], [UInt8])] = suffixes.map { (Array($0.0.utf8), Array($0.1.utf8)) }
 
     private static let suffixes: [(String, String)] = [
         ("izations", "ize"), ("isations", "ize"), ("ization", "ize"), ("isation", "ize"), ("ational", "ate"),

@@ -16,7 +16,10 @@ public struct LexicalNeedEncoder: NeedEncoder {
 
     public mutating func learn(_ text: String) {
         documentCount += 1
-        for term in Set(analyzer.terms(text)) {
+        // First-occurrence order, not a Set's: term ids (and so floating-point sums) must not depend
+        // on hashing seeds, or two engines over the same catalogue could break ties differently.
+        var seen = Set<String>()
+        for term in analyzer.terms(text) where seen.insert(term).inserted {
             if let id = vocabulary[term] {
                 documentFrequency[Int(id)] += 1
             } else {
@@ -36,7 +39,7 @@ public struct LexicalNeedEncoder: NeedEncoder {
         var pairs: [(Int32, Float)] = []
         pairs.reserveCapacity(counts.count)
         var norm = 0.0
-        for (id, tf) in counts {
+        for (id, tf) in counts.sorted(by: { $0.key < $1.key }) {
             let df = Double(documentFrequency[Int(id)])
             let w = (1 + log(Double(tf))) * log((n + 1) / (df + 0.5))
             guard w > 0 else { continue }
@@ -44,7 +47,6 @@ public struct LexicalNeedEncoder: NeedEncoder {
             norm += w * w
         }
         guard norm > 0 else { return SparseVector() }
-        pairs.sort { $0.0 < $1.0 }
         let inv = Float(1 / norm.squareRoot())
         return SparseVector(ids: pairs.map(\.0), weights: pairs.map { $0.1 * inv })
     }

@@ -1,0 +1,2 @@
+// Debian's OpenBLAS (apt-get install libopenblas-dev): cblas_sgemm and openblas_set_num_threads.
+#include <cblas.h>

@@ -1,0 +1,364 @@
+import CBLAS
+import CMiniLMKernels
+import Foundation
+import VendorMatchCore
+
+/// all-MiniLM-L6-v2 sentence embeddings in Swift: WordPiece tokens → 6-layer BERT encoder →
+/// attention-masked mean pooling → L2 normalisation, 384 dimensions.
+///
+/// Thread-safe: weights are immutable, each call has its own scratch memory, and matrix products
+/// run on the calling thread (OpenBLAS is set to one thread), so one request uses one core.
+/// Vectors are cached by text (least recently used first out).
+public final class MiniLMEncoder: Sendable {
+    /// Where the model lives inside the models directory.
+    public static let subdirectory = "minilm"
+    public static let dimensions = 384
+
+    public let tokenizer: WordPieceTokenizer
+    /// Names the model and its exact weights (`all-MiniLM-L6-v2@0dc2485bf8cd`): tag stored vectors with
+    /// it so vectors from other weights are never mixed in.
+    public let modelIdentifier: String
+    /// The model's sequence limit (256), `[CLS]` and `[SEP]` included.
+    public let maxTokens: Int
+    private let weights: MiniLMWeights
+    private let heads: Int
+    private let layerNormEpsilon: Float
+    private let cache: EmbeddingCache
+
+    /// How the dense layers' matrix products run.
+    public enum Backend: String, Sendable {
+        /// OpenBLAS `sgemm` on single-precision weights: any CPU.
+        case blas
+        /// The AVX-512 kernel on half-precision weights packed at load (`CMiniLMKernels`): half the
+        /// memory traffic and no per-call packing.
+        case halfPrecisionKernel = "half-precision-kernel"
+
+        /// The kernel where the CPU has AVX-512 and the build is optimised (C targets are built
+        /// without optimisation in debug, where BLAS is faster); BLAS otherwise.
+        public static var automatic: Backend {
+            #if DEBUG
+            return .blas
+            #else
+            return halfPrecisionKernelSupported ? .halfPrecisionKernel : .blas
+            #endif
+        }
+
+        /// Whether this CPU runs the half-precision kernel.
+        public static var halfPrecisionKernelSupported: Bool { vm_minilm_half_kernel_supported() != 0 }
+    }
+
+    /// The backend this encoder's matrix products use.
+    public let backend: Backend
+
+    /// Loads `Models/minilm/` (`model.json`, `vocab.txt`, `weights.f16.safetensors`).
+    public convenience init(modelsDirectory: URL, backend: Backend = .automatic, cacheCapacity: Int = 4096) throws(VMError) {
+        try self.init(directory: modelsDirectory.appendingPathComponent(Self.subdirectory), backend: backend, cacheCapacity: cacheCapacity)
+    }
+
+    /// Loads the model from a directory written by `Tools/convert_minilm.py`.
+    public init(directory: URL, backend: Backend = .automatic, cacheCapacity: Int = 4096) throws(VMError) {
+        if backend == .halfPrecisionKernel, !Backend.halfPrecisionKernelSupported {
+            throw VMError(.unavailable, "the half-precision kernel needs a CPU with AVX-512F, F16C and FMA")
+        }
+        self.backend = backend
+        let manifestURL = directory.appendingPathComponent("model.json")
+        let manifest: JSONValue
+        do {
+            manifest = try JSONParser.parse(try Data(contentsOf: manifestURL))
+        } catch let error as JSONParser.SyntaxError {
+            throw VMError(.invalidInput, "\(manifestURL.path): \(error)")
+        } catch {
+            throw VMError(.io, "cannot read \(manifestURL.path)", cause: error)
+        }
+        func int(_ key: String) throws(VMError) -> Int {
+            guard case let .number(v)? = manifest[key], v >= 1, v == v.rounded() else {
+                throw VMError(.invalidInput, "\(manifestURL.path): \(key) must be a positive integer", field: key)
+            }
+            return Int(v)
+        }
+        func string(_ object: String, _ key: String) throws(VMError) -> String {
+            guard case let .string(v)? = manifest[object]?[key] else {
+                throw VMError(.invalidInput, "\(manifestURL.path): \(object).\(key) must be a string", field: "\(object).\(key)")
+            }
+            return v
+        }
+        guard case let .string(name)? = manifest["name"] else {
+            throw VMError(.invalidInput, "\(manifestURL.path): name must be a string", field: "name")
+        }
+        modelIdentifier = "\(name)@\(try string("weights", "sha256").prefix(12))"
+        let dims = try int("dimensions")
+        guard dims == Self.dimensions else {
+            throw VMError(.invalidInput, "\(manifestURL.path): dimensions \(dims), expected \(Self.dimensions)", field: "dimensions")
+        }
+        heads = try int("heads")
+        maxTokens = try int("max_tokens")
+        if case let .number(eps)? = manifest["layer_norm_eps"] { layerNormEpsilon = Float(eps) } else { layerNormEpsilon = 1e-12 }
+        tokenizer = try WordPieceTokenizer(vocabularyFile: directory.appendingPathComponent(try string("vocabulary", "file")))
+        weights = try MiniLMWeights.load(
+            from: directory.appendingPathComponent(try string("weights", "file")), layers: try int("layers"),
+            packed: backend == .halfPrecisionKernel)
+        guard weights.hidden == dims, dims % heads == 0, weights.vocabularySize == tokenizer.vocabularySize,
+              maxTokens <= weights.maxPositions else {
+            throw VMError(.invalidInput, "\(directory.path): weights (hidden \(weights.hidden), vocabulary \(weights.vocabularySize)) do not match model.json and vocab.txt")
+        }
+        cache = EmbeddingCache(capacity: cacheCapacity)
+        _ = Self.singleThreadedBLAS
+    }
+
+    /// OpenBLAS would otherwise spread one product over all cores; callers parallelise across requests.
+    private static let singleThreadedBLAS: Void = openblas_set_num_threads(1)
+
+    /// Cosine similarity of two embeddings (they have unit length, so the dot product), in −1…1.
+    public static func similarity(_ a: [Float], _ b: [Float]) -> Float {
+        precondition(a.count == b.count, "embeddings of different lengths")
+        var sum: Float = 0
+        for i in 0..<a.count { sum += a[i] * b[i] }
+        return sum
+    }
+
+    /// The unit-length 384-dimension embedding of `text` (cached by text).
+    public func embed(_ text: String) -> [Float] {
+        if let hit = cache.value(for: text) { return hit }
+        let vector = embed(tokens: tokenizer.encode(text, maxTokens: maxTokens))
+        cache.insert(vector, for: text)
+        return vector
+    }
+
+    /// Embeds many texts (e.g. case studies at import), several per pass so each weight matrix is read
+    /// once for the whole batch; `progress` is called with the count done. Not cached.
+    public func embed(_ texts: [String], progress: ((Int) -> Void)? = nil) -> [[Float]] {
+        var out: [[Float]] = []
+        out.reserveCapacity(texts.count)
+        var batch: [[Int32]] = []
+        var rows = 0
+        func flush() {
+            guard !batch.isEmpty else { return }
+            out += embed(tokenBatch: batch)
+            batch.removeAll(keepingCapacity: true)
+            rows = 0
+            progress?(out.count)
+        }
+        for text in texts {
+            let tokens = tokenizer.encode(text, maxTokens: maxTokens)
+            if rows + tokens.count > Self.batchRows { flush() }
+            batch.append(tokens)
+            rows += tokens.count
+        }
+        flush()
+        return out
+    }
+
+    /// Token rows per batched pass: enough to amortise reading the weights, small enough for the cache.
+    static let batchRows = 512
+
+    /// The embedding of a token sequence as `WordPieceTokenizer.encode` returns it (not cached).
+    public func embed(tokens: [Int32]) -> [Float] {
+        embed(tokenBatch: [tokens])[0]
+    }
+
+    /// Embeddings of several token sequences in one pass. The sequences' rows are stacked for the
+    /// row-wise layers (projections, layer norms, GELU) and kept apart for attention and pooling, so
+    /// each result is what encoding the sequence alone gives.
+    public func embed(tokenBatch: [[Int32]]) -> [[Float]] {
+        let h = weights.hidden
+        let f = weights.intermediate
+        var offsets: [Int] = []
+        var total = 0
+        var longest = 0
+        for tokens in tokenBatch {
+            precondition(tokens.count >= 1 && tokens.count <= weights.maxPositions, "token count \(tokens.count) outside 1…\(weights.maxPositions)")
+            offsets.append(total)
+            total += tokens.count
+            longest = max(longest, tokens.count)
+        }
+        guard total > 0 else { return [] }
+        let t = total
+        // Scratch: x [t·h], context [t·h], projection [t·h], qkv [t·3h], intermediate [t·f], scores [longest²].
+        let scratchCount = t * h * 3 + t * 3 * h + t * f + longest * longest
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
+        defer { scratch.deallocate() }
+        let x = scratch
+        let context = x + t * h
+        let projection = context + t * h
+        let qkv = projection + t * h
+        let inner = qkv + t * 3 * h
+        let scores = inner + t * f
+
+        for (tokens, offset) in zip(tokenBatch, offsets) { embedTokens(tokens, into: x + offset * h) }
+        layerNorm(x, rows: t, gain: weights.embeddingNormGain, bias: weights.embeddingNormBias)
+        for layer in weights.layers {
+            linear(x, rows: t, layer.qkv, into: qkv)
+            for (tokens, offset) in zip(tokenBatch, offsets) {
+                attention(qkv + offset * 3 * h, tokens: tokens.count, scores: scores, into: context + offset * h)
+            }
+            linear(context, rows: t, layer.attentionOut, into: projection)
+            addInPlace(x, projection, count: t * h)
+            layerNorm(x, rows: t, gain: layer.attentionNormGain, bias: layer.attentionNormBias)
+            linear(x, rows: t, layer.intermediate, into: inner)
+            gelu(inner, count: t * f)
+            linear(inner, rows: t, layer.output, into: projection)
+            addInPlace(x, projection, count: t * h)
+            layerNorm(x, rows: t, gain: layer.outputNormGain, bias: layer.outputNormBias)
+        }
+        return zip(tokenBatch, offsets).map { tokens, offset in meanPoolNormalized(x + offset * h, rows: tokens.count) }
+    }
+
+    // MARK: - Layers
+
+    private func embedTokens(_ tokens: [Int32], into x: UnsafeMutablePointer<Float>) {
+        let h = weights.hidden
+        HalfConversion.table.withUnsafeBufferPointer { table in
+            weights.wordEmbeddings.withUnsafeBufferPointer { words in
+                weights.positionEmbeddings.withUnsafeBufferPointer { positions in
+                    for (p, token) in tokens.enumerated() {
+                        let id = Int(token) < weights.vocabularySize && token >= 0 ? Int(token) : Int(tokenizer.unknownID)
+                        let row = x + p * h
+                        for d in 0..<h {
+                            row[d] = table[Int(words[id * h + d])] + positions[p * h + d]
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `out[rows, outputs] = input[rows, inputs] · weightᵀ + bias`.
+    private func linear(_ input: UnsafePointer<Float>, rows: Int, _ layer: MiniLMWeights.Linear, into out: UnsafeMutablePointer<Float>) {
+        let (inputs, outputs) = (layer.inputs, layer.outputs)
+        layer.bias.withUnsafeBufferPointer { b in
+            for r in 0..<rows { (out + r * outputs).update(from: b.baseAddress!, count: outputs) }
+        }
+        if !layer.packed.isEmpty {
+            layer.packed.withUnsafeBufferPointer { w in
+                vm_minilm_gemm_f16(Int32(rows), Int32(outputs), Int32(inputs), input, Int32(inputs), w.baseAddress, out, Int32(outputs))
+            }
+            return
+        }
+        layer.dense.withUnsafeBufferPointer { w in
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans,
+                Int32(rows), Int32(outputs), Int32(inputs),
+                1, input, Int32(inputs), w.baseAddress, Int32(inputs),
+                1, out, Int32(outputs)
+            )
+        }
+    }
+
+    /// Multi-head self-attention over `qkv` rows `[q | k | v]`; every token attends to every token.
+    private func attention(
+        _ qkv: UnsafeMutablePointer<Float>, tokens t: Int,
+        scores: UnsafeMutablePointer<Float>, into context: UnsafeMutablePointer<Float>
+    ) {
+        let h = weights.hidden
+        let d = h / heads
+        let stride = Int32(3 * h)
+        let scale = 1 / Float(d).squareRoot()
+        for head in 0..<heads {
+            let q = qkv + head * d
+            let k = qkv + h + head * d
+            let v = qkv + 2 * h + head * d
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans,
+                Int32(t), Int32(t), Int32(d),
+                scale, q, stride, k, stride,
+                0, scores, Int32(t)
+            )
+            for r in 0..<t { softmax(scores + r * t, count: t) }
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                Int32(t), Int32(d), Int32(t),
+                1, scores, Int32(t), v, stride,
+                0, context + head * d, Int32(h)
+            )
+        }
+    }
+
+    private func softmax(_ row: UnsafeMutablePointer<Float>, count: Int) {
+        var largest = -Float.infinity
+        for i in 0..<count where row[i] > largest { largest = row[i] }
+        var sum: Float = 0
+        for i in 0..<count {
+            let e = expf(row[i] - largest)
+            row[i] = e
+            sum += e
+        }
+        let inverse = 1 / sum
+        for i in 0..<count { row[i] *= inverse }
+    }
+
+    private func layerNorm(_ x: UnsafeMutablePointer<Float>, rows: Int, gain: [Float], bias: [Float]) {
+        let h = weights.hidden
+        gain.withUnsafeBufferPointer { g in
+            bias.withUnsafeBufferPointer { b in
+                for r in 0..<rows {
+                    let row = x + r * h
+                    var mean: Float = 0
+                    for i in 0..<h { mean += row[i] }
+                    mean /= Float(h)
+                    var variance: Float = 0
+                    for i in 0..<h {
+                        let c = row[i] - mean
+                        variance += c * c
+                    }
+                    variance /= Float(h)
+                    let inverse = 1 / (variance + layerNormEpsilon).squareRoot()
+                    for i in 0..<h { row[i] = (row[i] - mean) * inverse * g[i] + b[i] }
+                }
+            }
+        }
+    }
+
+    /// GELU with the error function, as BERT's `hidden_act: "gelu"`.
+    private func gelu(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        let invSqrt2: Float = 0.70710678118654752
+        for i in 0..<count {
+            let v = x[i]
+            x[i] = 0.5 * v * (1 + Self.erf(v * invSqrt2))
+        }
+    }
+
+    /// erf as a rational function on [−4, 4] (Eigen's single-precision approximation; |error| < 5e-7
+    /// against glibc's `erff`), about twice as fast as `erff` and free of calls, so the loop vectorises.
+    @inline(__always)
+    static func erf(_ value: Float) -> Float {
+        let x = min(max(value, -4), 4)
+        let x2 = x * x
+        var p: Float = -2.72614225801306e-10
+        p = p * x2 + 2.77068142495902e-08
+        p = p * x2 - 2.10102402082508e-06
+        p = p * x2 - 5.69250639462346e-05
+        p = p * x2 - 7.34990630326855e-04
+        p = p * x2 - 2.95459980854025e-03
+        p = p * x2 - 1.60960333262415e-02
+        var q: Float = -1.45660718464996e-05
+        q = q * x2 - 2.13374055278905e-04
+        q = q * x2 - 1.68282697438203e-03
+        q = q * x2 - 7.37332916720468e-03
+        q = q * x2 - 1.42647390514189e-02
+        return x * p / q
+    }
+
+    private func addInPlace(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>, count: Int) {
+        for i in 0..<count { x[i] += y[i] }
+    }
+
+    /// Mean over tokens (all unpadded, so the attention mask is all ones), then unit length.
+    private func meanPoolNormalized(_ x: UnsafePointer<Float>, rows: Int) -> [Float] {
+        let h = weights.hidden
+        var out = [Float](repeating: 0, count: h)
+        out.withUnsafeMutableBufferPointer { o in
+            for r in 0..<rows {
+                let row = x + r * h
+                for i in 0..<h { o[i] += row[i] }
+            }
+            var norm: Float = 0
+            for i in 0..<h {
+                o[i] /= Float(rows)
+                norm += o[i] * o[i]
+            }
+            let inverse = 1 / max(norm.squareRoot(), 1e-12)
+            for i in 0..<h { o[i] *= inverse }
+        }
+        return out
+    }
+}

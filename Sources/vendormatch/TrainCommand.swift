@@ -1,0 +1,274 @@
+import ArgumentParser
+import Foundation
+import VendorMatchCore
+import VendorMatchEval
+import VendorMatchRanking
+
+struct TrainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Learns the ranking weights by coordinate ascent on NDCG@10, with k-fold cross-validation.",
+        discussion: """
+        Each request's candidates (the best --pool of the starting model) are featurised once; coordinate ascent
+        (RankLib style: one weight at a time, line search over growing steps, rounds, seeded random restarts)
+        maximises mean NDCG@10 of `Σ weight · feature`. Weights stay non-negative. Cross-validation trains on k−1
+        folds and ranks the held-out fold with the engine; the model written is trained on all requests and
+        records the training-data hash, the date and the cross-validated metrics.
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Training requests (JSON Lines).")
+    var requests: String
+
+    @Option(help: "TREC qrels for the requests.")
+    var qrels: String
+
+    @Option(help: "Catalogue as JSON Lines files in this directory (instead of the --db database).")
+    var data: String?
+
+    @Option(help: "Cross-validation folds (1 = no cross-validation).")
+    var folds: Int = 5
+
+    @Option(help: "Model file to write (default: Models/ranking-model.json).")
+    var out: String?
+
+    @Option(help: "Candidates featurised per request.")
+    var pool: Int = 200
+
+    @Option(help: "Random restarts of coordinate ascent (the first starts from the current model).")
+    var restarts: Int = 3
+
+    @Option(help: "Seed for folds and restarts.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Sign permutations of the randomisation test.")
+    var permutations: Int = 10_000
+
+    @Flag(name: .customLong("tune-parameters"), help: "Also tune referral-type weights, evidence decay, trust saturation and half-life, quality shrinkage (slower: ranks the training requests with the engine for each trial).")
+    var tuneParameters = false
+
+    @Flag(help: "Machine-readable summary.")
+    var json = false
+
+    func run() async throws {
+        do {
+            try execute()
+        } catch {
+            EvalOutput.fail(error)
+        }
+    }
+
+    func execute() throws {
+        guard folds >= 1 else { throw VMError(.invalidInput, "--folds must be at least 1", field: "folds") }
+        guard (10...BuyerRequest.maxK).contains(pool) else {
+            throw VMError(.invalidInput, "--pool must be between 10 and \(BuyerRequest.maxK)", field: "pool")
+        }
+        let key = MetricKey(.ndcg, 10)
+        let requestBytes = try readBytes(requests), qrelsBytes = try readBytes(qrels)
+        let judgements = try Qrels.parse(Data(qrelsBytes), file: qrels)
+        let ranking = try EvalRanking.make(global: global, data: data, depth: 10)
+        let requestList = try EvalInputs.requests(requests, taxonomy: ranking.taxonomy)
+        let requestIDs = Set(requestList.map(\.id))
+        let start = ranking.engine.model
+        let startWeights = start.weightVector
+
+        // Featurise once, with the starting model choosing the pool.
+        let clock = ContinuousClock.now
+        var examples: [String: RankingExample] = [:]
+        let trainable = requestList.filter { judgements.relevantCount($0.id) > 0 }
+        for r in trainable {
+            let candidates = try ranking.engine.features(for: r, limit: pool)
+            examples[r.id] = RankingExample(requestID: r.id, vendorIDs: candidates.map(\.vendorID),
+                                            features: candidates.map(\.values), judgements: judgements.grades[r.id]!, k: 10)
+        }
+        let unknown = judgements.requestIDs.filter { !requestIDs.contains($0) }
+        if !unknown.isEmpty { EvalOutput.note("skipped qrels of \(unknown.count) requests not in \(requests): \(EvalOutput.sample(unknown))") }
+        EvalOutput.note("featurised \(examples.count) requests with relevant vendors (of \(requestList.count)) in \(clock.duration(to: .now))")
+
+        let trainer = CoordinateAscent(.init(k: 10, restarts: restarts, seed: seed))
+        var foldRows: [FoldRow] = []
+        var cvTrained: EvaluationResult?
+        var cvStart: EvaluationResult?
+        if folds > 1 {
+            let assignment = Folds.assign(Array(examples.keys), folds: folds, seed: seed)
+            var trainedRuns: [String: [Run.Entry]] = [:]
+            for f in 0..<folds {
+                let trainSet = examples.values.filter { assignment[$0.requestID] != f }.sorted { $0.requestID < $1.requestID }
+                let testIDs = Set(examples.keys.filter { assignment[$0] == f })
+                let (model, trainScore) = try fit(trainSet, start: start, requestList: requestList, judgements: judgements,
+                                                  ranking: ranking, trainer: trainer)
+                let w = model.weightVector
+                let testRequests = requestList.filter { testIDs.contains($0.id) }
+                let testRun = try ranking.run(testRequests, model: model, tag: "fold\(f + 1)")
+                for id in testIDs { trainedRuns[id] = testRun.entries[id] ?? [] }
+                let testQrels = judgements.restricted(to: testIDs)
+                let test = Evaluator.evaluate(run: testRun, qrels: testQrels, keys: [key], requestSet: testIDs)
+                let base = Evaluator.evaluate(run: try ranking.run(testRequests, model: start, tag: "start"), qrels: testQrels,
+                                              keys: [key], requestSet: testIDs)
+                foldRows.append(FoldRow(fold: f + 1, train: trainSet.count, test: testIDs.count, trainNDCG: trainScore,
+                                        startTrainNDCG: trainer.score(startWeights, trainSet),
+                                        testNDCG: test.mean(key), startTestNDCG: base.mean(key), weights: w))
+                EvalOutput.note(String(format: "fold %d: train NDCG@10 %.4f (start %.4f), test %.4f (start %.4f)", f + 1,
+                                       trainScore, foldRows.last!.startTrainNDCG, test.mean(key), base.mean(key)))
+            }
+            let trainedRun = Run(entries: trainedRuns, tag: "cv")
+            let evaluated = Set(examples.keys)
+            cvTrained = Evaluator.evaluate(run: trainedRun, qrels: judgements.restricted(to: evaluated), keys: [key], requestSet: evaluated)
+            let startRun = try ranking.run(requestList.filter { evaluated.contains($0.id) }, model: start, tag: "start")
+            cvStart = Evaluator.evaluate(run: startRun, qrels: judgements.restricted(to: evaluated), keys: [key], requestSet: evaluated)
+        }
+
+        let all = examples.values.sorted { $0.requestID < $1.requestID }
+        var (model, trainScore) = try fit(all, start: start, requestList: requestList, judgements: judgements,
+                                          ranking: ranking, trainer: trainer)
+        var meta = model.metadata.filter { !$0.key.hasPrefix("cv.") && !$0.key.hasPrefix("training.") }
+        meta["source"] = "vendormatch train"
+        meta["training.date"] = ISO8601DateFormatter().string(from: Date())
+        meta["training.requests"] = requests
+        meta["training.qrels"] = qrels
+        meta["training.requests_sha256"] = SHA256.hex(requestBytes)
+        meta["training.qrels_sha256"] = SHA256.hex(qrelsBytes)
+        meta["training.data_sha256"] = SHA256.hex(requestBytes + qrelsBytes)
+        meta["training.request_count"] = String(all.count)
+        meta["training.objective"] = "mean NDCG@10 (trec_eval ndcg_cut_10) over requests with a relevant vendor"
+        meta["training.method"] = "coordinate ascent (RankLib style), non-negative weights with a fixed sum; \(restarts) restarts, seed \(seed); \(pool) candidates per request from the starting model"
+        meta["training.features"] = "score = Σ weights[f] · feature f, f in " + RankingModel.featureNames.joined(separator: ", ")
+            + " (unweighted component values of RankingEngine.features: case-study evidence per dimension, referral trust, shrunk quality)"
+        meta["training.start_weights"] = zip(RankingModel.featureNames, startWeights).map { "\($0)=\(fmt($1))" }.joined(separator: ",")
+        meta["training.ndcg@10"] = fmt(trainScore)
+        meta["training.tuned_parameters"] = tuneParameters ? ParameterSearch.tunable.map(\.name).joined(separator: ",") : "none (weights only)"
+        if let cvTrained, let cvStart {
+            let c = PairedComparison(a: cvStart.column(key), b: cvTrained.column(key), permutations: permutations, seed: seed)
+            meta["cv.folds"] = String(folds)
+            meta["cv.ndcg@10.test"] = fmt(cvTrained.mean(key))
+            meta["cv.ndcg@10.test.start_model"] = fmt(cvStart.mean(key))
+            meta["cv.ndcg@10.train"] = fmt(foldRows.map(\.trainNDCG).reduce(0, +) / Double(foldRows.count))
+            meta["cv.t_test_p"] = fmt(c.tTestP)
+            meta["cv.randomisation_p"] = fmt(c.randomisationP)
+            meta["cv.wins_ties_losses"] = "\(c.wins)/\(c.ties)/\(c.losses)"
+            for row in foldRows {
+                meta["cv.fold\(row.fold)"] = String(format: "train %.4f test %.4f (start %.4f / %.4f), n %d/%d", row.trainNDCG,
+                                                    row.testNDCG, row.startTrainNDCG, row.startTestNDCG, row.train, row.test)
+            }
+            printSummary(foldRows, comparison: c)
+        }
+        model.metadata = meta
+        let outURL: URL
+        if let out { outURL = URL(fileURLWithPath: out) } else {
+            outURL = try ModelsDirectory.locate(explicit: global.models).appendingPathComponent("ranking-model.json")
+        }
+        try model.write(to: outURL)
+        let weightsText = RankingModel.featureNames.map { "\($0)=\(String(format: "%.4f", model.weight($0)))" }.joined(separator: " ")
+        if json {
+            print("{\"model\": \(EvalOutput.string(outURL.path)), \"train_ndcg@10\": \(EvalOutput.number(trainScore)), \"cv_test_ndcg@10\": \(cvTrained.map { EvalOutput.number($0.mean(key)) } ?? "null"), \"cv_start_ndcg@10\": \(cvStart.map { EvalOutput.number($0.mean(key)) } ?? "null")}")
+        } else {
+            print("weights: \(weightsText)")
+            print(String(format: "training NDCG@10 (pool re-ranking) %.4f; wrote %@", trainScore, outURL.path))
+        }
+    }
+
+    /// Weights by coordinate ascent on the cached features; with --tune-parameters, then a greedy search over
+    /// the model parameters (each trial ranks the training requests with the engine), then the weights again
+    /// on features recomputed under the tuned parameters.
+    func fit(_ examples: [RankingExample], start: RankingModel, requestList: [BuyerRequest], judgements: Qrels,
+             ranking: EvalRanking, trainer: CoordinateAscent) throws -> (RankingModel, Double) {
+        let (w, score) = trainer.train(examples, initial: start.weightVector)
+        var model = start.with(weights: w)
+        guard tuneParameters else { return (model, score) }
+        let ids = Set(examples.map(\.requestID))
+        let train = requestList.filter { ids.contains($0.id) }
+        let restricted = judgements.restricted(to: ids)
+        let key = MetricKey(.ndcg, 10)
+        func engineScore(_ m: RankingModel) throws -> Double {
+            Evaluator.evaluate(run: try ranking.run(train, model: m, tag: "tune"), qrels: restricted, keys: [key], requestSet: ids).mean(key)
+        }
+        var best = try engineScore(model)
+        let before = best
+        for p in ParameterSearch.tunable {
+            for factor in [0.5, 2.0] {
+                let trial = p.scaled(model, by: factor)
+                let s = try engineScore(trial)
+                if s > best + 1e-4 { best = s; model = trial }
+            }
+        }
+        EvalOutput.note(String(format: "  parameters: engine NDCG@10 on the training requests %.4f → %.4f", before, best))
+        // Refit the weights on features under the tuned parameters.
+        ranking.engine.replaceModel(model)
+        var refeatured: [RankingExample] = []
+        for r in train {
+            let c = try ranking.engine.features(for: r, limit: pool)
+            refeatured.append(RankingExample(requestID: r.id, vendorIDs: c.map(\.vendorID), features: c.map(\.values),
+                                             judgements: judgements.grades[r.id]!, k: 10))
+        }
+        let (w2, score2) = trainer.train(refeatured, initial: model.weightVector)
+        let refit = model.with(weights: w2)
+        return try engineScore(refit) >= best ? (refit, score2) : (model, trainer.score(model.weightVector, refeatured))
+    }
+
+    struct FoldRow {
+        var fold, train, test: Int
+        var trainNDCG, startTrainNDCG, testNDCG, startTestNDCG: Double
+        var weights: [Double]
+    }
+
+    func printSummary(_ rows: [FoldRow], comparison c: PairedComparison) {
+        guard !json else { return }
+        print("fold  train  test  train NDCG@10 (start)   test NDCG@10 (start)")
+        for r in rows {
+            print(String(format: "%4d  %5d  %4d  %.4f (%.4f)        %.4f (%.4f)", r.fold, r.train, r.test, r.trainNDCG,
+                         r.startTrainNDCG, r.testNDCG, r.startTestNDCG))
+        }
+        print(String(format: "held-out NDCG@10: trained %.4f vs start model %.4f (%+.4f); paired t-test p %@, randomisation p %@ (%d permutations); W/T/L %d/%d/%d",
+                     c.meanB, c.meanA, c.meanDifference, EvalOutput.formatP(c.tTestP), EvalOutput.formatP(c.randomisationP),
+                     c.permutations, c.wins, c.ties, c.losses))
+    }
+
+    func readBytes(_ path: String) throws -> [UInt8] {
+        do { return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
+            throw RecordError(file: path, line: 0, reason: "cannot read: \(error.localizedDescription)")
+        }
+    }
+
+    func fmt(_ x: Double) -> String { String(format: "%.6f", x) }
+}
+
+/// The model parameters `train --tune-parameters` searches, each scaled by ½ and 2 in turn.
+enum ParameterSearch {
+    struct Tunable: Sendable {
+        var name: String
+        var scaled: @Sendable (RankingModel, Double) -> RankingModel
+        func scaled(_ m: RankingModel, by factor: Double) -> RankingModel { scaled(m, factor) }
+    }
+
+    static func parameter(_ p: RankingModel.Parameter, max: Double = .infinity) -> Tunable {
+        Tunable(name: p.rawValue) { m, f in
+            var m = m
+            m.parameters[p.rawValue] = Swift.min(max, m.value(p) * f)
+            return m
+        }
+    }
+
+    static func referrer(_ t: ReferrerType) -> Tunable {
+        Tunable(name: "referrer.\(t.rawValue)") { m, f in
+            var m = m
+            m.referrerWeights[t.rawValue] = m.referrerWeight(t) * f
+            return m
+        }
+    }
+
+    static let tunable: [Tunable] = [
+        parameter(.evidenceDecay, max: 0.95), parameter(.declaredCredibility, max: 1), parameter(.trustScale),
+        parameter(.referralHalfLife), parameter(.qualityPriorCount), parameter(.caseHalfLife),
+    ] + ReferrerType.allCases.map(referrer)
+}
+
+extension RankingModel {
+    /// This model with the weights replaced (in `featureNames` order).
+    func with(weights w: [Double]) -> RankingModel {
+        var m = self
+        for (name, value) in zip(RankingModel.featureNames, w) { m.weights[name] = value }
+        return m
+    }
+}
