@@ -4,6 +4,8 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import VendorMatchCore
+import VendorMatchRanking
 import VendorMatchServer
 
 struct ServeCommand: AsyncParsableCommand {
@@ -13,7 +15,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
         Each message is a gRPC length-prefixed vendormatch.v1.Frame (Protos/vendormatch/v1/). Clients may
         pipeline; responses carry the request's id and may come back in any order. SIGTERM or SIGINT stops
-        accepting, answers the requests already read, and exits 0. With --auth-token (or
+        accepting, answers the requests already read, and exits 0. SIGHUP reloads the ranking model
+        (--model, else Models/ranking-model.json) without dropping connections. With --auth-token (or
         $VENDORMATCH_AUTH_TOKEN) every method but Health needs "authorization: Bearer <token>".
         Example: vendormatch serve --port 7420 --db market.sqlite
         """
@@ -67,7 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "vendormatch.server")
         logger.debug("swift concurrency on the NIO event loops: \(onEventLoops)")
         do {
-            let backend = try openDefaultCatalogue()
+            let (backend, engine) = try openDefaultCatalogue()
             let token = authToken ?? ProcessInfo.processInfo.environment["VENDORMATCH_AUTH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
             let server = VendorMatchServer(
                 configuration: ServerConfiguration(
@@ -77,8 +80,16 @@ struct ServeCommand: AsyncParsableCommand {
                 backend: backend,
                 logger: logger
             )
+            let global = self.global
+            let reloader = HangupReloadService(logger: logger) {
+                let directory = try ModelsDirectory.locate(explicit: global.models)
+                let model = try global.rankingModel(modelsDirectory: directory)
+                engine.replaceModel(model)
+                return "ranking model (format \(model.version), from \(global.model ?? directory.appendingPathComponent("ranking-model.json").path))"
+            }
+            // Shut down in reverse order: the reloader first, then the server drains.
             let group = ServiceGroup(configuration: .init(
-                services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: [server, reloader], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         } catch {
             exitWith(error)
@@ -87,8 +98,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The one place `serve` opens its catalogue: `--db`, or the default database seeded with the demo
     /// market on first use, loaded into the ranking engine.
-    private func openDefaultCatalogue() throws -> CatalogueBackend {
+    private func openDefaultCatalogue() throws -> (CatalogueBackend, RankingEngine) {
         let (engine, store, codec) = try global.loadEngine()
-        return CatalogueBackend(engine: engine, store: store, codec: codec)
+        return (CatalogueBackend(engine: engine, store: store, codec: codec), engine)
     }
 }

@@ -3,6 +3,8 @@ import Testing
 import VendorMatchClient
 import VendorMatchProto
 import VendorMatchWire
+import VendorMatchRanking
+import VendorMatchStore
 
 /// A `vendormatch serve` child process on a port it picks, over a database file.
 final class ServerProcess {
@@ -136,5 +138,47 @@ struct GracefulShutdownTests {
         }
         await client.close()
         #expect(restarted.terminate().status == 0)
+    }
+}
+
+@Suite("Model reload of a serve process")
+struct ModelReloadTests {
+    @Test(.enabled(if: ServerProcess.executable != nil, "needs the vendormatch executable (swift build --build-tests)"))
+    func sighupReloadsTheModelWithoutDroppingTheConnection() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vm-sighup-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("catalogue.sqlite").path
+        let modelFile = directory.appendingPathComponent("model.json")
+        try RankingModel.defaults.write(to: modelFile)
+
+        let store = try CatalogueStore(path: database)
+        let market = smallCatalogue()
+        try store.upsert(vendors: market.vendors)
+        try store.upsert(caseStudies: market.caseStudies)
+        try store.insert(referrals: market.referrals)
+
+        let server = try await ServerProcess(database: database, directory: directory, extra: ["--model", modelFile.path])
+        let client = try await VendorMatchClient.connect(host: "127.0.0.1", port: server.port)
+        let before = try await client.shortlist(shortlistRequest(id: "h"))
+        #expect(!before.vendors.isEmpty)
+
+        var doubled = RankingModel.defaults
+        for key in doubled.weights.keys { doubled.weights[key]! *= 2 }
+        try doubled.write(to: modelFile)
+        kill(server.process.processIdentifier, SIGHUP)
+        var after = before
+        for _ in 0..<100 {
+            try await Task.sleep(for: .milliseconds(50))
+            after = try await client.shortlist(shortlistRequest(id: "h"))   // same connection throughout
+            if server.output.contains("SIGHUP: reloaded") { break }
+        }
+        after = try await client.shortlist(shortlistRequest(id: "h"))
+        #expect(after.vendors.map(\.vendorID) == before.vendors.map(\.vendorID))
+        for (a, b) in zip(after.vendors, before.vendors) {
+            #expect(abs(a.score - 2 * b.score) < 1e-9, "\(a.vendorID): \(b.score) → \(a.score)")
+        }
+        await client.close()
+        #expect(server.terminate().status == 0)
     }
 }
