@@ -75,7 +75,6 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -97,7 +96,7 @@ let package = Package(
         // Its AVX-512 matrix kernel on half-precision weights, chosen at run time.
         .target(name: "CMiniLMKernels"),
         .target(
-            name: "VendorMatchSemantic", dependencies: ["VendorMatchCore", "CBLAS", "CMiniLMKernels"],
+            name: "VendorMatchSemantic", dependencies: ["VendorMatchCore", "VendorMatchRanking", "CBLAS", "CMiniLMKernels"],
             swiftSettings: swiftSettings
         ),
         // The thin command line: parses arguments, calls the libraries.

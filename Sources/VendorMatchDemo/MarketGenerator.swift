@@ -11,6 +11,9 @@ struct MarketGenerator {
     let requestCount: Int
     let seed: UInt64
 
+    /// Share of requests that exclude one vendor.
+    static let exclusionShare = 0.04
+
     struct RequestDraft {
         var request: BuyerRequest
         var buyer: Int
@@ -61,8 +64,10 @@ struct MarketGenerator {
         let facts = truths.map(\.facts)
         var noise = DemoRandom(seed: seed, stream: 3)
         var relax = DemoRandom(seed: seed, stream: 4)
+        var exclusions = DemoRandom(seed: seed, stream: 5)
         for d in drafts.indices {
-            let chosen = choose(&drafts[d], buyers: buyers, truths: truths, facts: facts, choice: choice, noise: &noise, relax: &relax)
+            let chosen = choose(&drafts[d], buyers: buyers, truths: truths, facts: facts, choice: choice, noise: &noise,
+                                relax: &relax, exclusions: &exclusions)
             qrels += chosen
         }
         return (drafts.map(\.request), qrels, drafts.map { shape.subcategories[$0.need] })
@@ -130,7 +135,7 @@ struct MarketGenerator {
     /// are dropped first (certifications, budget, languages, regions, then the service type widens
     /// to its category and finally goes), so every request has a relevant vendor whenever any vendor exists.
     func choose(_ draft: inout RequestDraft, buyers: [Buyer], truths: [VendorTruth], facts: [VendorFacts], choice: BuyerChoice,
-                noise: inout DemoRandom, relax: inout DemoRandom) -> [DemoQrel] {
+                noise: inout DemoRandom, relax: inout DemoRandom, exclusions: inout DemoRandom) -> [DemoQrel] {
         guard !truths.isEmpty else { return [] }
         var candidates: [Int] = []
         for step in 0...6 {
@@ -153,6 +158,17 @@ struct MarketGenerator {
             }
         }
         let buyer = buyers[draft.buyer]
+        // Now and then a buyer rules out the vendor it knows best (its incumbent, which it wants to
+        // replace): the deterministically best candidate goes into `exclude_vendors`.
+        if candidates.count > 1, exclusions.chance(Self.exclusionShare) {
+            var best = candidates[0], bestUtility = -Double.infinity
+            for v in candidates {
+                let u = BuyerChoice.utility(truths[v], buyer: buyer, buyerIndex: Int32(draft.buyer), need: draft.need, shape: shape)
+                if u > bestUtility { best = v; bestUtility = u }
+            }
+            draft.request.excludeVendors = [truths[best].id]
+            candidates.removeAll { $0 == best }
+        }
         // The best few by utility (ties: lower vendor index first), kept sorted while scanning.
         let shortlist = 1 + relax.int(3...5)
         var scored: [(vendor: Int, utility: Double)] = []

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Metrics of a subset of requests that share a label (`sector=52`, `size=1000-9999`).
 public struct SegmentSummary: Sendable, Equatable {
     /// What the requests are grouped by (`sector`, `size band`, …).
@@ -13,7 +15,8 @@ public enum Segmentation {
     /// - Parameters:
     ///   - labels: per request id, its (dimension, value) labels; a request may carry several values of
     ///     one dimension (several service categories) and then counts in each.
-    /// - Returns: one summary per (dimension, value), sorted by dimension then value. Requests without a
+    /// - Returns: one summary per (dimension, value), sorted by dimension then value (numbers inside values
+    ///   compare as numbers: `1-9` < `10-49` < `250-999`). Requests without a
     ///   label for a dimension are left out of it.
     public static func summarize(_ result: EvaluationResult, labels: [String: [(dimension: String, value: String)]]) -> [SegmentSummary] {
         var groups: [String: [String: [RequestResult]]] = [:]
@@ -25,7 +28,7 @@ public enum Segmentation {
         }
         var out: [SegmentSummary] = []
         for dimension in groups.keys.sorted() {
-            for (value, members) in groups[dimension]!.sorted(by: { $0.key < $1.key }) {
+            for (value, members) in groups[dimension]!.sorted(by: { $0.key.compare($1.key, options: .numeric) == .orderedAscending }) {
                 var means: [MetricKey: Double] = [:]
                 for key in result.keys {
                     means[key] = members.reduce(0) { $0 + ($1.values[key] ?? 0) } / Double(members.count)

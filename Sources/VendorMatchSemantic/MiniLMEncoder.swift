@@ -30,21 +30,35 @@ public final class MiniLMEncoder: Sendable {
         /// OpenBLAS `sgemm` on single-precision weights: any CPU.
         case blas
         /// The AVX-512 kernel on half-precision weights packed at load (`CMiniLMKernels`): half the
-        /// memory traffic and no per-call packing.
+        /// memory traffic and no per-call packing; products and sums in single precision.
         case halfPrecisionKernel = "half-precision-kernel"
+        /// The AVX512_BF16 kernel: weights and activations rounded to bfloat16 for the products
+        /// (`vdpbf16ps`, twice the multiplies per instruction), sums in single precision.
+        case bfloat16Kernel = "bfloat16-kernel"
 
-        /// The kernel where the CPU has AVX-512 and the build is optimised (C targets are built
+        /// The fastest backend this CPU runs, where the build is optimised (C targets are built
         /// without optimisation in debug, where BLAS is faster); BLAS otherwise.
         public static var automatic: Backend {
             #if DEBUG
             return .blas
             #else
+            if bfloat16KernelSupported { return .bfloat16Kernel }
             return halfPrecisionKernelSupported ? .halfPrecisionKernel : .blas
             #endif
         }
 
-        /// Whether this CPU runs the half-precision kernel.
+        /// Whether this CPU runs the half-precision kernel (AVX-512F, F16C, FMA).
         public static var halfPrecisionKernelSupported: Bool { vm_minilm_half_kernel_supported() != 0 }
+        /// Whether this CPU runs the bfloat16 kernel (AVX-512F, AVX512_BF16).
+        public static var bfloat16KernelSupported: Bool { vm_minilm_bf16_kernel_supported() != 0 }
+
+        var weightFormat: MiniLMWeights.WeightFormat {
+            switch self {
+            case .blas: return .dense
+            case .halfPrecisionKernel: return .halfPanels
+            case .bfloat16Kernel: return .bfloat16Panels
+            }
+        }
     }
 
     /// The backend this encoder's matrix products use.
@@ -59,6 +73,9 @@ public final class MiniLMEncoder: Sendable {
     public init(directory: URL, backend: Backend = .automatic, cacheCapacity: Int = 4096) throws(VMError) {
         if backend == .halfPrecisionKernel, !Backend.halfPrecisionKernelSupported {
             throw VMError(.unavailable, "the half-precision kernel needs a CPU with AVX-512F, F16C and FMA")
+        }
+        if backend == .bfloat16Kernel, !Backend.bfloat16KernelSupported {
+            throw VMError(.unavailable, "the bfloat16 kernel needs a CPU with AVX-512F and AVX512_BF16")
         }
         self.backend = backend
         let manifestURL = directory.appendingPathComponent("model.json")
@@ -96,7 +113,7 @@ public final class MiniLMEncoder: Sendable {
         tokenizer = try WordPieceTokenizer(vocabularyFile: directory.appendingPathComponent(try string("vocabulary", "file")))
         weights = try MiniLMWeights.load(
             from: directory.appendingPathComponent(try string("weights", "file")), layers: try int("layers"),
-            packed: backend == .halfPrecisionKernel)
+            format: backend.weightFormat)
         guard weights.hidden == dims, dims % heads == 0, weights.vocabularySize == tokenizer.vocabularySize,
               maxTokens <= weights.maxPositions else {
             throw VMError(.invalidInput, "\(directory.path): weights (hidden \(weights.hidden), vocabulary \(weights.vocabularySize)) do not match model.json and vocab.txt")
@@ -228,11 +245,19 @@ public final class MiniLMEncoder: Sendable {
         layer.bias.withUnsafeBufferPointer { b in
             for r in 0..<rows { (out + r * outputs).update(from: b.baseAddress!, count: outputs) }
         }
-        if !layer.packed.isEmpty {
+        switch layer.format {
+        case .halfPanels:
             layer.packed.withUnsafeBufferPointer { w in
                 vm_minilm_gemm_f16(Int32(rows), Int32(outputs), Int32(inputs), input, Int32(inputs), w.baseAddress, out, Int32(outputs))
             }
             return
+        case .bfloat16Panels:
+            layer.packed.withUnsafeBufferPointer { w in
+                vm_minilm_gemm_bf16(Int32(rows), Int32(outputs), Int32(inputs), input, Int32(inputs), w.baseAddress, out, Int32(outputs))
+            }
+            return
+        case .dense:
+            break
         }
         layer.dense.withUnsafeBufferPointer { w in
             cblas_sgemm(

@@ -14,23 +14,37 @@ import VendorMatchCore
 /// or kept half precision and packed for the AVX-512 kernel; the word-embedding table (30522 × 384,
 /// half the file) stays half precision and is widened one row per token.
 struct MiniLMWeights: Sendable {
-    /// A dense layer `y = x · Wᵀ + b` with `W` `[outputs, inputs]`, held in the form its matrix
-    /// product reads: single precision row-major for BLAS, or half precision packed in 32-output
-    /// panels for the AVX-512 kernel (`CMiniLMKernels`).
+    /// How a dense layer's weights are held: in the form its matrix product reads.
+    enum WeightFormat: Sendable {
+        /// Single precision `[outputs, inputs]` row-major, for BLAS.
+        case dense
+        /// Half precision in 32-output panels, for the AVX-512 kernel.
+        case halfPanels
+        /// bfloat16 in 32-output panels of input pairs, for the AVX512_BF16 kernel.
+        case bfloat16Panels
+    }
+
+    /// A dense layer `y = x · Wᵀ + b` with `W` `[outputs, inputs]`.
     struct Linear: Sendable {
         let inputs: Int
         let outputs: Int
         let bias: [Float]
-        /// `[outputs, inputs]` single precision; empty when packed.
+        let format: WeightFormat
+        /// `[outputs, inputs]` single precision (`.dense`).
         let dense: [Float]
-        /// Half-precision panels (`packed[(j·inputs + k)·32 + q] = W[32j + q][k]`); empty when dense.
+        /// Packed panels (`.halfPanels`, `.bfloat16Panels`), layouts in `CMiniLMKernels.h`.
         let packed: [UInt16]
 
-        init(bits: [UInt16], bias: [Float], outputs: Int, inputs: Int, packed usePacked: Bool) {
+        init(bits: [UInt16], bias: [Float], outputs: Int, inputs: Int, format: WeightFormat) {
             self.inputs = inputs
             self.outputs = outputs
             self.bias = bias
-            if usePacked {
+            self.format = format
+            switch format {
+            case .dense:
+                dense = HalfConversion.widen(bits)
+                packed = []
+            case .halfPanels:
                 precondition(outputs % 32 == 0, "packed weights need a multiple of 32 outputs")
                 dense = []
                 packed = [UInt16](unsafeUninitializedCapacity: bits.count) { out, n in
@@ -44,9 +58,27 @@ struct MiniLMWeights: Sendable {
                     }
                     n = bits.count
                 }
-            } else {
-                dense = HalfConversion.widen(bits)
-                packed = []
+            case .bfloat16Panels:
+                precondition(outputs % 32 == 0 && inputs % 2 == 0, "bfloat16 panels need 32k outputs and an even input count")
+                dense = []
+                let table = HalfConversion.table
+                packed = [UInt16](unsafeUninitializedCapacity: bits.count) { out, n in
+                    bits.withUnsafeBufferPointer { w in
+                        for j in 0..<(outputs / 32) {
+                            for pair in 0..<(inputs / 2) {
+                                for h in 0..<2 {
+                                    let base = ((j * (inputs / 2) + pair) * 2 + h) * 32
+                                    for o in 0..<16 {
+                                        let row = (32 * j + 16 * h + o) * inputs + 2 * pair
+                                        out[base + 2 * o] = HalfConversion.bfloat16(table[Int(w[row])])
+                                        out[base + 2 * o + 1] = HalfConversion.bfloat16(table[Int(w[row + 1])])
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    n = bits.count
+                }
             }
         }
     }
@@ -75,7 +107,7 @@ struct MiniLMWeights: Sendable {
     let embeddingNormBias: [Float]
     let layers: [Layer]
 
-    static func load(from url: URL, layers layerCount: Int, packed: Bool) throws(VMError) -> MiniLMWeights {
+    static func load(from url: URL, layers layerCount: Int, format: WeightFormat) throws(VMError) -> MiniLMWeights {
         let data: Data
         do {
             data = try Data(contentsOf: url, options: .alwaysMapped)
@@ -84,13 +116,13 @@ struct MiniLMWeights: Sendable {
         }
         let file = url.lastPathComponent
         let result = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Result<MiniLMWeights, VMError> in
-            Result { () throws(VMError) -> MiniLMWeights in try parse(raw, file: file, layers: layerCount, packed: packed) }
+            Result { () throws(VMError) -> MiniLMWeights in try parse(raw, file: file, layers: layerCount, format: format) }
         }
         return try result.get()
     }
 
     private static func parse(
-        _ raw: UnsafeRawBufferPointer, file: String, layers layerCount: Int, packed: Bool
+        _ raw: UnsafeRawBufferPointer, file: String, layers layerCount: Int, format: WeightFormat
     ) throws(VMError) -> MiniLMWeights {
         let table = try TensorTable(raw, file: file)
         func half(_ name: String, _ shape: [Int]) throws(VMError) -> [UInt16] {
@@ -122,10 +154,10 @@ struct MiniLMWeights: Sendable {
             qkvBias += try float(p + "attention.self.value.bias", [hidden])
             func linear(_ name: String, outputs: Int, inputs: Int) throws(VMError) -> Linear {
                 Linear(bits: try half(name + ".weight", [outputs, inputs]), bias: try float(name + ".bias", [outputs]),
-                       outputs: outputs, inputs: inputs, packed: packed)
+                       outputs: outputs, inputs: inputs, format: format)
             }
             layers.append(Layer(
-                qkv: Linear(bits: qkv, bias: qkvBias, outputs: 3 * hidden, inputs: hidden, packed: packed),
+                qkv: Linear(bits: qkv, bias: qkvBias, outputs: 3 * hidden, inputs: hidden, format: format),
                 attentionOut: try linear(p + "attention.output.dense", outputs: hidden, inputs: hidden),
                 attentionNormGain: try float(p + "attention.output.LayerNorm.weight", [hidden]),
                 attentionNormBias: try float(p + "attention.output.LayerNorm.bias", [hidden]),
@@ -232,6 +264,13 @@ enum HalfConversion {
                 }
             }
         }
+    }
+
+    /// Single → bfloat16, rounding to nearest even.
+    static func bfloat16(_ f: Float) -> UInt16 {
+        var bits = f.bitPattern
+        bits &+= 0x7FFF &+ ((bits >> 16) & 1)
+        return UInt16(truncatingIfNeeded: bits >> 16)
     }
 
     static func halfToFloat(_ h: UInt16) -> Float {

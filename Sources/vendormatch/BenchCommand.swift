@@ -59,6 +59,15 @@ struct BenchCommand: AsyncParsableCommand {
                 let fast = try engine.shortlist(q).vendors.map(\.vendorID)
                 if fast != ranked.map(\.vendorID) { mismatches += 1 }
             }
+            // Service types read from the need, on requests that name none, against the true need.
+            var read = 0, top1 = 0, top3 = 0
+            for q in market.requests where q.serviceTypes.isEmpty {
+                guard let truth = market.requestNeeds[q.id] else { continue }
+                let inferred = try engine.shortlist(q).inferredServiceTypes.map(\.code)
+                read += 1
+                if inferred.first == truth { top1 += 1 }
+                if inferred.prefix(3).contains(truth) { top3 += 1 }
+            }
             let e = Self.summary(latencies), n = Self.summary(naiveLatencies)
             print("market: \(vendors) vendors, \(cases) case studies (seed \(seed)); index built in \(built)")
             print(String(format: "memory: %.0f MiB resident for the index, %.0f bytes per case study (RSS delta)",
@@ -69,6 +78,10 @@ struct BenchCommand: AsyncParsableCommand {
             print(String(format: "| naive full scan | %d | %.2f | %.2f | %.2f |", naiveLatencies.count, n.p50, n.p99, n.mean))
             print(String(format: "engine speed-up over the naive scan: %.1f× at p50", n.p50 / max(e.p50, 1e-9)))
             print("same top-k as the naive scan: \(naiveLatencies.count - mismatches) of \(naiveLatencies.count) requests")
+            if read > 0 {
+                print(String(format: "service type read from the need (%d requests naming none): top-1 %.3f, top-3 %.3f",
+                             read, Double(top1) / Double(read), Double(top3) / Double(read)))
+            }
             if mismatches > 0 { throw ExitCode(1) }
         } catch let e as ExitCode {
             throw e

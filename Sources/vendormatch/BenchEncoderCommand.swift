@@ -27,7 +27,9 @@ struct BenchEncoderCommand: AsyncParsableCommand {
     @Option(help: "At most this many case-study texts.") var limit = 1000
     @Option(help: "JSON Lines of (need, match, mismatch) triples: report pairwise accuracy of lexical, semantic, hybrid.")
     var paraphrases: String?
-    @Option(help: "Matrix products: automatic, blas or half-precision-kernel.") var backend = "automatic"
+    @Option(help: "Matrix products: automatic, blas, half-precision-kernel or bfloat16-kernel.") var backend = "automatic"
+    @Option(help: "embeddings.jsonl of reference vectors ({text, embedding}): report the lowest cosine to them.")
+    var fixture: String?
     @Flag(help: "Machine output: one JSON object.") var json = false
 
     func run() async throws {
@@ -39,7 +41,7 @@ struct BenchEncoderCommand: AsyncParsableCommand {
             } else if let named = MiniLMEncoder.Backend(rawValue: backend) {
                 chosen = named
             } else {
-                throw VMError(.invalidInput, "--backend \(backend): expected automatic, blas or half-precision-kernel", field: "backend")
+                throw VMError(.invalidInput, "--backend \(backend): expected automatic, blas, half-precision-kernel or bfloat16-kernel", field: "backend")
             }
             var loadTimes: [Double] = []
             var encoder: MiniLMEncoder?
@@ -93,6 +95,9 @@ struct BenchEncoderCommand: AsyncParsableCommand {
                     ("bulk_batched_texts_per_s", .number(round3(Double(texts.count) / batchedSeconds))),
                 ]
             }
+            if let fixture {
+                result += try fixtureAgreement(fixture, encoder: encoder)
+            }
             if let paraphrases {
                 result += try pairwiseAccuracy(paraphrases, encoder: encoder, modelsDirectory: modelsDirectory)
             }
@@ -125,6 +130,42 @@ struct BenchEncoderCommand: AsyncParsableCommand {
         }
         if let failure { throw failure }
         return texts
+    }
+
+    /// The lowest and median cosine between this build's embeddings and reference ones.
+    private func fixtureAgreement(_ path: String, encoder: MiniLMEncoder) throws -> [(String, JSONValue)] {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw VMError(.io, "cannot read \(path)", cause: error)
+        }
+        var cosines: [Double] = []
+        var failure: RecordError?
+        data.withUnsafeBytes { bytes in
+            JSONLines.forEachLine(in: bytes, file: path, onError: { failure = failure ?? $0 }) { line, value in
+                guard case let .string(text)? = value["text"], case let .array(items)? = value["embedding"] else {
+                    failure = failure ?? RecordError(file: path, line: line, field: "embedding", reason: "needs text and embedding")
+                    return
+                }
+                let reference = items.map { item -> Double in
+                    if case let .number(v) = item { return v }
+                    return .nan
+                }
+                let vector = encoder.embed(tokens: encoder.tokenizer.encode(text))
+                var dot = 0.0, norm = 0.0
+                for (a, b) in zip(vector, reference) {
+                    dot += Double(a) * b
+                    norm += b * b
+                }
+                cosines.append(dot / norm.squareRoot())
+            }
+        }
+        if let failure { throw failure }
+        guard !cosines.isEmpty else { return [] }
+        return [
+            ("fixture_sentences", .number(Double(cosines.count))),
+            ("fixture_cosine_min", .number((cosines.min()! * 1e7).rounded(.down) / 1e7)),
+            ("fixture_cosine_median", .number((percentile(cosines, 0.5) * 1e7).rounded(.down) / 1e7)),
+        ]
     }
 
     /// Share of triples whose matching case study scores above the non-matching one, per channel.

@@ -21,7 +21,7 @@ struct CasesCommand: AsyncParsableCommand {
     @Option(help: "The prospect's need in its own words.") var need: String?
     @Option(name: .long, parsing: .singleValue, help: "Service type (repeatable).") var service: [String] = []
     @Option(help: "Only this vendor's case studies.") var vendor: String?
-    @Option(name: .short, help: "How many case studies (1…1000, default 10).") var k: Int = 10
+    @Option(name: [.short, .long], help: "How many case studies (1…1000, default 10).") var k: Int = 10
     @Flag(help: "Machine output: one JSON object.") var json = false
 
     func run() async throws {

@@ -19,7 +19,8 @@ extension GlobalOptions {
         let store = try openCatalogueStoreSeedingDefault(taxonomy: taxonomy)
         let engine = RankingEngine(
             taxonomy: taxonomy, model: try rankingModel(modelsDirectory: modelsDirectory),
-            analyzer: LexicalAnalyzer.load(modelsDirectory: modelsDirectory), catalogue: try store.loadCatalogue())
+            analyzer: LexicalAnalyzer.load(modelsDirectory: modelsDirectory), catalogue: try store.loadCatalogue(),
+            dense: try SemanticChannel.load(mode: needEncoder, modelsDirectory: modelsDirectory, store: store))
         return (engine, store, RecordCodec(taxonomy: taxonomy))
     }
 

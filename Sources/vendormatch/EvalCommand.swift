@@ -94,6 +94,9 @@ struct EvalCommand: AsyncParsableCommand {
                                             requestSet: requestSet)
             var segmentRows: [SegmentSummary] = []
             if segments {
+                guard requests != nil else {
+                    throw VMError(.invalidInput, "--segments with --run needs --requests F (the segments come from the requests)", field: "segments")
+                }
                 let ranking = try makeRanking(depth: keys.map(\.k).max()!)
                 segmentRows = Segmentation.summarize(result, labels: ranking.labels(requestList, qrels: judgements))
             }
@@ -185,7 +188,7 @@ struct EvalCommand: AsyncParsableCommand {
             for row in ablation {
                 let c = row.comparison.first { $0.0 == key }!.1
                 print("  without " + EvalOutput.pad(row.component, 10, left: true)
-                      + String(format: "%.4f  drop %+.4f  t-test p %@  rand. p %@", c.meanB, -c.meanDifference,
+                      + String(format: "%.4f  drop %+.4f  t-test p %@  rand. p %@", c.meanB, abs(c.meanDifference) < 5e-5 ? 0.0 : -c.meanDifference,
                                EvalOutput.formatP(c.tTestP), EvalOutput.formatP(c.randomisationP)))
             }
         }

@@ -24,6 +24,9 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
+    @Flag(help: "Then compute and store MiniLM vectors of the new case-study needs (the semantic channel; see `embed`).")
+    var embed = false
+
     func run() async throws {
         do {
             let taxonomy = try global.taxonomy()
@@ -34,6 +37,11 @@ struct ImportCommand: AsyncParsableCommand {
                 printError("  \(p.file): line \(grouped(p.line))…")
             } : nil)
             print(json ? Self.json(summary, path: store.path).serialized() : Self.text(summary, path: store.path))
+            if embed {
+                let modelsDirectory = try ModelsDirectory.locate(explicit: global.models)
+                let n = try SemanticChannel.embedMissing(store: store, modelsDirectory: modelsDirectory)
+                printError("stored \(n) case-study vectors")
+            }
         } catch let failure as ImportFailure {
             printError("vendormatch import: " + failure.description)
             throw ExitCode(2)

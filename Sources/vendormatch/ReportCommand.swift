@@ -119,7 +119,7 @@ struct ReportCommand: AsyncParsableCommand {
                 m.weights[feature] = 0
                 let r = evaluate(try ranking.run(requestList, model: m, tag: "no-\(feature)"))
                 let c = Comparison.compare(main, r, keys: [ndcg10], permutations: permutations, seed: seed)[0].1
-                rows.append(.init(label: "without \(feature)", note: String(format: "change %+.4f (t-test p %@)", c.meanDifference, EvalOutput.formatP(c.tTestP)),
+                rows.append(.init(label: "without \(feature)", note: String(format: "change %+.4f (t-test p %@)", abs(c.meanDifference) < 5e-5 ? 0.0 : c.meanDifference, EvalOutput.formatP(c.tTestP)),
                                   values: [r.mean(ndcg10)]))
                 significance.append(.init(a: modelName, b: "without \(feature)", metric: ndcg10.description, comparison: c))
             }

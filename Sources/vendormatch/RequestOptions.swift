@@ -37,7 +37,7 @@ struct RequestOptions: ParsableArguments {
     @Option(name: .long, parsing: .singleValue, help: "Vendor id to leave out (repeatable).")
     var exclude: [String] = []
 
-    @Option(name: .short, help: "How many vendors (1…1000, default 10).")
+    @Option(name: [.short, .long], help: "How many vendors (1…1000, default 10).")
     var k: Int?
 
     /// The request as JSON, validated by the same codec as request files.

@@ -71,6 +71,8 @@ struct ServeCommand: AsyncParsableCommand {
         logger.debug("swift concurrency on the NIO event loops: \(onEventLoops)")
         do {
             let (backend, engine) = try openDefaultCatalogue()
+            let reloader = ModelReloader.start(global: global, engine: engine, logger: logger)
+            defer { reloader.cancel() }
             let token = authToken ?? ProcessInfo.processInfo.environment["VENDORMATCH_AUTH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
             let server = VendorMatchServer(
                 configuration: ServerConfiguration(
@@ -80,16 +82,8 @@ struct ServeCommand: AsyncParsableCommand {
                 backend: backend,
                 logger: logger
             )
-            let global = self.global
-            let reloader = HangupReloadService(logger: logger) {
-                let directory = try ModelsDirectory.locate(explicit: global.models)
-                let model = try global.rankingModel(modelsDirectory: directory)
-                engine.replaceModel(model)
-                return "ranking model (format \(model.version), from \(global.model ?? directory.appendingPathComponent("ranking-model.json").path))"
-            }
-            // Shut down in reverse order: the reloader first, then the server drains.
             let group = ServiceGroup(configuration: .init(
-                services: [server, reloader], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         } catch {
             exitWith(error)

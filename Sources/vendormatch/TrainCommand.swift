@@ -145,8 +145,8 @@ struct TrainCommand: AsyncParsableCommand {
             meta["cv.ndcg@10.test"] = fmt(cvTrained.mean(key))
             meta["cv.ndcg@10.test.start_model"] = fmt(cvStart.mean(key))
             meta["cv.ndcg@10.train"] = fmt(foldRows.map(\.trainNDCG).reduce(0, +) / Double(foldRows.count))
-            meta["cv.t_test_p"] = fmt(c.tTestP)
-            meta["cv.randomisation_p"] = fmt(c.randomisationP)
+            meta["cv.t_test_p"] = String(format: "%.3g", c.tTestP)
+            meta["cv.randomisation_p"] = String(format: "%.3g", c.randomisationP) + " (\(c.permutations) permutations)"
             meta["cv.wins_ties_losses"] = "\(c.wins)/\(c.ties)/\(c.losses)"
             for row in foldRows {
                 meta["cv.fold\(row.fold)"] = String(format: "train %.4f test %.4f (start %.4f / %.4f), n %d/%d", row.trainNDCG,

@@ -28,8 +28,29 @@ struct VendorMatchCommand: AsyncParsableCommand {
             ClientCommand.self,
             LoadgenCommand.self,
             BenchEncoderCommand.self,
+            EmbedCommand.self,
         ]
     )
+
+    /// Runs the chosen verb. Usage errors (unknown flags, bad values) exit 2 like every other bad
+    /// input, not ArgumentParser's 64; `--help` still exits 0.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options every verb shares.
@@ -39,6 +60,9 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(name: .long, help: "Ranking model file (default: Models/ranking-model.json).")
     var model: String?
+
+    @Option(name: .long, help: "Need similarity: auto (hybrid when case-study vectors are stored, see `embed`), lexical, hybrid.")
+    var needEncoder: NeedEncoderMode = .auto
 
     @Option(name: .long, help: "Models directory (default: $VENDORMATCH_MODELS, ./Models, or beside the executable).")
     var models: String?

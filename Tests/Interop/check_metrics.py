@@ -18,8 +18,11 @@ vendor, a judged request missing from the run counting 0):
     already broken the trec_eval way (scores replaced by strictly decreasing ones), because ranx breaks
     ties differently (its own sort, not docno descending): on the raw run ranx differs on the tied
     requests, which the script reports but does not fail on.
-It also checks the paired t-test p-value of `eval --compare` against scipy.stats.ttest_rel, and that a
-malformed run line exits 2 naming the file and line.
+It also checks the paired t-test p-value of `eval --compare` against scipy.stats.ttest_rel; that malformed
+run and qrels lines exit 2 naming the file and line; on a small demo market, that `eval --requests` reports
+and skips qrels of unknown requests, that its --run-out file has strictly decreasing scores (distinct in single
+precision) and scores the same when evaluated as a file; and that `train` writes a version-1 model whose
+training-data SHA-256 matches hashlib's.
 """
 import json
 import os
@@ -51,7 +54,7 @@ def generate(seed):
         qrels[qid] = grades
         if q == 5:
             continue  # judged but missing from the run
-        retrieved = rng.sample(vendors, rng.randint(0 if q % 29 == 0 else 3, 30))
+        retrieved = rng.sample(vendors, rng.randint(3, 30))
         scores = {}
         for v in retrieved:
             if q % 3 == 0:
@@ -174,6 +177,63 @@ def main():
         if cmp["wins"] != wins:
             failures.append(f"--compare wins {cmp['wins']} != {wins}")
 
+        # Engine mode on a small demo market: qrels of a request not in the request file are reported and
+        # skipped; the run written with --run-out scores the same as the in-process evaluation.
+        market = os.path.join(d, "market")
+        subprocess.run([binary, "demo-data", "--out", market, "--vendors", "200", "--requests", "40", "--seed", "3"],
+                       check=True, capture_output=True)
+        mq = os.path.join(market, "qrels.txt")
+        with open(mq, "a") as f:
+            f.write("not-a-request 0 v00001 2\n")
+        run_out = os.path.join(d, "engine.run")
+        proc = subprocess.run([binary, "eval", "--data", market, "--requests", os.path.join(market, "requests.jsonl"),
+                               "--qrels", mq, "--run-out", run_out, "--json"], capture_output=True, text=True)
+        if proc.returncode != 0:
+            sys.exit(f"eval --requests exited {proc.returncode}: {proc.stderr}")
+        engine = json.loads(proc.stdout)
+        if "not-a-request" not in proc.stderr or engine["skipped"] < 1:
+            failures.append(f"unknown qrels request not reported/skipped: {proc.stderr!r} {engine}")
+        proc = subprocess.run([binary, "eval", "--run", run_out, "--requests", os.path.join(market, "requests.jsonl"),
+                               "--qrels", mq, "--json"], capture_output=True, text=True)
+        from_file = json.loads(proc.stdout)
+        if from_file != engine:
+            failures.append(f"--run-out file scores differently: {from_file} vs {engine}")
+        engine_run = {}
+        with open(run_out) as f:
+            for line in f:
+                q, _, v, rank, score, _ = line.split()
+                engine_run.setdefault(q, []).append((int(rank), float(score)))
+        for q, rows in engine_run.items():
+            scores = [s for _, s in sorted(rows)]
+            if any(np.float32(a) <= np.float32(b) for a, b in zip(scores, scores[1:])):
+                failures.append(f"--run-out scores of {q} do not strictly decrease: {scores}")
+                break
+
+        # train: the model file records the SHA-256 of the training files (checked with hashlib).
+        model_path = os.path.join(d, "model.json")
+        proc = subprocess.run([binary, "train", "--data", market, "--requests", os.path.join(market, "requests.jsonl"),
+                               "--qrels", mq, "--folds", "2", "--restarts", "1", "--pool", "30", "--out", model_path],
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            sys.exit(f"train exited {proc.returncode}: {proc.stderr}")
+        with open(model_path) as f:
+            model = json.load(f)
+        import hashlib
+        with open(os.path.join(market, "requests.jsonl"), "rb") as f:
+            req_bytes = f.read()
+        with open(mq, "rb") as f:
+            qrels_bytes = f.read()
+        meta = model["metadata"]
+        if (meta.get("training.requests_sha256") != hashlib.sha256(req_bytes).hexdigest()
+                or meta.get("training.data_sha256") != hashlib.sha256(req_bytes + qrels_bytes).hexdigest()
+                or "cv.ndcg@10.test" not in meta or model.get("version") != 1
+                or set(model["weights"]) != {"industry", "size", "need", "service", "trust", "quality"}):
+            failures.append(f"trained model file: {json.dumps(model)[:400]}")
+        proc = subprocess.run([binary, "eval", "--data", market, "--requests", os.path.join(market, "requests.jsonl"),
+                               "--qrels", mq, "--model", model_path, "--json"], capture_output=True, text=True)
+        if proc.returncode != 0:
+            failures.append(f"eval --model with the trained model exited {proc.returncode}: {proc.stderr}")
+
         # Malformed input: exit 2, file and line named.
         bad = os.path.join(d, "bad.txt")
         with open(bad, "w") as f:
@@ -181,6 +241,11 @@ def main():
         proc = subprocess.run([binary, "eval", "--run", bad, "--qrels", qpath], capture_output=True, text=True)
         if proc.returncode != 2 or f"{bad}:2" not in proc.stderr:
             failures.append(f"malformed run: exit {proc.returncode}, stderr {proc.stderr!r}")
+        with open(bad, "w") as f:
+            f.write("req-000 0 v001 1\nreq-000 0 v002 1.5\n")
+        proc = subprocess.run([binary, "eval", "--run", rpath, "--qrels", bad], capture_output=True, text=True)
+        if proc.returncode != 2 or f"{bad}:2" not in proc.stderr:
+            failures.append(f"malformed qrels: exit {proc.returncode}, stderr {proc.stderr!r}")
 
     if failures:
         print("\n".join(failures))

@@ -262,6 +262,13 @@ func temporaryDirectory(_ name: String) -> URL {
         #expect(market.qrels.filter { $0.grade == 1 }.count >= 3 * market.requests.count)
     }
 
+    @Test func someRequestsExcludeAVendorThatIsThenNeverJudgedRelevant() {
+        let excluding = market.requests.filter { !$0.excludeVendors.isEmpty }
+        #expect(!excluding.isEmpty)
+        let judged = Set(market.qrels.map { "\($0.requestID) \($0.vendorID)" })
+        for q in excluding { for v in q.excludeVendors { #expect(!judged.contains("\(q.id) \(v)")) } }
+    }
+
     @Test func chosenVendorsUsuallyShowTheRequestedKindOfWork() {
         // Observable evidence tracks the latent truth: most chosen vendors have a case study in the
         // need's subcategory, far more than the catalogue at large.

@@ -122,12 +122,18 @@ import VendorMatchCore
     }
 }
 
-@Suite struct HalfPrecisionKernelTests {
-    /// The kernel is unoptimised in debug builds, so this checks a sample (the release bench uses it on everything).
-    @Test(.enabled(if: MiniLMEncoder.Backend.halfPrecisionKernelSupported))
-    func kernelEmbeddingsMatchSentenceTransformers() throws {
-        let encoder = try MiniLMEncoder(modelsDirectory: repositoryModels(), backend: .halfPrecisionKernel)
-        #expect(encoder.backend == .halfPrecisionKernel)
+/// The C kernels this CPU runs (each is tested where supported).
+let supportedKernels: [MiniLMEncoder.Backend] =
+    (MiniLMEncoder.Backend.halfPrecisionKernelSupported ? [.halfPrecisionKernel] : [])
+    + (MiniLMEncoder.Backend.bfloat16KernelSupported ? [.bfloat16Kernel] : [])
+
+@Suite struct KernelBackendTests {
+    /// The kernels are unoptimised in debug builds, so this checks a sample (the release bench checks
+    /// all fixture sentences: `bench-encoder --fixture`).
+    @Test(arguments: supportedKernels)
+    func kernelEmbeddingsMatchSentenceTransformers(_ backend: MiniLMEncoder.Backend) throws {
+        let encoder = try MiniLMEncoder(modelsDirectory: repositoryModels(), backend: backend)
+        #expect(encoder.backend == backend)
         let sample = embeddingCases.filter { $0.line % 7 == 1 } + embeddingCases.filter { $0.text.count > 1000 }.prefix(1)
         for reference in sample {
             let vector = encoder.embed(tokens: encoder.tokenizer.encode(reference.text))
@@ -140,12 +146,12 @@ import VendorMatchCore
         }
     }
 
-    @Test(.enabled(if: MiniLMEncoder.Backend.halfPrecisionKernelSupported))
-    func kernelAndBLASAgreeOnOddRowCounts() throws {
-        let kernel = try MiniLMEncoder(modelsDirectory: repositoryModels(), backend: .halfPrecisionKernel)
+    @Test(arguments: supportedKernels)
+    func kernelAndBLASAgreeOnOddRowCounts(_ backend: MiniLMEncoder.Backend) throws {
+        let kernel = try MiniLMEncoder(modelsDirectory: repositoryModels(), backend: backend)
         let blas = try MiniLMEncoder(modelsDirectory: repositoryModels(), backend: .blas)
         for tokens in [[Int32(101), 102], Array(repeating: Int32(7592), count: 9) + [102], Array(repeating: Int32(2951), count: 15), Array(repeating: Int32(2951), count: 21)] {
-            #expect(MiniLMEncoder.similarity(kernel.embed(tokens: tokens), blas.embed(tokens: tokens)) > 0.99999)
+            #expect(MiniLMEncoder.similarity(kernel.embed(tokens: tokens), blas.embed(tokens: tokens)) > 0.9999)
         }
     }
 }

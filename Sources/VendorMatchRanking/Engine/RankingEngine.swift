@@ -11,11 +11,16 @@ public final class RankingEngine: Sendable {
     private let state: Mutex<RankingIndex>
     public let taxonomy: Taxonomy
 
+    /// - Parameter dense: the semantic need channel (an encoder and stored case-study vectors); without
+    ///   it need similarity is lexical only. Case studies without a stored vector are encoded here.
     public init(taxonomy: Taxonomy, model: RankingModel = .defaults, analyzer: LexicalAnalyzer = LexicalAnalyzer(),
-                catalogue: Catalogue) {
+                catalogue: Catalogue, dense: DenseNeeds? = nil) {
         self.taxonomy = taxonomy
-        state = Mutex(RankingIndex(taxonomy: taxonomy, model: model, analyzer: analyzer, catalogue: catalogue))
+        state = Mutex(RankingIndex(taxonomy: taxonomy, model: model, analyzer: analyzer, catalogue: catalogue, dense: dense))
     }
+
+    /// The semantic encoder's model identifier, when the semantic channel is on.
+    public var semanticModel: String? { state.withLock { $0.denseEncoder?.modelIdentifier } }
 
     private func snapshot() -> RankingIndex { state.withLock { $0 } }
 

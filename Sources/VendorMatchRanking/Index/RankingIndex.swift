@@ -63,6 +63,12 @@ struct RankingIndex: Sendable {
     private(set) var caseServiceSignature: [Int32] = []
     /// Credibility of the case: verified, top client, recency (0…1).
     private(set) var caseWeight: [Float] = []
+    /// The semantic channel, when there is one: its encoder and one vector per case (flat,
+    /// `dimensions` floats each; all zero for a case without a need or without a stored vector).
+    private(set) var denseEncoder: (any DenseNeedEncoder)?
+    private(set) var denseDimensions = 0
+    private(set) var caseDense: [Float] = []
+    private(set) var caseHasDense: [Bool] = []
     /// For each service category bit, the cases with a code in that category (ascending ordinals).
     private(set) var categoryCases: [[Int32]] = []
     /// Need-term postings: for each encoder dimension, the cases that use it and the weight.
@@ -89,8 +95,13 @@ struct RankingIndex: Sendable {
         var weight: Float
     }
 
-    init(taxonomy: Taxonomy, model: RankingModel, analyzer: LexicalAnalyzer, catalogue: Catalogue) {
+    init(taxonomy: Taxonomy, model: RankingModel, analyzer: LexicalAnalyzer, catalogue: Catalogue, dense: DenseNeeds? = nil) {
         self.taxonomy = taxonomy
+        if let dense {
+            denseEncoder = dense.encoder
+            denseDimensions = dense.caseVectors.values.first?.count ?? dense.encoder.embed("dimensions").count
+            pendingVectors = dense.caseVectors
+        }
         self.services = ServiceCodes(taxonomy: taxonomy)
         self.model = model
         var encoder = LexicalNeedEncoder(analyzer: analyzer)
@@ -109,7 +120,11 @@ struct RankingIndex: Sendable {
         let known = Set(catalogue.vendors.map(\.id))
         upsert(caseStudies: catalogue.caseStudies.filter { !known.contains($0.vendorID) })
         add(referrals: catalogue.referrals)
+        pendingVectors = [:]
     }
+
+    /// Stored vectors handed to `init`, consumed as the case studies are indexed.
+    private var pendingVectors: [String: [Float]] = [:]
 
     // MARK: Interning
 
@@ -240,6 +255,13 @@ struct RankingIndex: Sendable {
             serviceSet.forEach { categories.insert(services.categoryBit[$0]) }
             for cat in categories.sorted() { categoryCases[cat].append(ordinal) }
             caseWeight.append(Float(CaseWeighting(model: model).weight(of: c)))
+            if denseEncoder != nil {
+                var vector = pendingVectors[c.id] ?? []
+                if vector.count != denseDimensions, let need = c.need, let e = denseEncoder { vector = e.embed(need) }
+                let ok = vector.count == denseDimensions && c.need != nil
+                caseDense.append(contentsOf: ok ? vector : [Float](repeating: 0, count: denseDimensions))
+                caseHasDense.append(ok)
+            }
             if let need = c.need {
                 let vec = encoder.encode(need)
                 for (id, w) in zip(vec.ids, vec.weights) {

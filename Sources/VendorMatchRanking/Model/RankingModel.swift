@@ -52,6 +52,9 @@ public struct RankingModel: Sendable, Codable, Equatable {
         /// the factor for an undated referral, and the weight of warnings relative to recommendations.
         case referralOrgDecay = "trust.org_decay", trustScale = "trust.scale", referralHalfLife = "trust.half_life_years"
         case referralUndated = "trust.undated", trustNegative = "trust.negative_scale"
+        /// Hybrid need similarity: the semantic channel's share, and the cosine below which two needs
+        /// are unrelated (rescaled to 0…1 above it).
+        case needSemanticShare = "need.semantic_share", needSemanticFloor = "need.semantic_floor"
         /// Service types read from the need (requests that name none): how many nearest case studies
         /// vote, and the smallest share of the vote a type needs to count.
         case inferNeighbours = "infer.neighbours", inferMinShare = "infer.min_share"
@@ -81,6 +84,8 @@ public struct RankingModel: Sendable, Codable, Equatable {
             case .referralHalfLife: return 4
             case .referralUndated: return 0.7
             case .trustNegative: return 1.5
+            case .needSemanticShare: return 0.5
+            case .needSemanticFloor: return 0.25
             case .inferNeighbours: return 20
             case .inferMinShare: return 0.2
             case .qualityPriorCount: return 3

@@ -71,7 +71,12 @@ struct MatchContext {
             needVector = index.encodeNeed(need)
         }
         var touched: [Int32] = []
-        if !needVector.isEmpty {
+        let dense: [Float] = {
+            guard let need, !need.isEmpty, let e = index.denseEncoder else { return [] }
+            let q = e.embed(need)
+            return q.count == index.denseDimensions ? q : []
+        }()
+        if !needVector.isEmpty || !dense.isEmpty {
             var scores = [Float](repeating: 0, count: index.cases.count)
             for (id, qw) in zip(needVector.ids, needVector.weights) where Int(id) < index.needPostings.count {
                 for p in index.needPostings[Int(id)] {
@@ -79,6 +84,9 @@ struct MatchContext {
                     if scores[c] == 0 { touched.append(p.caseOrdinal) }
                     scores[c] += qw * p.weight
                 }
+            }
+            if !dense.isEmpty {
+                MatchContext.blendSemantic(into: &scores, query: dense, index: index, touched: &touched)
             }
             touched.removeAll { scores[Int($0)] < Similarity.needFloor }
             needSim = scores
@@ -130,6 +138,27 @@ struct MatchContext {
             }
             relevantCase = cases
             relevantVendor = vendors
+        }
+    }
+
+    /// Hybrid need similarity: `(1 − s) · lexical + s · semantic`, the semantic cosine rescaled from
+    /// `need.semantic_floor … 1` to `0 … 1`. Cases without a vector keep their lexical score.
+    static func blendSemantic(into scores: inout [Float], query: [Float], index: RankingIndex, touched: inout [Int32]) {
+        let share = Float(min(1, max(0, index.model.value(.needSemanticShare))))
+        let floor = Float(index.model.value(.needSemanticFloor))
+        let dims = index.denseDimensions
+        index.caseDense.withUnsafeBufferPointer { vectors in
+            query.withUnsafeBufferPointer { q in
+                for c in 0..<index.cases.count where index.caseHasDense[c] {
+                    let base = c * dims
+                    var dot: Float = 0
+                    for i in 0..<dims { dot += q[i] * vectors[base + i] }
+                    let semantic = max(0, (dot - floor) / (1 - floor))
+                    let lexical = scores[c]
+                    if lexical == 0, semantic > 0 { touched.append(Int32(c)) }
+                    scores[c] = (1 - share) * lexical + share * semantic
+                }
+            }
         }
     }
 
