@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
-import VendorMatchRanking
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
+import VendorMatchCore
+import VendorMatchRanking
 import VendorMatchServer
 
 struct ServeCommand: AsyncParsableCommand {
@@ -13,7 +15,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
         Each message is a gRPC length-prefixed vendormatch.v1.Frame (Protos/vendormatch/v1/). Clients may
         pipeline; responses carry the request's id and may come back in any order. SIGTERM or SIGINT stops
-        accepting, answers the requests already read, and exits 0. With --auth-token (or
+        accepting, answers the requests already read, and exits 0. SIGHUP reloads the ranking model
+        (--model, else Models/ranking-model.json) without dropping connections. With --auth-token (or
         $VENDORMATCH_AUTH_TOKEN) every method but Health needs "authorization: Bearer <token>".
         Example: vendormatch serve --port 7420 --db market.sqlite
         """
@@ -55,6 +58,9 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Run Swift Concurrency's jobs on the NIO event loops: a task resumed by a connection's event loop
+        // stays on that thread, which saves two thread switches per request (see BENCHMARKS.md).
+        let onEventLoops = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -62,6 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "vendormatch.server")
+        logger.debug("swift concurrency on the NIO event loops: \(onEventLoops)")
         do {
             let (backend, engine) = try openDefaultCatalogue()
             let reloader = ModelReloader.start(global: global, engine: engine, logger: logger)
