@@ -24,6 +24,8 @@ struct RankingIndex: Sendable {
     // Vendors.
     private(set) var vendors: [Vendor] = []
     private(set) var vendorOrdinal: [String: Int32] = [:]
+    /// `vendors[v].id`, flat, for tie-breaks in the hot loop.
+    private(set) var vendorIDs: [String] = []
     private(set) var vendorAlive: [Bool] = []
     private(set) var vendorDeclaredServices: [ServiceSet] = []
     private(set) var vendorOffered: [ServiceSet] = []
@@ -159,6 +161,7 @@ struct RankingIndex: Sendable {
                 ordinal = vendors.count
                 vendorOrdinal[v.id] = Int32(ordinal)
                 vendors.append(v)
+                vendorIDs.append(v.id)
                 vendorAlive.append(true)
                 vendorDeclaredServices.append(ServiceSet())
                 vendorOffered.append(ServiceSet())

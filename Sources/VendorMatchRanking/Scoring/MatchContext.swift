@@ -260,9 +260,20 @@ struct MatchContext {
     static func inferServices(index: RankingIndex, needSim: [Float], touched: [Int32]) -> [(bit: Int, share: Double)] {
         let neighbours = max(1, Int(index.model.value(.inferNeighbours)))
         let minShare = index.model.value(.inferMinShare)
-        let nearest = touched.sorted {
-            needSim[Int($0)] != needSim[Int($1)] ? needSim[Int($0)] > needSim[Int($1)] : $0 < $1
-        }.prefix(neighbours)
+        // The `neighbours` most similar cases (ties: lower ordinal), kept in a small sorted buffer.
+        var nearest: [Int32] = []
+        nearest.reserveCapacity(neighbours + 1)
+        func before(_ a: Int32, _ b: Int32) -> Bool {
+            needSim[Int(a)] != needSim[Int(b)] ? needSim[Int(a)] > needSim[Int(b)] : a < b
+        }
+        for c in touched {
+            if nearest.count == neighbours, !before(c, nearest[neighbours - 1]) { continue }
+            var i = nearest.count
+            nearest.append(c)
+            while i > 0, before(c, nearest[i - 1]) { nearest[i] = nearest[i - 1]; i -= 1 }
+            nearest[i] = c
+            if nearest.count > neighbours { nearest.removeLast() }
+        }
         var votes = [Double](repeating: 0, count: index.services.codes.count)
         var total = 0.0
         for c in nearest {

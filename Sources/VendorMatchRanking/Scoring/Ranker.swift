@@ -187,19 +187,20 @@ struct Ranker {
 /// The best `k` (vendor, score) pairs seen so far, by score then vendor id; `O(n log k)`.
 struct TopK {
     let k: Int
-    let index: RankingIndex
+    /// Vendor ids by ordinal (one array, not the whole index: copying this struct must stay cheap).
+    let ids: [String]
     private var heap: [(vendor: Int, score: Double)] = []
 
     init(k: Int, index: RankingIndex) {
         self.k = k
-        self.index = index
+        self.ids = index.vendorIDs
         heap.reserveCapacity(k)
     }
 
     /// Whether `a` ranks below `b`.
     @inline(__always)
     private func worse(_ a: (vendor: Int, score: Double), _ b: (vendor: Int, score: Double)) -> Bool {
-        a.score != b.score ? a.score < b.score : index.vendors[a.vendor].id > index.vendors[b.vendor].id
+        a.score != b.score ? a.score < b.score : ids[a.vendor] > ids[b.vendor]
     }
 
     mutating func offer(_ vendor: Int, _ score: Double) {
