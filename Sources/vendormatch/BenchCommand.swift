@@ -49,11 +49,12 @@ struct BenchCommand: AsyncParsableCommand {
                 if i >= 5 { latencies.append(Self.ms(t1 - t0)) } // the first few warm caches
                 _ = list.vendors.count
             }
-            let naive = NaiveScan(engine: engine)
+            let naive = naiveRequests > 0 ? NaiveScan(engine: engine) : nil
             var naiveLatencies: [Double] = []
             var mismatches = 0
             for q in market.requests.prefix(naiveRequests) {
                 let t0 = clock.now
+                guard let naive else { break }
                 let ranked = naive.shortlist(q)
                 naiveLatencies.append(Self.ms(clock.now - t0))
                 let fast = try engine.shortlist(q).vendors.map(\.vendorID)

@@ -54,7 +54,7 @@ public struct NaiveScan: Sendable {
             }
             if !queryNeed.isEmpty {
                 let n = queryNeed.dot(caseVectors[c])
-                s[2] = n < Similarity.needFloor ? 0 : Double(min(1, n))
+                s[2] = n < context.needFloor ? 0 : Double(min(1, n))
             }
             if context.hasService { s[3] = serviceSim(cs.serviceTypes) }
             return s
@@ -82,7 +82,7 @@ public struct NaiveScan: Sendable {
             if request.industry != nil { for i in vendor.industries { declared[0] = max(declared[0], industrySim(i)) } }
             if !queryNeed.isEmpty {
                 let n = queryNeed.dot(index.vendorDescription[v])
-                declared[2] = n < Similarity.needFloor ? 0 : Double(min(1, n))
+                declared[2] = n < context.needFloor ? 0 : Double(min(1, n))
             }
             declared[3] = serviceSim(vendor.serviceTypes)
             experience += model.value(.declaredCredibility) * context.parts(declared)

@@ -55,6 +55,8 @@ public struct RankingModel: Sendable, Codable, Equatable {
         /// Hybrid need similarity: the semantic channel's share, and the cosine below which two needs
         /// are unrelated (rescaled to 0…1 above it).
         case needSemanticShare = "need.semantic_share", needSemanticFloor = "need.semantic_floor"
+        /// Need similarities below this (a shared common word) count as 0; the ranker then skips those cases.
+        case needFloor = "need.floor"
         /// Service types read from the need (requests that name none): how many nearest case studies
         /// vote, and the smallest share of the vote a type needs to count.
         case inferNeighbours = "infer.neighbours", inferMinShare = "infer.min_share"
@@ -84,6 +86,7 @@ public struct RankingModel: Sendable, Codable, Equatable {
             case .referralHalfLife: return 4
             case .referralUndated: return 0.7
             case .trustNegative: return 1.5
+            case .needFloor: return 0.05
             case .needSemanticShare: return 0.5
             case .needSemanticFloor: return 0.25
             case .inferNeighbours: return 20

@@ -11,8 +11,6 @@ enum Similarity {
     /// Service: a code that meets the requested one (CONTRACT §2 hierarchy) 1, a sibling in the same
     /// category 0.4, anything else 0.
     static let serviceSibling = 0.4
-    /// Need similarities below this are noise (a shared common word) and count as 0.
-    static let needFloor: Float = 0.05
 }
 
 /// Everything about one request that the scoring loop looks up instead of recomputing: similarity
@@ -34,6 +32,8 @@ struct MatchContext {
     /// Need similarity per case ordinal; empty when the request has no usable need text.
     var needSim: [Float] = []
     var needVector = SparseVector()
+    /// Need similarities below this are noise (a shared common word) and count as 0 (`need.floor`).
+    var needFloor: Float = 0.05
     /// Cases whose work (need or service) matches at all, and the vendors that have one; empty when the
     /// request gives neither need nor service (then every case can match on context).
     var relevantCase: [Bool] = []
@@ -58,6 +58,7 @@ struct MatchContext {
             model.value(.caseIndustry), model.value(.caseSize), model.value(.caseNeed), model.value(.caseService))
         w = SIMD4<Double>(model.weight("industry"), model.weight("size"), model.weight("need"), model.weight("service"))
         workAlone = min(1, max(0, model.value(.caseWorkAlone)))
+        needFloor = Float(model.value(.needFloor))
 
         if let industry {
             industrySim = MatchContext.industryTable(index: index, request: industry)
@@ -88,7 +89,7 @@ struct MatchContext {
             if !dense.isEmpty {
                 MatchContext.blendSemantic(into: &scores, query: dense, index: index, touched: &touched)
             }
-            touched.removeAll { scores[Int($0)] < Similarity.needFloor }
+            touched.removeAll { scores[Int($0)] < needFloor }
             needSim = scores
             var described = [Float](repeating: 0, count: index.vendors.count)
             for (id, qw) in zip(needVector.ids, needVector.weights) where Int(id) < index.descriptionPostings.count {
@@ -235,7 +236,7 @@ struct MatchContext {
         }
         if hasNeed {
             let n = needSim[c]
-            s[2] = n < Similarity.needFloor ? 0 : Double(min(1, n))
+            s[2] = n < needFloor ? 0 : Double(min(1, n))
         }
         if hasService { s[3] = Double(signatureSim[Int(index.caseServiceSignature[c])]) }
         return s
@@ -297,7 +298,7 @@ struct MatchContext {
         }
         if hasNeed {
             let n = descriptionSim[v]
-            s[2] = n < Similarity.needFloor ? 0 : Double(min(1, n))
+            s[2] = n < needFloor ? 0 : Double(min(1, n))
         }
         if hasService { s[3] = Double(signatureSim[Int(index.vendorDeclaredSignature[v])]) }
         return s
