@@ -16,6 +16,14 @@ struct RankingIndex: Sendable {
     private(set) var industryCodes: [String] = []
     /// For each interned industry: its own id, then its ancestors' ids up to the sector.
     private(set) var industryPaths: [[Int32]] = []
+    /// The same paths flat, `RankingIndex.pathSlots` ids per industry padded with -1 (no inner arrays
+    /// to touch when a request builds its industry table).
+    private(set) var industryPathsFlat: [Int32] = []
+    static let pathSlots = 6
+    /// Declared industries of every vendor as ranges into one flat array.
+    private(set) var vendorDeclaredIndustryStart: [Int32] = []
+    private(set) var vendorDeclaredIndustryCount: [Int32] = []
+    private(set) var declaredIndustryIDs: [Int32] = []
 
     // Service sets, interned: cases share a few hundred distinct sets, so a request scores each once.
     private(set) var serviceSignatureID: [ServiceSet: Int32] = [:]
@@ -136,7 +144,9 @@ struct RankingIndex: Sendable {
         let id = Int32(industryCodes.count)
         industryID[code] = id
         industryCodes.append(code)
-        industryPaths.append([id] + parentPath)
+        let path = [id] + parentPath
+        industryPaths.append(path)
+        for slot in 0..<RankingIndex.pathSlots { industryPathsFlat.append(slot < path.count ? path[slot] : -1) }
         return id
     }
 
@@ -179,11 +189,16 @@ struct RankingIndex: Sendable {
                 vendorOpenTrustValue.append(0)
                 vendorDeclaredSignature.append(0)
                 vendorHasDeclaredIndustries.append(false)
+                vendorDeclaredIndustryStart.append(0)
+                vendorDeclaredIndustryCount.append(0)
                 liveVendors += 1
             }
             vendorDeclaredServices[ordinal] = services.set(v.serviceTypes)
             vendorDeclaredIndustries[ordinal] = v.industries.map { intern(industry: $0) }
             vendorHasDeclaredIndustries[ordinal] = !v.industries.isEmpty
+            vendorDeclaredIndustryStart[ordinal] = Int32(declaredIndustryIDs.count)
+            vendorDeclaredIndustryCount[ordinal] = Int32(vendorDeclaredIndustries[ordinal].count)
+            declaredIndustryIDs.append(contentsOf: vendorDeclaredIndustries[ordinal])
             vendorDeclaredSignature[ordinal] = intern(services: vendorDeclaredServices[ordinal])
             vendorCertifications[ordinal] = Set(v.certifications.map(Vocabulary.normalizeCertification))
             vendorMinProject[ordinal] = v.minProjectUSD ?? -1

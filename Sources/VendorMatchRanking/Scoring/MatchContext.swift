@@ -172,17 +172,24 @@ struct MatchContext {
         let requestIDs: [(id: Int32, depth: Int)] = requestPath.compactMap { code in
             index.industryID[code].map { ($0, t.industryDepth(code)) }
         }
-        let table = Similarity.industryByCommonDepth
-        return index.industryPaths.map { path -> Float in
-            for id in path {
-                if let hit = requestIDs.first(where: { $0.id == id }) {
-                    // The whole request code lies on the case's path: the case is inside the requested industry.
-                    if hit.depth == requestDepth { return 1 }
-                    return Float(table[min(hit.depth, table.count - 1)])
+        let table = Similarity.industryByCommonDepth.map(Float.init)
+        let slots = RankingIndex.pathSlots
+        let count = index.industryCodes.count
+        var out = [Float](repeating: 0, count: count)
+        index.industryPathsFlat.withUnsafeBufferPointer { paths in
+            for code in 0..<count {
+                search: for slot in 0..<slots {
+                    let id = paths[code * slots + slot]
+                    if id < 0 { break }
+                    for hit in requestIDs where hit.id == id {
+                        // The whole request code lies on the case's path: the case is inside the requested industry.
+                        out[code] = hit.depth == requestDepth ? 1 : table[min(hit.depth, table.count - 1)]
+                        break search
+                    }
                 }
             }
-            return 0
         }
+        return out
     }
 
     /// How well one case matches, split over the four dimensions (the parts add up to the match).
@@ -293,7 +300,10 @@ struct MatchContext {
         var s = SIMD4<Double>.zero
         if hasIndustry {
             if index.vendorHasDeclaredIndustries[v] {
-                for i in index.vendorDeclaredIndustries[v] { s[0] = max(s[0], Double(industrySim[Int(i)])) }
+                let start = Int(index.vendorDeclaredIndustryStart[v])
+                for j in start..<(start + Int(index.vendorDeclaredIndustryCount[v])) {
+                    s[0] = max(s[0], Double(industrySim[Int(index.declaredIndustryIDs[j])]))
+                }
             }
         }
         if hasNeed {
