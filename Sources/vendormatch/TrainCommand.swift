@@ -46,7 +46,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Sign permutations of the randomisation test.")
     var permutations: Int = 10_000
 
-    @Flag(name: .customLong("tune-parameters"), help: "Also tune referral-type weights, evidence decay, trust saturation and half-life, quality shrinkage (slower: ranks the training requests with the engine for each trial).")
+    @Flag(name: .customLong("tune-parameters"), help: "Also tune referral-type weights, evidence decay, trust saturation and half-life, quality shrinkage, the work-alone share and the semantic need share (slower: ranks the training requests with the engine for each trial).")
     var tuneParameters = false
 
     @Flag(help: "Machine-readable summary.")
@@ -261,6 +261,8 @@ enum ParameterSearch {
     static let tunable: [Tunable] = [
         parameter(.evidenceDecay, max: 0.95), parameter(.declaredCredibility, max: 1), parameter(.trustScale),
         parameter(.referralHalfLife), parameter(.qualityPriorCount), parameter(.caseHalfLife),
+        // The semantic channel's share matters only when the engine has one (--need-encoder hybrid).
+        parameter(.caseWorkAlone, max: 1), parameter(.needSemanticShare, max: 1),
     ] + ReferrerType.allCases.map(referrer)
 }
 
