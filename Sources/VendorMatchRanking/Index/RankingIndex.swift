@@ -14,13 +14,12 @@ struct RankingIndex: Sendable {
     // Industries, interned: each distinct code gets an id, with its path of ids up to the sector.
     private(set) var industryID: [String: Int32] = [:]
     private(set) var industryCodes: [String] = []
-    /// For each interned industry: its own id, then its ancestors' ids up to the sector.
-    private(set) var industryPaths: [[Int32]] = []
-    /// The same paths flat, `RankingIndex.pathSlots` ids per industry padded with -1 (no inner arrays
-    /// to touch when a request builds its industry table).
+    /// For each interned industry: its own id, then its ancestors' ids up to the sector, flat,
+    /// `RankingIndex.pathSlots` ids per industry padded with -1 (no inner arrays to touch when a request
+    /// builds its industry table).
     private(set) var industryPathsFlat: [Int32] = []
     static let pathSlots = 6
-    /// Declared industries of every vendor as ranges into one flat array.
+    /// Declared industries of every vendor as ranges into one flat array (an update appends a new range).
     private(set) var vendorDeclaredIndustryStart: [Int32] = []
     private(set) var vendorDeclaredIndustryCount: [Int32] = []
     private(set) var declaredIndustryIDs: [Int32] = []
@@ -37,7 +36,6 @@ struct RankingIndex: Sendable {
     private(set) var vendorAlive: [Bool] = []
     private(set) var vendorDeclaredServices: [ServiceSet] = []
     private(set) var vendorOffered: [ServiceSet] = []
-    private(set) var vendorDeclaredIndustries: [[Int32]] = []
     private(set) var vendorCertifications: [Set<String>] = []
     /// Minimum project size, or -1 when the vendor gives none.
     private(set) var vendorMinProject: [Double] = []
@@ -58,8 +56,6 @@ struct RankingIndex: Sendable {
     private(set) var vendorOpenTrustValue: [Double] = []
     /// Interned service set of each vendor's declared service types.
     private(set) var vendorDeclaredSignature: [Int32] = []
-    /// A vendor's first declared industry (-1: none); most vendors declare at most one or two.
-    private(set) var vendorHasDeclaredIndustries: [Bool] = []
 
     // Case studies (structure of arrays).
     private(set) var cases: [CaseStudy] = []
@@ -140,12 +136,14 @@ struct RankingIndex: Sendable {
 
     mutating func intern(industry code: String) -> Int32 {
         if let id = industryID[code] { return id }
-        let parentPath = taxonomy.industryParent(code).map { industryPaths[Int(intern(industry: $0))] } ?? []
+        let parentPath = taxonomy.industryParent(code).map { parent -> [Int32] in
+            let p = Int(intern(industry: parent)) * RankingIndex.pathSlots
+            return industryPathsFlat[p..<(p + RankingIndex.pathSlots)].filter { $0 >= 0 }
+        } ?? []
         let id = Int32(industryCodes.count)
         industryID[code] = id
         industryCodes.append(code)
         let path = [id] + parentPath
-        industryPaths.append(path)
         for slot in 0..<RankingIndex.pathSlots { industryPathsFlat.append(slot < path.count ? path[slot] : -1) }
         return id
     }
@@ -175,7 +173,6 @@ struct RankingIndex: Sendable {
                 vendorAlive.append(true)
                 vendorDeclaredServices.append(ServiceSet())
                 vendorOffered.append(ServiceSet())
-                vendorDeclaredIndustries.append([])
                 vendorCertifications.append([])
                 vendorMinProject.append(-1)
                 vendorHasRegions.append(false)
@@ -188,17 +185,15 @@ struct RankingIndex: Sendable {
                 vendorOpenTrust.append(TrustModel.Tally())
                 vendorOpenTrustValue.append(0)
                 vendorDeclaredSignature.append(0)
-                vendorHasDeclaredIndustries.append(false)
                 vendorDeclaredIndustryStart.append(0)
                 vendorDeclaredIndustryCount.append(0)
                 liveVendors += 1
             }
             vendorDeclaredServices[ordinal] = services.set(v.serviceTypes)
-            vendorDeclaredIndustries[ordinal] = v.industries.map { intern(industry: $0) }
-            vendorHasDeclaredIndustries[ordinal] = !v.industries.isEmpty
+            let declared = v.industries.map { intern(industry: $0) }
             vendorDeclaredIndustryStart[ordinal] = Int32(declaredIndustryIDs.count)
-            vendorDeclaredIndustryCount[ordinal] = Int32(vendorDeclaredIndustries[ordinal].count)
-            declaredIndustryIDs.append(contentsOf: vendorDeclaredIndustries[ordinal])
+            vendorDeclaredIndustryCount[ordinal] = Int32(declared.count)
+            declaredIndustryIDs.append(contentsOf: declared)
             vendorDeclaredSignature[ordinal] = intern(services: vendorDeclaredServices[ordinal])
             vendorCertifications[ordinal] = Set(v.certifications.map(Vocabulary.normalizeCertification))
             vendorMinProject[ordinal] = v.minProjectUSD ?? -1

@@ -299,11 +299,9 @@ struct MatchContext {
     func declaredSimilarities(vendor v: Int, index: RankingIndex) -> SIMD4<Double> {
         var s = SIMD4<Double>.zero
         if hasIndustry {
-            if index.vendorHasDeclaredIndustries[v] {
-                let start = Int(index.vendorDeclaredIndustryStart[v])
-                for j in start..<(start + Int(index.vendorDeclaredIndustryCount[v])) {
-                    s[0] = max(s[0], Double(industrySim[Int(index.declaredIndustryIDs[j])]))
-                }
+            let start = Int(index.vendorDeclaredIndustryStart[v])
+            for j in start..<(start + Int(index.vendorDeclaredIndustryCount[v])) {
+                s[0] = max(s[0], Double(industrySim[Int(index.declaredIndustryIDs[j])]))
             }
         }
         if hasNeed {
