@@ -183,4 +183,48 @@ func satisfies(_ v: Vendor, _ cases: [CaseStudy], _ q: BuyerRequest) -> Bool {
             if let a, let b { #expect(a.score > b.score) }
         }
     }
+
+    @Test(arguments: [12, 13] as [UInt64])
+    func caseValueIsTheWeightedSumOfItsParts(seed: UInt64) throws {
+        let index = RankingIndex(taxonomy: taxonomy, model: .defaults, analyzer: analyzer, catalogue: RandomMarket.make(seed: seed))
+        var g = SplitMix(state: seed)
+        for i in 0..<40 {
+            let context = Ranker(index: index, request: RandomMarket.request(i, &g)).context
+            for _ in 0..<20 {
+                // Similarities of the dimensions the request gives; 0 elsewhere, as in the scoring loop.
+                let s = SIMD4<Double>((0..<4).map { context.a[$0] > 0 ? [0, 1, Double.random(in: 0...1, using: &g)].randomElement(using: &g)! : 0 })
+                let expected = (context.w * context.parts(s)).sum()
+                #expect(abs(context.value(s) - expected) < 1e-12, "request \(i), s \(s)")
+            }
+        }
+    }
+
+    @Test(arguments: [14, 15] as [UInt64])
+    func theIndexRanksLikeTheNaiveScanThroughAStreamOfWrites(seed: UInt64) throws {
+        let cat = RandomMarket.make(seed: seed, vendors: 80)
+        let e = engine(cat)
+        var g = SplitMix(state: seed)
+        for round in 0..<6 {
+            for i in 0..<15 {
+                var q = RandomMarket.request(round * 100 + i, &g)
+                q.k = 10
+                let naive = NaiveScan(engine: e).shortlist(q)
+                let fast = try e.shortlist(q).vendors
+                #expect(fast.map(\.vendorID) == naive.map(\.vendorID), "round \(round) request \(q.id)")
+                for (f, n) in zip(fast, naive) { #expect(abs(f.score - n.score) < 1e-9) }
+            }
+            // Writes between rounds: replaced and moved case studies, replaced vendors (new regions,
+            // certifications), new and replaced referrals (some buyer-specific), a deleted vendor.
+            let fresh = RandomMarket.make(seed: seed &+ UInt64(round) &* 31, vendors: 80)
+            let moved = fresh.caseStudies.shuffled(using: &g).prefix(30).map { c in
+                var c = c
+                c.vendorID = "v\(Int.random(in: 0..<80, using: &g))"
+                return c
+            }
+            e.upsert(caseStudies: moved)
+            e.upsert(vendors: Array(fresh.vendors.shuffled(using: &g).prefix(10)))
+            e.add(referrals: Array(fresh.referrals.shuffled(using: &g).prefix(25)))
+            _ = e.deleteVendor(id: "v\(Int.random(in: 0..<80, using: &g))")
+        }
+    }
 }

@@ -88,7 +88,7 @@ public struct NaiveScan: Sendable {
             experience += model.value(.declaredCredibility) * context.parts(declared)
             experience /= normaliser
             let f = SIMD8<Double>(experience[0], experience[1], experience[2], experience[3],
-                                  TrustModel.trust(ranker.trustTally(v), model: model), ranker.quality(v), 0, 0)
+                                  TrustModel.trust(ranker.trustTallyFromReferrals(v), model: model), ranker.quality(v), 0, 0)
             let wv = model.weightVector
             let weights = SIMD8<Double>(wv[0], wv[1], wv[2], wv[3], wv[4], wv[5], 0, 0)
             results.append((vendor.id, (weights * f).sum()))

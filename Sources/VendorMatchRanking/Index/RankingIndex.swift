@@ -36,16 +36,22 @@ struct RankingIndex: Sendable {
     private(set) var vendorAlive: [Bool] = []
     private(set) var vendorDeclaredServices: [ServiceSet] = []
     private(set) var vendorOffered: [ServiceSet] = []
-    private(set) var vendorCertifications: [Set<String>] = []
+    /// Hard-constraint attributes, interned and flat (certifications normalised).
+    private(set) var vendorCertifications = TagLists()
+    private(set) var vendorRegions = TagLists()
+    private(set) var vendorLanguages = TagLists()
     /// Minimum project size, or -1 when the vendor gives none.
     private(set) var vendorMinProject: [Double] = []
-    /// Whether the vendor gives regions / languages / certifications at all (most checks stop here).
-    private(set) var vendorHasRegions: [Bool] = []
-    private(set) var vendorHasLanguages: [Bool] = []
     private(set) var vendorDescription: [SparseVector] = []
     /// Description-term postings (ordinal = vendor), so a request scores only vendors sharing a term.
     private(set) var descriptionPostings: [[NeedPosting]] = []
     private(set) var vendorCases: [[Int32]] = []
+    /// `vendorCases`, flat for the scoring loop: vendor `v`'s cases are
+    /// `vendorCaseList[vendorCaseStart[v] ..< vendorCaseStart[v] + vendorCaseCount[v]]`. A vendor whose
+    /// cases change gets a new range at the end; the list is compacted when half of it is stale.
+    private(set) var vendorCaseStart: [Int32] = []
+    private(set) var vendorCaseCount: [Int32] = []
+    private(set) var vendorCaseList: [Int32] = []
     private(set) var vendorReferrals: [[Int32]] = []
     /// Sum and count of evaluation scores (0…1) over the vendor's live case studies.
     private(set) var vendorQualitySum: [Double] = []
@@ -88,6 +94,12 @@ struct RankingIndex: Sendable {
     private(set) var referralBase: [Double] = []
     /// Buyer-specific referrals by buyer organisation.
     private(set) var buyerReferrals: [String: [Int32]] = [:]
+    /// For each buyer organisation, the vendors it has buyer-specific referrals for, with the vendor's
+    /// whole trust tally as that buyer sees it (open and buyer-specific referrals saturated together).
+    private(set) var buyerVendorTally: [String: [Int32: TrustModel.Tally]] = [:]
+
+    /// Request tables that depend only on the index's interned codes, shared by snapshots.
+    let tableCache = RequestTableCache()
 
     private(set) var liveVendors = 0
     private(set) var liveCases = 0
@@ -173,12 +185,11 @@ struct RankingIndex: Sendable {
                 vendorAlive.append(true)
                 vendorDeclaredServices.append(ServiceSet())
                 vendorOffered.append(ServiceSet())
-                vendorCertifications.append([])
                 vendorMinProject.append(-1)
-                vendorHasRegions.append(false)
-                vendorHasLanguages.append(false)
                 vendorDescription.append(SparseVector())
                 vendorCases.append([])
+                vendorCaseStart.append(0)
+                vendorCaseCount.append(0)
                 vendorReferrals.append([])
                 vendorQualitySum.append(0)
                 vendorQualityCount.append(0)
@@ -195,10 +206,10 @@ struct RankingIndex: Sendable {
             vendorDeclaredIndustryCount[ordinal] = Int32(declared.count)
             declaredIndustryIDs.append(contentsOf: declared)
             vendorDeclaredSignature[ordinal] = intern(services: vendorDeclaredServices[ordinal])
-            vendorCertifications[ordinal] = Set(v.certifications.map(Vocabulary.normalizeCertification))
+            vendorCertifications.set(ordinal, v.certifications.map(Vocabulary.normalizeCertification))
+            vendorRegions.set(ordinal, v.regions)
+            vendorLanguages.set(ordinal, v.languages)
             vendorMinProject[ordinal] = v.minProjectUSD ?? -1
-            vendorHasRegions[ordinal] = !v.regions.isEmpty
-            vendorHasLanguages[ordinal] = !v.languages.isEmpty
             for id in vendorDescription[ordinal].ids {
                 descriptionPostings[Int(id)].removeAll { $0.caseOrdinal == Int32(ordinal) }
             }
@@ -225,6 +236,7 @@ struct RankingIndex: Sendable {
         for c in vendorCases[v] where caseAlive[Int(c)] { killCase(Int(c)) }
         for r in vendorReferrals[v] where referralAlive[Int(r)] { killReferral(Int(r)) }
         vendorCases[v] = []
+        relistCases(v)
         vendorReferrals[v] = []
         vendorOpenTrust[v] = TrustModel.Tally()
         vendorOpenTrustValue[v] = 0
@@ -292,7 +304,24 @@ struct RankingIndex: Sendable {
             liveCases += 1
             touched.insert(v)
         }
-        for v in touched { recomputeOffered(v) }
+        for v in touched.sorted() {
+            recomputeOffered(v)
+            relistCases(v)
+        }
+    }
+
+    /// Gives vendor `v` a fresh range of `vendorCaseList` with its current cases.
+    private mutating func relistCases(_ v: Int) {
+        if vendorCaseList.count > 2 * cases.count + 1024 {
+            vendorCaseList.removeAll(keepingCapacity: true)
+            for u in vendorCases.indices where u != v {
+                vendorCaseStart[u] = Int32(vendorCaseList.count)
+                vendorCaseList.append(contentsOf: vendorCases[u])
+            }
+        }
+        vendorCaseStart[v] = Int32(vendorCaseList.count)
+        vendorCaseCount[v] = Int32(vendorCases[v].count)
+        vendorCaseList.append(contentsOf: vendorCases[v])
     }
 
     private mutating func killCase(_ c: Int) {
@@ -333,18 +362,27 @@ struct RankingIndex: Sendable {
     private mutating func killReferral(_ r: Int) {
         referralAlive[r] = false
         liveReferrals -= 1
+        let v = vendorOrdinalOf(referral: r)
         if let buyer = referrals[r].buyerOrg {
             buyerReferrals[buyer]?.removeAll { $0 == Int32(r) }
+            // Recomputed with the vendor's trust when the buyer has other referrals for it.
+            buyerVendorTally[buyer]?[v] = nil
         }
-        vendorReferrals[Int(vendorOrdinalOf(referral: r))].removeAll { $0 == Int32(r) }
+        vendorReferrals[Int(v)].removeAll { $0 == Int32(r) }
     }
 
     private func vendorOrdinalOf(referral r: Int) -> Int32 { vendorOrdinal[referrals[r].vendorID]! }
 
     private mutating func recomputeOpenTrust(_ v: Int) {
-        let open = vendorReferrals[v].filter { referralAlive[Int($0)] && referrals[Int($0)].counts(for: nil) }
-        vendorOpenTrust[v] = TrustModel.tally(open.map { Int($0) }, in: self)
+        let alive = vendorReferrals[v].filter { referralAlive[Int($0)] }.map { Int($0) }
+        let open = alive.filter { referrals[$0].counts(for: nil) }
+        vendorOpenTrust[v] = TrustModel.tally(open, in: self)
         vendorOpenTrustValue[v] = TrustModel.trust(vendorOpenTrust[v], model: model)
+        var specific: [String: [Int]] = [:]
+        for r in alive { if let buyer = referrals[r].buyerOrg { specific[buyer, default: []].append(r) } }
+        for (buyer, own) in specific {
+            buyerVendorTally[buyer, default: [:]][Int32(v)] = TrustModel.tally(open + own, in: self)
+        }
     }
 
     // MARK: Model

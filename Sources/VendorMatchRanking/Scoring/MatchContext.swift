@@ -46,6 +46,11 @@ struct MatchContext {
     var w: SIMD4<Double> = .zero
     /// Share of a case's match earned by the work alone (need, service), whatever its context.
     var workAlone = 0.3
+    /// `value(s)` rewritten without divisions: with W = Σ_work w·a·s / aw, K = Σ_work a·s / aw,
+    /// C = Σ_ctx a·s / ac and Cw = Σ_ctx w·a·s / ac, `value = α·W + β·(W·C + K·Cw) + γ·Cw`.
+    private var valueW: SIMD4<Double> = .zero, valueK: SIMD4<Double> = .zero
+    private var valueC: SIMD4<Double> = .zero, valueCw: SIMD4<Double> = .zero
+    private var alpha = 0.0, beta = 0.0, gamma = 0.0
 
     var hasIndustry: Bool { !industrySim.isEmpty }
     var hasSize: Bool { !sizeSim.isEmpty }
@@ -61,7 +66,9 @@ struct MatchContext {
         needFloor = Float(model.value(.needFloor))
 
         if let industry {
-            industrySim = MatchContext.industryTable(index: index, request: industry)
+            industrySim = index.tableCache.table(.init(kind: 0, text: industry), count: index.industryCodes.count) {
+                MatchContext.industryTable(index: index, request: industry)
+            }
         } else { base[0] = 0 }
 
         if let size {
@@ -79,11 +86,15 @@ struct MatchContext {
         }()
         if !needVector.isEmpty || !dense.isEmpty {
             var scores = [Float](repeating: 0, count: index.cases.count)
-            for (id, qw) in zip(needVector.ids, needVector.weights) where Int(id) < index.needPostings.count {
-                for p in index.needPostings[Int(id)] {
-                    let c = Int(p.caseOrdinal)
-                    if scores[c] == 0 { touched.append(p.caseOrdinal) }
-                    scores[c] += qw * p.weight
+            scores.withUnsafeMutableBufferPointer { out in
+                for (id, qw) in zip(needVector.ids, needVector.weights) where Int(id) < index.needPostings.count {
+                    index.needPostings[Int(id)].withUnsafeBufferPointer { postings in
+                        for p in postings {
+                            let c = Int(p.caseOrdinal)
+                            if out[c] == 0 { touched.append(p.caseOrdinal) }
+                            out[c] += qw * p.weight
+                        }
+                    }
                 }
             }
             if !dense.isEmpty {
@@ -92,8 +103,12 @@ struct MatchContext {
             touched.removeAll { scores[Int($0)] < needFloor }
             needSim = scores
             var described = [Float](repeating: 0, count: index.vendors.count)
-            for (id, qw) in zip(needVector.ids, needVector.weights) where Int(id) < index.descriptionPostings.count {
-                for p in index.descriptionPostings[Int(id)] { described[Int(p.caseOrdinal)] += qw * p.weight }
+            described.withUnsafeMutableBufferPointer { out in
+                for (id, qw) in zip(needVector.ids, needVector.weights) where Int(id) < index.descriptionPostings.count {
+                    index.descriptionPostings[Int(id)].withUnsafeBufferPointer { postings in
+                        for p in postings { out[Int(p.caseOrdinal)] += qw * p.weight }
+                    }
+                }
             }
             descriptionSim = described
         } else { base[2] = 0 }
@@ -117,24 +132,52 @@ struct MatchContext {
                     return codes.categoryBit[b] == codes.categoryBit[r] ? Float(Similarity.serviceSibling) : 0
                 }
             }
-            signatureSim = index.serviceSignatures.map { Float(serviceSimilarity($0)) }
+            let context = self
+            let signatures = { index.serviceSignatures.map { Float(context.serviceSimilarity($0)) } }
+            // Inferred types carry request-specific shares: only requested ones are worth keeping.
+            signatureSim = inferredServices.isEmpty
+                ? index.tableCache.table(.init(kind: 1, text: serviceTypes.joined(separator: " ")),
+                                         count: index.serviceSignatures.count, build: signatures)
+                : signatures()
         } else { base[3] = 0 }
 
         let total = base.sum()
         a = total > 0 ? base / total : .zero
+        let aw = a[2] + a[3], ac = a[0] + a[1]
+        let workMask = SIMD4<Double>(0, 0, 1, 1), contextMask = SIMD4<Double>(1, 1, 0, 0)
+        if aw > 0 {
+            valueK = workMask * a / aw
+            valueW = valueK * w
+        }
+        if ac > 0 {
+            valueC = contextMask * a / ac
+            valueCw = valueC * w
+        }
+        switch (aw > 0, ac > 0) {
+        case (true, true): (alpha, beta, gamma) = (workAlone, 0.5 * (1 - workAlone), 0)
+        case (true, false): (alpha, beta, gamma) = (1, 0, 0)
+        case (false, true): (alpha, beta, gamma) = (0, 0, 1)
+        case (false, false): (alpha, beta, gamma) = (0, 0, 0)
+        }
 
         if hasNeed || hasService {
             var cases = [Bool](repeating: false, count: index.cases.count)
             var vendors = [Bool](repeating: false, count: index.vendors.count)
-            func mark(_ c: Int32) {
-                cases[Int(c)] = true
-                vendors[Int(index.caseVendor[Int(c)])] = true
-            }
-            for c in touched { mark(c) }
-            if hasService {
-                let categories = Set(requested.map { index.services.categoryBit[$0] })
-                for cat in categories.sorted() where cat < index.categoryCases.count {
-                    for c in index.categoryCases[cat] { mark(c) }
+            let categories = hasService ? Set(requested.map { index.services.categoryBit[$0] }).sorted() : []
+            cases.withUnsafeMutableBufferPointer { caseOut in
+                vendors.withUnsafeMutableBufferPointer { vendorOut in
+                    index.caseVendor.withUnsafeBufferPointer { owner in
+                        func mark(_ list: UnsafeBufferPointer<Int32>) {
+                            for c in list {
+                                caseOut[Int(c)] = true
+                                vendorOut[Int(owner[Int(c)])] = true
+                            }
+                        }
+                        touched.withUnsafeBufferPointer(mark)
+                        for cat in categories where cat < index.categoryCases.count {
+                            index.categoryCases[cat].withUnsafeBufferPointer(mark)
+                        }
+                    }
                 }
             }
             relevantCase = cases
@@ -217,19 +260,8 @@ struct MatchContext {
     /// `Σ w_d · parts(s)_d` without building the parts: the sorting key of a case in the hot loop.
     @inline(__always)
     func value(_ s: SIMD4<Double>) -> Double {
-        let aw = a[2] + a[3], ac = a[0] + a[1]
-        let wsum = a[2] * s[2] + a[3] * s[3]
-        let csum = a[0] * s[0] + a[1] * s[1]
-        let wwork = w[2] * a[2] * s[2] + w[3] * a[3] * s[3]
-        let wctx = w[0] * a[0] * s[0] + w[1] * a[1] * s[1]
-        if ac == 0 { return aw > 0 ? wwork / aw : 0 }
-        if aw == 0 { return wctx / ac }
-        guard wsum > 0 else { return 0 }
-        let work = wsum / aw, context = csum / ac
-        let interaction = (1 - workAlone) * work * context
-        var v = wwork / wsum * (workAlone * work + 0.5 * interaction)
-        if csum > 0 { v += wctx / csum * (0.5 * interaction) }
-        return v
+        let work = (valueW * s).sum(), context = (valueC * s).sum()
+        return alpha * work + beta * (work * context + (valueK * s).sum() * (valueCw * s).sum()) + gamma * (valueCw * s).sum()
     }
 
     /// Similarities of one case: industry, size, need, service (0 where not given).

@@ -14,7 +14,8 @@ struct Ranker {
     private let normaliser: Double
     private let declaredCredibility: Double
     private let qualityMean: Double
-    private let buyerSpecific: [Int: [Int]]
+    /// Trust tallies of the vendors the requesting buyer has its own referrals for (as it sees them).
+    private let buyerSpecific: [Int32: TrustModel.Tally]
     /// `buyerSpecific[v] != nil`, as a flat array for the hot loop.
     private let hasBuyerSpecific: [Bool]
     private let weights: SIMD8<Double>
@@ -37,15 +38,9 @@ struct Ranker {
         let wv = model.weightVector
         weights = SIMD8<Double>(wv[0], wv[1], wv[2], wv[3], wv[4], wv[5], 0, 0)
         qualityMean = index.qualityMean
-        var specific: [Int: [Int]] = [:]
-        if let buyer = request.buyerOrg {
-            for r in index.buyerReferrals[buyer] ?? [] where index.referralAlive[Int(r)] {
-                if let v = index.vendorOrdinal[index.referrals[Int(r)].vendorID] { specific[Int(v), default: []].append(Int(r)) }
-            }
-        }
-        buyerSpecific = specific
+        buyerSpecific = request.buyerOrg.flatMap { index.buyerVendorTally[$0] } ?? [:]
         var flags = [Bool](repeating: false, count: index.vendors.count)
-        for v in specific.keys { flags[v] = true }
+        for v in buyerSpecific.keys { flags[Int(v)] = true }
         hasBuyerSpecific = flags
     }
 
@@ -55,25 +50,37 @@ struct Ranker {
     func candidates() -> [Int] {
         let services = index.services
         let masks = request.serviceTypes.compactMap { services.bit[$0] }.map { services.acceptable(for: $0) }
-        let certs = Set(request.requiredCertifications.map(Vocabulary.normalizeCertification))
-        let regions = Set(request.regions), languages = Set(request.languages)
-        let excluded = Set(request.excludeVendors)
+        let certs = index.vendorCertifications.wanted(request.requiredCertifications.map(Vocabulary.normalizeCertification))
+        // A certification no vendor holds rules every vendor out.
+        if certs.unknown > 0 { return [] }
+        let regions = index.vendorRegions.wanted(request.regions)
+        let languages = index.vendorLanguages.wanted(request.languages)
+        var excluded = [Bool](repeating: false, count: index.vendors.count)
+        for id in request.excludeVendors { if let o = index.vendorOrdinal[id] { excluded[Int(o)] = true } }
+        let checkRegions = !request.regions.isEmpty, checkLanguages = !request.languages.isEmpty
+        let budget = request.budgetUSD ?? .infinity
         var out: [Int] = []
         out.reserveCapacity(index.vendors.count)
-        let budget = request.budgetUSD
-        for v in index.vendors.indices where index.vendorAlive[v] {
-            if !masks.isEmpty {
-                let offered = index.vendorOffered[v]
-                var meets = true
-                for m in masks where !offered.intersects(m) { meets = false; break }
-                if !meets { continue }
+        certs.table.withUnsafeBufferPointer { certTable in
+            regions.table.withUnsafeBufferPointer { regionTable in
+                languages.table.withUnsafeBufferPointer { languageTable in
+                    for v in index.vendors.indices where index.vendorAlive[v] && !excluded[v] {
+                        if !masks.isEmpty {
+                            let offered = index.vendorOffered[v]
+                            var meets = true
+                            for m in masks where !offered.intersects(m) { meets = false; break }
+                            if !meets { continue }
+                        }
+                        if certs.known > 0, index.vendorCertifications.matches(v, in: certTable) < certs.known { continue }
+                        // Regions and languages must overlap where the vendor gives any.
+                        if checkRegions, !index.vendorRegions.isEmpty(v), index.vendorRegions.matches(v, in: regionTable) == 0 { continue }
+                        if checkLanguages, !index.vendorLanguages.isEmpty(v),
+                           index.vendorLanguages.matches(v, in: languageTable) == 0 { continue }
+                        if index.vendorMinProject[v] >= 0, budget < index.vendorMinProject[v] { continue }
+                        out.append(v)
+                    }
+                }
             }
-            if !certs.isEmpty, !certs.isSubset(of: index.vendorCertifications[v]) { continue }
-            if !regions.isEmpty, index.vendorHasRegions[v], !index.vendors[v].regions.contains(where: regions.contains) { continue }
-            if !languages.isEmpty, index.vendorHasLanguages[v], !index.vendors[v].languages.contains(where: languages.contains) { continue }
-            if let budget, index.vendorMinProject[v] >= 0, budget < index.vendorMinProject[v] { continue }
-            if !excluded.isEmpty, excluded.contains(index.vendors[v].id) { continue }
-            out.append(v)
         }
         return out
     }
@@ -116,12 +123,17 @@ struct Ranker {
         scratch.count = 0
         // Cases whose work does not match at all score 0; skip the vendors that have only such cases.
         let filtered = !context.relevantCase.isEmpty
-        for c32 in filtered && !context.relevantVendor[v] ? [] : index.vendorCases[v] {
-            let c = Int(c32)
-            guard index.caseAlive[c], !filtered || context.relevantCase[c] else { continue }
-            let s = context.similarities(case: c, index: index)
-            let value = Double(index.caseWeight[c]) * context.value(s)
-            if value > 0 { scratch.offer(value, case: c32) }
+        if !filtered || context.relevantVendor[v] {
+            let list = index.vendorCaseList.span, alive = index.caseAlive.span
+            let relevant = context.relevantCase.span, weight = index.caseWeight.span
+            let start = Int(index.vendorCaseStart[v])
+            for j in start..<(start + Int(index.vendorCaseCount[v])) {
+                let c32 = list[j]
+                let c = Int(c32)
+                guard alive[c], !filtered || relevant[c] else { continue }
+                let value = Double(weight[c]) * context.value(context.similarities(case: c, index: index))
+                if value > 0 { scratch.offer(value, case: c32) }
+            }
         }
         // Experience features: Σ decay_i · credibility_i · a_d · s_d over the best cases, plus the
         // vendor's declarations as a fraction of one case, all over the normaliser.
@@ -145,12 +157,15 @@ struct Ranker {
         return (features, (weights * features).sum())
     }
 
-    func trustTally(_ v: Int) -> TrustModel.Tally {
-        guard let specific = buyerSpecific[v] else { return index.vendorOpenTrust[v] }
-        let open = index.vendorReferrals[v].filter {
-            index.referralAlive[Int($0)] && index.referrals[Int($0)].counts(for: nil)
-        }.map { Int($0) }
-        return TrustModel.tally(open + specific, in: index)
+    /// The referral tally that counts for the requesting buyer (kept up to date by the index).
+    func trustTally(_ v: Int) -> TrustModel.Tally { buyerSpecific[Int32(v)] ?? index.vendorOpenTrust[v] }
+
+    /// `trustTally` computed from the referrals themselves, for the naive reference scan.
+    func trustTallyFromReferrals(_ v: Int) -> TrustModel.Tally {
+        let counting = index.vendorReferrals[v].map { Int($0) }.filter {
+            index.referralAlive[$0] && index.referrals[$0].counts(for: request.buyerOrg)
+        }
+        return TrustModel.tally(counting, in: index)
     }
 
     func quality(_ v: Int) -> Double {
