@@ -36,7 +36,7 @@ public final class RankingEngine: Sendable {
         let ranker = Ranker(index: index, request: request)
         let (ranked, candidates) = ranker.top(request.k)
         let explainer = Explainer(ranker: ranker)
-        return Shortlist(requestID: request.id, vendors: ranked.map { explainer.rankedVendor($0.vendor, explain: explain) },
+        return Shortlist(requestID: request.id, vendors: ranked.map { explain ? explainer.rankedVendor($0.vendor) : explainer.scoredVendor($0) },
                          candidateCount: candidates, inferredServiceTypes: explainer.inferred)
     }
 
@@ -45,11 +45,8 @@ public final class RankingEngine: Sendable {
         try check(request, maxK: Int.max)
         let index = snapshot()
         let ranker = Ranker(index: index, request: request)
-        let (ranked, _) = ranker.top(limit)
-        var scratch = ranker.makeScratch()
-        return ranked.map { entry in
-            let f = ranker.evaluate(entry.vendor, scratch: &scratch).features
-            return CandidateFeatures(vendorID: index.vendors[entry.vendor].id, values: (0..<6).map { f[$0] })
+        return ranker.top(limit).ranked.map { entry in
+            CandidateFeatures(vendorID: index.vendorIDs[entry.vendor], values: (0..<6).map { entry.features[$0] })
         }
     }
 

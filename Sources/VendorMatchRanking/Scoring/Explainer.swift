@@ -4,30 +4,46 @@ import VendorMatchCore
 /// Builds the explained entry of a ranked vendor from the very numbers that produced its score.
 struct Explainer {
     let ranker: Ranker
-    var index: RankingIndex { ranker.index }
-    var context: MatchContext { ranker.context }
+    let index: RankingIndex
+    let context: MatchContext
+
+    init(ranker: Ranker) {
+        self.ranker = ranker
+        index = ranker.index
+        context = ranker.context
+    }
 
     var inferred: [InferredServiceType] {
         context.inferredServices.map { InferredServiceType(code: index.services.codes[$0.bit], share: $0.share) }
     }
 
-    /// Without `explain`, only the score and its breakdown: no case matches, referral summary or reasons.
-    func rankedVendor(_ v: Int, casesShown: Int = 3, explain: Bool = true) -> RankedVendor {
+    /// The score's breakdown: weighted features, any floating-point remainder given to trust so that
+    /// the parts add up exactly.
+    private func contributions(_ features: SIMD8<Double>, score: Double) -> ScoreBreakdown {
+        let weights = index.model.weightVector
+        var contributions = ScoreBreakdown(values: (0..<6).map { weights[$0] * features[$0] })
+        let residual = score - contributions.total
+        if residual != 0 { contributions.trust += residual }
+        return contributions
+    }
+
+    /// A ranked vendor without explanation: the score and its breakdown from the ranking pass itself.
+    func scoredVendor(_ entry: TopK.Entry) -> RankedVendor {
+        let v = entry.vendor
+        return RankedVendor(vendorID: index.vendorIDs[v], name: index.vendors[v].name, score: entry.score,
+                            components: contributions(entry.features, score: entry.score), matchedCases: [], referrals: [],
+                            quality: entry.features[5], evaluationCount: Int(index.vendorQualityCount[v]), reasons: [])
+    }
+
+    /// A ranked vendor with its matched case studies, referral summary and reasons.
+    func rankedVendor(_ v: Int, casesShown: Int = 3) -> RankedVendor {
         var scratch = ranker.makeScratch()
         let (features, score) = ranker.evaluate(v, scratch: &scratch)
         let weights = index.model.weightVector
-        var contributions = ScoreBreakdown(values: (0..<6).map { weights[$0] * features[$0] })
-        // Give any floating-point remainder to the largest component so the parts add up exactly.
-        let residual = score - contributions.total
-        if residual != 0 { contributions.trust += residual }
-
+        let contributions = contributions(features, score: score)
         let vendor = index.vendors[v]
         let evaluations = Int(index.vendorQualityCount[v])
         let quality = ranker.quality(v)
-        guard explain else {
-            return RankedVendor(vendorID: vendor.id, name: vendor.name, score: score, components: contributions,
-                                matchedCases: [], referrals: [], quality: quality, evaluationCount: evaluations, reasons: [])
-        }
         let matched = (0..<scratch.count).map { caseMatch(Int(scratch.cases[$0]), value: scratch.values[$0]) }
         let tally = ranker.trustTally(v)
         let shares = TrustModel.shares(tally, model: index.model)

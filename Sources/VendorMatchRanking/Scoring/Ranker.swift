@@ -91,26 +91,31 @@ struct Ranker {
     struct Scratch {
         var values: [Double]
         var cases: [Int32]
+        /// The similarities of each kept case, so they are not looked up twice.
+        var similarities: [SIMD4<Double>]
         var count = 0
 
         init(capacity: Int) {
             values = [Double](repeating: 0, count: capacity)
             cases = [Int32](repeating: -1, count: capacity)
+            similarities = [SIMD4<Double>](repeating: .zero, count: capacity)
         }
 
         /// Keeps the `capacity` largest values, descending; ties keep the earlier case.
         @inline(__always)
-        mutating func offer(_ value: Double, case c: Int32) {
+        mutating func offer(_ value: Double, case c: Int32, similarities s: SIMD4<Double>) {
             let cap = values.count
             if count == cap, value <= values[cap - 1] { return }
             var i = min(count, cap - 1)
             while i > 0, values[i - 1] < value {
                 values[i] = values[i - 1]
                 cases[i] = cases[i - 1]
+                similarities[i] = similarities[i - 1]
                 i -= 1
             }
             values[i] = value
             cases[i] = c
+            similarities[i] = s
             if count < cap { count += 1 }
         }
     }
@@ -131,8 +136,9 @@ struct Ranker {
                 let c32 = list[j]
                 let c = Int(c32)
                 guard alive[c], !filtered || relevant[c] else { continue }
-                let value = Double(weight[c]) * context.value(context.similarities(case: c, index: index))
-                if value > 0 { scratch.offer(value, case: c32) }
+                let s = context.similarities(case: c, index: index)
+                let value = Double(weight[c]) * context.value(s)
+                if value > 0 { scratch.offer(value, case: c32, similarities: s) }
             }
         }
         // Experience features: Σ decay_i · credibility_i · a_d · s_d over the best cases, plus the
@@ -140,7 +146,7 @@ struct Ranker {
         var experience = SIMD4<Double>.zero
         for i in 0..<scratch.count {
             let c = Int(scratch.cases[i])
-            experience += decay[i] * Double(index.caseWeight[c]) * context.parts(context.similarities(case: c, index: index))
+            experience += decay[i] * Double(index.caseWeight[c]) * context.parts(scratch.similarities[i])
         }
         experience += declaredCredibility * context.parts(context.declaredSimilarities(vendor: v, index: index))
         experience /= normaliser
@@ -177,7 +183,7 @@ struct Ranker {
     static let parallelThreshold = 20_000
 
     /// Scores every candidate and returns the best `k`: score descending, then vendor id ascending.
-    func top(_ k: Int, parallelThreshold: Int = Ranker.parallelThreshold) -> (ranked: [(vendor: Int, score: Double)], candidates: Int) {
+    func top(_ k: Int, parallelThreshold: Int = Ranker.parallelThreshold) -> (ranked: [TopK.Entry], candidates: Int) {
         let pool = candidates()
         // Large pools are split over two threads (this machine has two cores); each keeps its own
         // top k and the two are merged, which gives exactly the sequential answer.
@@ -189,22 +195,32 @@ struct Ranker {
                 var scratch = makeScratch()
                 var best = TopK(k: k, index: index)
                 let lo = pool.count * part / parts, hi = pool.count * (part + 1) / parts
-                for v in pool[lo..<hi] { best.offer(v, evaluate(v, scratch: &scratch).score) }
+                for v in pool[lo..<hi] {
+                    let (features, score) = evaluate(v, scratch: &scratch)
+                    best.offer(TopK.Entry(vendor: v, score: score, features: features))
+                }
                 results[part] = best
             }
         }
         var best = partial[0]
-        for other in partial.dropFirst() { for e in other.entries { best.offer(e.vendor, e.score) } }
+        for other in partial.dropFirst() { for e in other.entries { best.offer(e) } }
         return (best.sorted(), pool.count)
     }
 }
 
-/// The best `k` (vendor, score) pairs seen so far, by score then vendor id; `O(n log k)`.
+/// The best `k` vendors seen so far, by score then vendor id; `O(n log k)`.
 struct TopK {
+    /// A scored vendor with the unweighted features behind its score.
+    struct Entry {
+        var vendor: Int
+        var score: Double
+        var features: SIMD8<Double>
+    }
+
     let k: Int
     /// Vendor ids by ordinal (one array, not the whole index: copying this struct must stay cheap).
     let ids: [String]
-    private var heap: [(vendor: Int, score: Double)] = []
+    private var heap: [Entry] = []
 
     init(k: Int, index: RankingIndex) {
         self.k = k
@@ -214,12 +230,11 @@ struct TopK {
 
     /// Whether `a` ranks below `b`.
     @inline(__always)
-    private func worse(_ a: (vendor: Int, score: Double), _ b: (vendor: Int, score: Double)) -> Bool {
+    private func worse(_ a: Entry, _ b: Entry) -> Bool {
         a.score != b.score ? a.score < b.score : ids[a.vendor] > ids[b.vendor]
     }
 
-    mutating func offer(_ vendor: Int, _ score: Double) {
-        let entry = (vendor: vendor, score: score)
+    mutating func offer(_ entry: Entry) {
         if heap.count < k {
             heap.append(entry)
             var i = heap.count - 1
@@ -245,7 +260,7 @@ struct TopK {
         }
     }
 
-    func sorted() -> [(vendor: Int, score: Double)] { heap.sorted { worse($1, $0) } }
+    func sorted() -> [Entry] { heap.sorted { worse($1, $0) } }
 
-    var entries: [(vendor: Int, score: Double)] { heap }
+    var entries: [Entry] { heap }
 }
