@@ -75,6 +75,9 @@ struct RankingIndex: Sendable {
     private(set) var caseServiceSignature: [Int32] = []
     /// Credibility of the case: verified, top client, recency (0…1).
     private(set) var caseWeight: [Float] = []
+    /// What the scoring loop reads of every case, packed (16 bytes): one cache line holds four cases,
+    /// and a vendor's cases are neighbours, so scoring a vendor touches one or two lines, not seven.
+    private(set) var caseKeys: [CaseKey] = []
     /// The semantic channel, when there is one: its encoder and one vector per case (flat,
     /// `dimensions` floats each; all zero for a case without a need or without a stored vector).
     private(set) var denseEncoder: (any DenseNeedEncoder)?
@@ -107,6 +110,15 @@ struct RankingIndex: Sendable {
     /// Running totals for the catalogue mean of evaluation scores.
     private(set) var qualityTotal = 0.0
     private(set) var qualityCount = 0
+
+    struct CaseKey: Sendable {
+        var industry: Int32
+        var signature: Int32
+        var weight: Float
+        /// Size band, -1 when unknown.
+        var size: Int8
+        var alive: Bool
+    }
 
     struct NeedPosting: Sendable {
         var caseOrdinal: Int32
@@ -280,6 +292,8 @@ struct RankingIndex: Sendable {
             serviceSet.forEach { categories.insert(services.categoryBit[$0]) }
             for cat in categories.sorted() { categoryCases[cat].append(ordinal) }
             caseWeight.append(Float(CaseWeighting(model: model).weight(of: c)))
+            caseKeys.append(CaseKey(industry: caseIndustry[Int(ordinal)], signature: caseServiceSignature[Int(ordinal)],
+                                    weight: caseWeight[Int(ordinal)], size: caseSize[Int(ordinal)], alive: true))
             if denseEncoder != nil {
                 var vector = pendingVectors[c.id] ?? []
                 if vector.count != denseDimensions, let need = c.need, let e = denseEncoder { vector = e.embed(need) }
@@ -326,6 +340,7 @@ struct RankingIndex: Sendable {
 
     private mutating func killCase(_ c: Int) {
         caseAlive[c] = false
+        caseKeys[c].alive = false
         liveCases -= 1
         let v = Int(caseVendor[c])
         if let e = cases[c].evaluation, let q = QualityModel.score(e, model: model) {
@@ -391,7 +406,10 @@ struct RankingIndex: Sendable {
     mutating func replace(model newModel: RankingModel) {
         model = newModel
         let weighting = CaseWeighting(model: model)
-        for c in cases.indices { caseWeight[c] = Float(weighting.weight(of: cases[c])) }
+        for c in cases.indices {
+            caseWeight[c] = Float(weighting.weight(of: cases[c]))
+            caseKeys[c].weight = caseWeight[c]
+        }
         for r in referrals.indices { referralBase[r] = TrustModel.base(of: referrals[r], model: model) }
         qualityTotal = 0
         qualityCount = 0

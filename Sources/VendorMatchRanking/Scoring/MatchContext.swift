@@ -264,6 +264,20 @@ struct MatchContext {
         return alpha * work + beta * (work * context + (valueK * s).sum() * (valueCw * s).sum()) + gamma * (valueCw * s).sum()
     }
 
+    /// Similarities of case `c` from its packed key (the scoring loop's form of `similarities(case:index:)`).
+    @inline(__always)
+    func similarities(_ key: RankingIndex.CaseKey, case c: Int) -> SIMD4<Double> {
+        var s = SIMD4<Double>.zero
+        if hasIndustry { s[0] = Double(industrySim[Int(key.industry)]) }
+        if hasSize { s[1] = Double(sizeSim[key.size < 0 ? 6 : Int(key.size)]) }
+        if hasNeed {
+            let n = needSim[c]
+            s[2] = n < needFloor ? 0 : Double(min(1, n))
+        }
+        if hasService { s[3] = Double(signatureSim[Int(key.signature)]) }
+        return s
+    }
+
     /// Similarities of one case: industry, size, need, service (0 where not given).
     @inline(__always)
     func similarities(case c: Int, index: RankingIndex) -> SIMD4<Double> {

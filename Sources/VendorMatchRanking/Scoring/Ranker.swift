@@ -129,15 +129,15 @@ struct Ranker {
         // Cases whose work does not match at all score 0; skip the vendors that have only such cases.
         let filtered = !context.relevantCase.isEmpty
         if !filtered || context.relevantVendor[v] {
-            let list = index.vendorCaseList.span, alive = index.caseAlive.span
-            let relevant = context.relevantCase.span, weight = index.caseWeight.span
+            let list = index.vendorCaseList.span, keys = index.caseKeys.span, relevant = context.relevantCase.span
             let start = Int(index.vendorCaseStart[v])
             for j in start..<(start + Int(index.vendorCaseCount[v])) {
                 let c32 = list[j]
                 let c = Int(c32)
-                guard alive[c], !filtered || relevant[c] else { continue }
-                let s = context.similarities(case: c, index: index)
-                let value = Double(weight[c]) * context.value(s)
+                let key = keys[c]
+                guard key.alive, !filtered || relevant[c] else { continue }
+                let s = context.similarities(key, case: c)
+                let value = Double(key.weight) * context.value(s)
                 if value > 0 { scratch.offer(value, case: c32, similarities: s) }
             }
         }
@@ -151,16 +151,35 @@ struct Ranker {
         experience += declaredCredibility * context.parts(context.declaredSimilarities(vendor: v, index: index))
         experience /= normaliser
 
-        let trust: Double
-        if hasBuyerSpecific[v] {
-            let tally = trustTally(v)
-            trust = TrustModel.trust(positive: tally.positive, negative: tally.negative, scale: trustScale, negativeScale: trustNegative)
-        } else {
-            trust = index.vendorOpenTrustValue[v]
-        }
-        let quality = self.quality(v)
-        let features = SIMD8<Double>(experience[0], experience[1], experience[2], experience[3], trust, quality, 0, 0)
+        let features = SIMD8<Double>(experience[0], experience[1], experience[2], experience[3], trust(v), quality(v), 0, 0)
         return (features, (weights * features).sum())
+    }
+
+    @inline(__always)
+    func trust(_ v: Int) -> Double {
+        guard hasBuyerSpecific[v] else { return index.vendorOpenTrustValue[v] }
+        let tally = trustTally(v)
+        return TrustModel.trust(positive: tally.positive, negative: tally.negative, scale: trustScale, negativeScale: trustNegative)
+    }
+
+    /// The most a vendor none of whose cases matches the work can get from its declarations (its
+    /// experience is those alone); `nil` when `bound` would not hold (negative weights, or every case
+    /// counts because the request names neither need nor service).
+    func declaredOnlyBound() -> Double? {
+        guard !context.relevantCase.isEmpty, index.model.weightVector.allSatisfy({ $0 >= 0 }) else { return nil }
+        // Declarations carry no size; the best industry, need and service similarity is 1.
+        var best = SIMD4<Double>(1, 0, 1, 1)
+        if !context.hasIndustry { best[0] = 0 }
+        if !context.hasNeed { best[2] = 0 }
+        if !context.hasService { best[3] = 0 }
+        return declaredCredibility * context.value(best) / normaliser
+    }
+
+    /// An upper bound on the score of such a vendor: its own trust and quality, the best declarations.
+    @inline(__always)
+    func bound(_ v: Int, declared: Double) -> Double {
+        let bound = declared + weights[4] * trust(v) + weights[5] * quality(v)
+        return bound + 1e-9 * (1 + abs(bound)) // rounding margin: the bound must never fall below the score
     }
 
     /// The referral tally that counts for the requesting buyer (kept up to date by the index).
@@ -188,16 +207,25 @@ struct Ranker {
         // Large pools are split over two threads (this machine has two cores); each keeps its own
         // top k and the two are merged, which gives exactly the sequential answer.
         let parts = pool.count >= parallelThreshold ? 2 : 1
+        // Vendors with a case matching the work first; then the others, skipped once the top k is full
+        // and even their best possible score could not enter it. The top k does not depend on the order.
+        let bound = declaredOnlyBound()
+        let matching = bound == nil ? pool : pool.filter { context.relevantVendor[$0] }
+        let others = bound == nil ? [] : pool.filter { !context.relevantVendor[$0] }
         var partial = [TopK](repeating: TopK(k: k, index: index), count: parts)
         partial.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let results = out
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 var scratch = makeScratch()
                 var best = TopK(k: k, index: index)
-                let lo = pool.count * part / parts, hi = pool.count * (part + 1) / parts
-                for v in pool[lo..<hi] {
+                func score(_ v: Int) {
                     let (features, score) = evaluate(v, scratch: &scratch)
                     best.offer(TopK.Entry(vendor: v, score: score, features: features))
+                }
+                for v in matching[(matching.count * part / parts)..<(matching.count * (part + 1) / parts)] { score(v) }
+                for v in others[(others.count * part / parts)..<(others.count * (part + 1) / parts)] {
+                    if let floor = best.floor, let bound, self.bound(v, declared: bound) < floor { continue }
+                    score(v)
                 }
                 results[part] = best
             }
@@ -261,6 +289,9 @@ struct TopK {
     }
 
     func sorted() -> [Entry] { heap.sorted { worse($1, $0) } }
+
+    /// The lowest score kept, once `k` are kept: a newcomer must beat it (ties go by id).
+    var floor: Double? { heap.count == k && k > 0 ? heap[0].score : nil }
 
     var entries: [Entry] { heap }
 }
