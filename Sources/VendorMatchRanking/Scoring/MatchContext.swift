@@ -89,18 +89,19 @@ struct MatchContext {
             scores.withUnsafeMutableBufferPointer { out in
                 for (id, qw) in zip(needVector.ids, needVector.weights) where Int(id) < index.needPostings.count {
                     index.needPostings[Int(id)].withUnsafeBufferPointer { postings in
-                        for p in postings {
-                            let c = Int(p.caseOrdinal)
-                            if out[c] == 0 { touched.append(p.caseOrdinal) }
-                            out[c] += qw * p.weight
-                        }
+                        for p in postings { out[Int(p.caseOrdinal)] += qw * p.weight }
                     }
                 }
             }
             if !dense.isEmpty {
-                MatchContext.blendSemantic(into: &scores, query: dense, index: index, touched: &touched)
+                MatchContext.blendSemantic(into: &scores, query: dense, index: index)
             }
-            touched.removeAll { scores[Int($0)] < needFloor }
+            // The cases whose need matches at all, ascending: one branch-free scatter above, then one
+            // sequential scan here (cheaper than remembering first touches in the scatter).
+            let floor = max(needFloor, .leastNonzeroMagnitude)
+            scores.withUnsafeBufferPointer { all in
+                for c in all.indices where all[c] >= floor { touched.append(Int32(c)) }
+            }
             needSim = scores
             var described = [Float](repeating: 0, count: index.vendors.count)
             described.withUnsafeMutableBufferPointer { out in
@@ -187,7 +188,7 @@ struct MatchContext {
 
     /// Hybrid need similarity: `(1 − s) · lexical + s · semantic`, the semantic cosine rescaled from
     /// `need.semantic_floor … 1` to `0 … 1`. Cases without a vector keep their lexical score.
-    static func blendSemantic(into scores: inout [Float], query: [Float], index: RankingIndex, touched: inout [Int32]) {
+    static func blendSemantic(into scores: inout [Float], query: [Float], index: RankingIndex) {
         let share = Float(min(1, max(0, index.model.value(.needSemanticShare))))
         let floor = Float(index.model.value(.needSemanticFloor))
         let dims = index.denseDimensions
@@ -199,7 +200,6 @@ struct MatchContext {
                     for i in 0..<dims { dot += q[i] * vectors[base + i] }
                     let semantic = max(0, (dot - floor) / (1 - floor))
                     let lexical = scores[c]
-                    if lexical == 0, semantic > 0 { touched.append(Int32(c)) }
                     scores[c] = (1 - share) * lexical + share * semantic
                 }
             }
