@@ -62,6 +62,9 @@ struct RankingIndex: Sendable {
     private(set) var vendorOpenTrustValue: [Double] = []
     /// Interned service set of each vendor's declared service types.
     private(set) var vendorDeclaredSignature: [Int32] = []
+    /// What the scoring loop reads of every vendor, packed in one 48-byte key (one cache line, not
+    /// nine arrays); rebuilt from the arrays above whenever one of them changes (`refreshKey`).
+    private(set) var vendorKeys: [VendorKey] = []
 
     // Case studies (structure of arrays).
     private(set) var cases: [CaseStudy] = []
@@ -110,6 +113,17 @@ struct RankingIndex: Sendable {
     /// Running totals for the catalogue mean of evaluation scores.
     private(set) var qualityTotal = 0.0
     private(set) var qualityCount = 0
+
+    struct VendorKey: Sendable {
+        var caseStart: Int32 = 0
+        var caseCount: Int32 = 0
+        var industryStart: Int32 = 0
+        var industryCount: Int32 = 0
+        var declaredSignature: Int32 = 0
+        var qualityCount: Int32 = 0
+        var qualitySum = 0.0
+        var openTrust = 0.0
+    }
 
     struct CaseKey: Sendable {
         var industry: Int32
@@ -210,6 +224,7 @@ struct RankingIndex: Sendable {
                 vendorDeclaredSignature.append(0)
                 vendorDeclaredIndustryStart.append(0)
                 vendorDeclaredIndustryCount.append(0)
+                vendorKeys.append(VendorKey())
                 liveVendors += 1
             }
             vendorDeclaredServices[ordinal] = services.set(v.serviceTypes)
@@ -232,7 +247,15 @@ struct RankingIndex: Sendable {
                 descriptionPostings[Int(id)].append(NeedPosting(caseOrdinal: Int32(ordinal), weight: w))
             }
             recomputeOffered(ordinal)
+            refreshKey(ordinal)
         }
+    }
+
+    private mutating func refreshKey(_ v: Int) {
+        vendorKeys[v] = VendorKey(
+            caseStart: vendorCaseStart[v], caseCount: vendorCaseCount[v], industryStart: vendorDeclaredIndustryStart[v],
+            industryCount: vendorDeclaredIndustryCount[v], declaredSignature: vendorDeclaredSignature[v],
+            qualityCount: vendorQualityCount[v], qualitySum: vendorQualitySum[v], openTrust: vendorOpenTrustValue[v])
     }
 
     private mutating func recomputeOffered(_ v: Int) {
@@ -254,6 +277,7 @@ struct RankingIndex: Sendable {
         vendorOpenTrustValue[v] = 0
         vendorAlive[v] = false
         liveVendors -= 1
+        refreshKey(v)
         return true
     }
 
@@ -321,6 +345,7 @@ struct RankingIndex: Sendable {
         for v in touched.sorted() {
             recomputeOffered(v)
             relistCases(v)
+            refreshKey(v)
         }
     }
 
@@ -331,6 +356,7 @@ struct RankingIndex: Sendable {
             for u in vendorCases.indices where u != v {
                 vendorCaseStart[u] = Int32(vendorCaseList.count)
                 vendorCaseList.append(contentsOf: vendorCases[u])
+                refreshKey(u)
             }
         }
         vendorCaseStart[v] = Int32(vendorCaseList.count)
@@ -398,6 +424,7 @@ struct RankingIndex: Sendable {
         for (buyer, own) in specific {
             buyerVendorTally[buyer, default: [:]][Int32(v)] = TrustModel.tally(open + own, in: self)
         }
+        refreshKey(v)
     }
 
     // MARK: Model
@@ -427,6 +454,7 @@ struct RankingIndex: Sendable {
             }
         }
         for v in vendors.indices where vendorAlive[v] { recomputeOpenTrust(v) }
+        for v in vendors.indices { refreshKey(v) }
     }
 
     /// The catalogue mean of evaluation scores (0.7 when there are none yet).

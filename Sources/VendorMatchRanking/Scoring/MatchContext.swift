@@ -343,10 +343,15 @@ struct MatchContext {
     /// Similarities of what the vendor declares about itself: focus industries, service types and its
     /// description against the need (size does not apply: a vendor's own size says nothing of its clients).
     func declaredSimilarities(vendor v: Int, index: RankingIndex) -> SIMD4<Double> {
+        declaredSimilarities(vendor: v, key: index.vendorKeys[v], index: index)
+    }
+
+    @inline(__always)
+    func declaredSimilarities(vendor v: Int, key: RankingIndex.VendorKey, index: RankingIndex) -> SIMD4<Double> {
         var s = SIMD4<Double>.zero
         if hasIndustry {
-            let start = Int(index.vendorDeclaredIndustryStart[v])
-            for j in start..<(start + Int(index.vendorDeclaredIndustryCount[v])) {
+            let start = Int(key.industryStart)
+            for j in start..<(start + Int(key.industryCount)) {
                 s[0] = max(s[0], Double(industrySim[Int(index.declaredIndustryIDs[j])]))
             }
         }
@@ -354,7 +359,7 @@ struct MatchContext {
             let n = descriptionSim[v]
             s[2] = n < needFloor ? 0 : Double(min(1, n))
         }
-        if hasService { s[3] = Double(signatureSim[Int(index.vendorDeclaredSignature[v])]) }
+        if hasService { s[3] = Double(signatureSim[Int(key.declaredSignature)]) }
         return s
     }
 }

@@ -126,12 +126,13 @@ struct Ranker {
     /// weighted score; fills `scratch` with the vendor's best cases.
     func evaluate(_ v: Int, scratch: inout Scratch) -> (features: SIMD8<Double>, score: Double) {
         scratch.count = 0
+        let vendor = index.vendorKeys[v]
         // Cases whose work does not match at all score 0; skip the vendors that have only such cases.
         let filtered = !context.relevantCase.isEmpty
         if !filtered || context.relevantVendor[v] {
             let list = index.vendorCaseList.span, keys = index.caseKeys.span, relevant = context.relevantCase.span
-            let start = Int(index.vendorCaseStart[v])
-            for j in start..<(start + Int(index.vendorCaseCount[v])) {
+            let start = Int(vendor.caseStart)
+            for j in start..<(start + Int(vendor.caseCount)) {
                 let c32 = list[j]
                 let c = Int(c32)
                 let key = keys[c]
@@ -148,16 +149,17 @@ struct Ranker {
             let c = Int(scratch.cases[i])
             experience += decay[i] * Double(index.caseWeight[c]) * context.parts(scratch.similarities[i])
         }
-        experience += declaredCredibility * context.parts(context.declaredSimilarities(vendor: v, index: index))
+        experience += declaredCredibility * context.parts(context.declaredSimilarities(vendor: v, key: vendor, index: index))
         experience /= normaliser
 
-        let features = SIMD8<Double>(experience[0], experience[1], experience[2], experience[3], trust(v), quality(v), 0, 0)
+        let features = SIMD8<Double>(experience[0], experience[1], experience[2], experience[3], trust(v, key: vendor),
+                                     quality(key: vendor), 0, 0)
         return (features, (weights * features).sum())
     }
 
     @inline(__always)
-    func trust(_ v: Int) -> Double {
-        guard hasBuyerSpecific[v] else { return index.vendorOpenTrustValue[v] }
+    func trust(_ v: Int, key: RankingIndex.VendorKey) -> Double {
+        guard hasBuyerSpecific[v] else { return key.openTrust }
         let tally = trustTally(v)
         return TrustModel.trust(positive: tally.positive, negative: tally.negative, scale: trustScale, negativeScale: trustNegative)
     }
@@ -178,7 +180,8 @@ struct Ranker {
     /// An upper bound on the score of such a vendor: its own trust and quality, the best declarations.
     @inline(__always)
     func bound(_ v: Int, declared: Double) -> Double {
-        let bound = declared + weights[4] * trust(v) + weights[5] * quality(v)
+        let key = index.vendorKeys[v]
+        let bound = declared + weights[4] * trust(v, key: key) + weights[5] * quality(key: key)
         return bound + 1e-9 * (1 + abs(bound)) // rounding margin: the bound must never fall below the score
     }
 
@@ -193,9 +196,11 @@ struct Ranker {
         return TrustModel.tally(counting, in: index)
     }
 
-    func quality(_ v: Int) -> Double {
-        QualityModel.shrunk(sum: index.vendorQualitySum[v], count: Int(index.vendorQualityCount[v]),
-                            mean: qualityMean, priorCount: qualityPriorCount)
+    func quality(_ v: Int) -> Double { quality(key: index.vendorKeys[v]) }
+
+    @inline(__always)
+    func quality(key: RankingIndex.VendorKey) -> Double {
+        QualityModel.shrunk(sum: key.qualitySum, count: Int(key.qualityCount), mean: qualityMean, priorCount: qualityPriorCount)
     }
 
     /// Candidate pools at least this large are scored on two threads.
