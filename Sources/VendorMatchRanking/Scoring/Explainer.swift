@@ -4,14 +4,9 @@ import VendorMatchCore
 /// Builds the explained entry of a ranked vendor from the very numbers that produced its score.
 struct Explainer {
     let ranker: Ranker
-    let index: RankingIndex
-    let context: MatchContext
-
-    init(ranker: Ranker) {
-        self.ranker = ranker
-        index = ranker.index
-        context = ranker.context
-    }
+    // Borrowed, not copied: a copy of the index retains every one of its arrays.
+    var index: RankingIndex { _read { yield ranker.index } }
+    var context: MatchContext { _read { yield ranker.context } }
 
     var inferred: [InferredServiceType] {
         context.inferredServices.map { InferredServiceType(code: index.services.codes[$0.bit], share: $0.share) }

@@ -133,13 +133,14 @@ struct MatchContext {
                     return codes.categoryBit[b] == codes.categoryBit[r] ? Float(Similarity.serviceSibling) : 0
                 }
             }
-            let context = self
-            let signatures = { index.serviceSignatures.map { Float(context.serviceSimilarity($0)) } }
+            let (tables, weights) = (serviceSim, serviceWeights)
             // Inferred types carry request-specific shares: only requested ones are worth keeping.
             signatureSim = inferredServices.isEmpty
                 ? index.tableCache.table(.init(kind: 1, text: serviceTypes.joined(separator: " ")),
-                                         count: index.serviceSignatures.count, build: signatures)
-                : signatures()
+                                         count: index.serviceSignatures.count) {
+                    index.serviceSignatures.map { MatchContext.serviceSimilarity($0, tables: tables, weights: weights) }
+                }
+                : index.serviceSignatures.map { MatchContext.serviceSimilarity($0, tables: tables, weights: weights) }
         } else { base[3] = 0 }
 
         let total = base.sum()
@@ -297,15 +298,19 @@ struct MatchContext {
 
     /// Weighted mean over requested (or inferred) codes of the best-matching offered code.
     func serviceSimilarity(_ offered: ServiceSet) -> Double {
+        Double(MatchContext.serviceSimilarity(offered, tables: serviceSim, weights: serviceWeights))
+    }
+
+    static func serviceSimilarity(_ offered: ServiceSet, tables: [[Float]], weights serviceWeights: [Float]) -> Float {
         guard !offered.isEmpty else { return 0 }
         var total: Float = 0, weights: Float = 0
-        for (table, weight) in zip(serviceSim, serviceWeights) {
+        for (table, weight) in zip(tables, serviceWeights) {
             var best: Float = 0
             offered.forEach { best = max(best, table[$0]) }
             total += weight * best
             weights += weight
         }
-        return weights > 0 ? Double(total / weights) : 0
+        return weights > 0 ? total / weights : 0
     }
 
     /// Reads the likely service types of a need from the case studies whose needs are most like it:
