@@ -64,9 +64,11 @@ struct Ranker {
         certs.table.withUnsafeBufferPointer { certTable in
             regions.table.withUnsafeBufferPointer { regionTable in
                 languages.table.withUnsafeBufferPointer { languageTable in
-                    for v in index.vendors.indices where index.vendorAlive[v] && !excluded[v] {
+                    let alive = index.vendorAlive.span, offers = index.vendorOffered.span, left = excluded.span
+                    let minimum = index.vendorMinProject.span
+                    for v in 0..<alive.count where alive[v] && !left[v] {
                         if !masks.isEmpty {
-                            let offered = index.vendorOffered[v]
+                            let offered = offers[v]
                             var meets = true
                             for m in masks where !offered.intersects(m) { meets = false; break }
                             if !meets { continue }
@@ -76,7 +78,7 @@ struct Ranker {
                         if checkRegions, !index.vendorRegions.isEmpty(v), index.vendorRegions.matches(v, in: regionTable) == 0 { continue }
                         if checkLanguages, !index.vendorLanguages.isEmpty(v),
                            index.vendorLanguages.matches(v, in: languageTable) == 0 { continue }
-                        if index.vendorMinProject[v] >= 0, budget < index.vendorMinProject[v] { continue }
+                        if budget < minimum[v] { continue } // -1 (none given) never binds
                         out.append(v)
                     }
                 }
@@ -135,8 +137,10 @@ struct Ranker {
             for j in start..<(start + Int(vendor.caseCount)) {
                 let c32 = list[j]
                 let c = Int(c32)
+                // The request's own flags first: they are in cache, the case's key may not be.
+                guard !filtered || relevant[c] else { continue }
                 let key = keys[c]
-                guard key.alive, !filtered || relevant[c] else { continue }
+                guard key.alive else { continue }
                 let s = context.similarities(key, case: c)
                 let value = Double(key.weight) * context.value(s)
                 if value > 0 { scratch.offer(value, case: c32, similarities: s) }
