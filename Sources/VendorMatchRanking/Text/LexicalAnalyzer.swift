@@ -38,11 +38,16 @@ public struct LexicalAnalyzer: Sendable {
         func flush() {
             while current.last == UInt8(ascii: "-") { current.removeLast() }
             guard !current.isEmpty else { return }
+            defer { current.removeAll(keepingCapacity: true) }
             let word = String(decoding: current, as: UTF8.self)
-            current.removeAll(keepingCapacity: true)
-            let folded = synonyms[word] ?? word
-            if folded.utf8.count < 2 || LexicalAnalyzer.stopWords.contains(folded) { return }
-            words.append(LexicalAnalyzer.stem(folded))
+            if let folded = synonyms[word] {
+                if folded.utf8.count < 2 || LexicalAnalyzer.stopWords.contains(folded) { return }
+                words.append(LexicalAnalyzer.stem(folded))
+            } else {
+                if current.count < 2 || LexicalAnalyzer.stopWords.contains(word) { return }
+                // Stemmed in place on the bytes at hand: no second copy of the word.
+                words.append(LexicalAnalyzer.stemBytes(&current) ? String(decoding: current, as: UTF8.self) : word)
+            }
         }
         for scalar in text.unicodeScalars {
             let v = scalar.value
@@ -72,14 +77,19 @@ public struct LexicalAnalyzer: Sendable {
     /// verb and noun endings, never below three letters.
     public static func stem(_ word: String) -> String {
         var w = Array(word.utf8)
-        guard w.count > 4, !w.contains(UInt8(ascii: "-")) else { return word }
+        return stemBytes(&w) ? String(decoding: w, as: UTF8.self) : word
+    }
+
+    /// `stem` on UTF-8 bytes, in place; `false` when the word is left as it is.
+    static func stemBytes(_ w: inout [UInt8]) -> Bool {
+        guard w.count > 4, !w.contains(UInt8(ascii: "-")) else { return false }
         for (suffix, replacement) in suffixBytes where w.count - suffix.count >= 3 && w.suffix(suffix.count).elementsEqual(suffix) {
             w.removeLast(suffix.count)
             w.append(contentsOf: replacement)
             break
         }
         if w.last == UInt8(ascii: "e"), w.count > 4 { w.removeLast() }
-        return String(decoding: w, as: UTF8.self)
+        return true
     }
 
     private static let suffixBytes: [([UInt8], [UInt8])] = suffixes.map { (Array($0.0.utf8), Array($0.1.utf8)) }

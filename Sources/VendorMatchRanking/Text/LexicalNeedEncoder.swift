@@ -30,16 +30,19 @@ public struct LexicalNeedEncoder: NeedEncoder {
     }
 
     public func encode(_ text: String) -> SparseVector {
-        var counts: [Int32: Int] = [:]
-        for term in analyzer.terms(text) {
-            if let id = vocabulary[term] { counts[id, default: 0] += 1 }
+        // Term ids ascending, then counted by runs (no dictionary per request).
+        var ids = analyzer.terms(text).compactMap { vocabulary[$0] }
+        guard !ids.isEmpty else { return SparseVector() }
+        ids.sort()
+        var counts: [(key: Int32, value: Int)] = []
+        for id in ids {
+            if let last = counts.last, last.key == id { counts[counts.count - 1].value += 1 } else { counts.append((id, 1)) }
         }
-        guard !counts.isEmpty else { return SparseVector() }
         let n = Double(max(documentCount, 1))
         var pairs: [(Int32, Float)] = []
         pairs.reserveCapacity(counts.count)
         var norm = 0.0
-        for (id, tf) in counts.sorted(by: { $0.key < $1.key }) {
+        for (id, tf) in counts {
             let df = Double(documentFrequency[Int(id)])
             let w = (1 + log(Double(tf))) * log((n + 1) / (df + 0.5))
             guard w > 0 else { continue }
