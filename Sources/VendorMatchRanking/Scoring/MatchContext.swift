@@ -282,18 +282,7 @@ struct MatchContext {
     /// Similarities of one case: industry, size, need, service (0 where not given).
     @inline(__always)
     func similarities(case c: Int, index: RankingIndex) -> SIMD4<Double> {
-        var s = SIMD4<Double>.zero
-        if hasIndustry { s[0] = Double(industrySim[Int(index.caseIndustry[c])]) }
-        if hasSize {
-            let band = Int(index.caseSize[c])
-            s[1] = Double(sizeSim[band < 0 ? 6 : band])
-        }
-        if hasNeed {
-            let n = needSim[c]
-            s[2] = n < needFloor ? 0 : Double(min(1, n))
-        }
-        if hasService { s[3] = Double(signatureSim[Int(index.caseServiceSignature[c])]) }
-        return s
+        similarities(index.caseKeys[c], case: c)
     }
 
     /// Weighted mean over requested (or inferred) codes of the best-matching offered code.
@@ -347,10 +336,6 @@ struct MatchContext {
 
     /// Similarities of what the vendor declares about itself: focus industries, service types and its
     /// description against the need (size does not apply: a vendor's own size says nothing of its clients).
-    func declaredSimilarities(vendor v: Int, index: RankingIndex) -> SIMD4<Double> {
-        declaredSimilarities(vendor: v, key: index.vendorKeys[v], index: index)
-    }
-
     @inline(__always)
     func declaredSimilarities(vendor v: Int, key: RankingIndex.VendorKey, index: RankingIndex) -> SIMD4<Double> {
         var s = SIMD4<Double>.zero
