@@ -19,9 +19,8 @@ struct RankingIndex: Sendable {
     /// builds its industry table).
     private(set) var industryPathsFlat: [Int32] = []
     static let pathSlots = 6
-    /// Declared industries of every vendor as ranges into one flat array (an update appends a new range).
-    private(set) var vendorDeclaredIndustryStart: [Int32] = []
-    private(set) var vendorDeclaredIndustryCount: [Int32] = []
+    /// Declared industries of every vendor as ranges (`VendorKey.industryStart`, `industryCount`) into one
+    /// flat array (an update appends a new range).
     private(set) var declaredIndustryIDs: [Int32] = []
 
     // Service sets, interned: cases share a few hundred distinct sets, so a request scores each once.
@@ -46,24 +45,15 @@ struct RankingIndex: Sendable {
     /// Description-term postings (ordinal = vendor), so a request scores only vendors sharing a term.
     private(set) var descriptionPostings: [[NeedPosting]] = []
     private(set) var vendorCases: [[Int32]] = []
-    /// `vendorCases`, flat for the scoring loop: vendor `v`'s cases are
-    /// `vendorCaseList[vendorCaseStart[v] ..< vendorCaseStart[v] + vendorCaseCount[v]]`. A vendor whose
-    /// cases change gets a new range at the end; the list is compacted when half of it is stale.
-    private(set) var vendorCaseStart: [Int32] = []
-    private(set) var vendorCaseCount: [Int32] = []
+    /// `vendorCases`, flat for the scoring loop: vendor `v`'s cases are the range `vendorKeys[v].caseStart`,
+    /// `caseCount` of this list. A vendor whose cases change gets a new range at the end; the list is
+    /// compacted when half of it is stale.
     private(set) var vendorCaseList: [Int32] = []
     private(set) var vendorReferrals: [[Int32]] = []
-    /// Sum and count of evaluation scores (0…1) over the vendor's live case studies.
-    private(set) var vendorQualitySum: [Double] = []
-    private(set) var vendorQualityCount: [Int32] = []
     /// Trust from referrals that count for every buyer.
     private(set) var vendorOpenTrust: [TrustModel.Tally] = []
-    /// `TrustModel.trust` of `vendorOpenTrust` under the current model: what most vendors' trust is.
-    private(set) var vendorOpenTrustValue: [Double] = []
-    /// Interned service set of each vendor's declared service types.
-    private(set) var vendorDeclaredSignature: [Int32] = []
     /// What the scoring loop reads of every vendor, packed in one 48-byte key (one cache line, not
-    /// nine arrays); rebuilt from the arrays above whenever one of them changes (`refreshKey`).
+    /// nine arrays): its case range, declarations, quality totals and open trust.
     private(set) var vendorKeys: [VendorKey] = []
 
     // Case studies (structure of arrays).
@@ -71,11 +61,7 @@ struct RankingIndex: Sendable {
     private(set) var caseOrdinal: [String: Int32] = [:]
     private(set) var caseAlive: [Bool] = []
     private(set) var caseVendor: [Int32] = []
-    private(set) var caseIndustry: [Int32] = []
-    private(set) var caseSize: [Int8] = []
     private(set) var caseServices: [ServiceSet] = []
-    /// Interned id of `caseServices[c]`.
-    private(set) var caseServiceSignature: [Int32] = []
     /// Credibility of the case: verified, top client, recency (0…1).
     private(set) var caseWeight: [Float] = []
     /// What the scoring loop reads of every case, packed (16 bytes): one cache line holds four cases,
@@ -115,18 +101,25 @@ struct RankingIndex: Sendable {
     private(set) var qualityCount = 0
 
     struct VendorKey: Sendable {
+        /// The vendor's range of `vendorCaseList`.
         var caseStart: Int32 = 0
         var caseCount: Int32 = 0
+        /// The vendor's range of `declaredIndustryIDs`.
         var industryStart: Int32 = 0
         var industryCount: Int32 = 0
+        /// Interned service set of the declared service types.
         var declaredSignature: Int32 = 0
+        /// Count and sum of evaluation scores (0…1) over the vendor's live case studies.
         var qualityCount: Int32 = 0
         var qualitySum = 0.0
+        /// `TrustModel.trust` of `vendorOpenTrust` under the current model: what most vendors' trust is.
         var openTrust = 0.0
     }
 
     struct CaseKey: Sendable {
+        /// Interned client industry.
         var industry: Int32
+        /// Interned id of `caseServices[c]`.
         var signature: Int32
         var weight: Float
         /// Size band, -1 when unknown.
@@ -214,25 +207,17 @@ struct RankingIndex: Sendable {
                 vendorMinProject.append(-1)
                 vendorDescription.append(SparseVector())
                 vendorCases.append([])
-                vendorCaseStart.append(0)
-                vendorCaseCount.append(0)
                 vendorReferrals.append([])
-                vendorQualitySum.append(0)
-                vendorQualityCount.append(0)
                 vendorOpenTrust.append(TrustModel.Tally())
-                vendorOpenTrustValue.append(0)
-                vendorDeclaredSignature.append(0)
-                vendorDeclaredIndustryStart.append(0)
-                vendorDeclaredIndustryCount.append(0)
                 vendorKeys.append(VendorKey())
                 liveVendors += 1
             }
             vendorDeclaredServices[ordinal] = services.set(v.serviceTypes)
             let declared = v.industries.map { intern(industry: $0) }
-            vendorDeclaredIndustryStart[ordinal] = Int32(declaredIndustryIDs.count)
-            vendorDeclaredIndustryCount[ordinal] = Int32(declared.count)
+            vendorKeys[ordinal].industryStart = Int32(declaredIndustryIDs.count)
+            vendorKeys[ordinal].industryCount = Int32(declared.count)
             declaredIndustryIDs.append(contentsOf: declared)
-            vendorDeclaredSignature[ordinal] = intern(services: vendorDeclaredServices[ordinal])
+            vendorKeys[ordinal].declaredSignature = intern(services: vendorDeclaredServices[ordinal])
             vendorCertifications.set(ordinal, v.certifications.map(Vocabulary.normalizeCertification))
             vendorRegions.set(ordinal, v.regions)
             vendorLanguages.set(ordinal, v.languages)
@@ -247,15 +232,7 @@ struct RankingIndex: Sendable {
                 descriptionPostings[Int(id)].append(NeedPosting(caseOrdinal: Int32(ordinal), weight: w))
             }
             recomputeOffered(ordinal)
-            refreshKey(ordinal)
         }
-    }
-
-    private mutating func refreshKey(_ v: Int) {
-        vendorKeys[v] = VendorKey(
-            caseStart: vendorCaseStart[v], caseCount: vendorCaseCount[v], industryStart: vendorDeclaredIndustryStart[v],
-            industryCount: vendorDeclaredIndustryCount[v], declaredSignature: vendorDeclaredSignature[v],
-            qualityCount: vendorQualityCount[v], qualitySum: vendorQualitySum[v], openTrust: vendorOpenTrustValue[v])
     }
 
     private mutating func recomputeOffered(_ v: Int) {
@@ -274,10 +251,9 @@ struct RankingIndex: Sendable {
         relistCases(v)
         vendorReferrals[v] = []
         vendorOpenTrust[v] = TrustModel.Tally()
-        vendorOpenTrustValue[v] = 0
+        vendorKeys[v].openTrust = 0
         vendorAlive[v] = false
         liveVendors -= 1
-        refreshKey(v)
         return true
     }
 
@@ -306,18 +282,16 @@ struct RankingIndex: Sendable {
             cases.append(c)
             caseAlive.append(true)
             caseVendor.append(Int32(v))
-            caseIndustry.append(intern(industry: c.clientIndustry))
-            caseSize.append(c.clientSize.map { Int8($0.rawValue) } ?? -1)
+            let industry = intern(industry: c.clientIndustry)
             let serviceSet = services.set(c.serviceTypes)
             caseServices.append(serviceSet)
-            caseServiceSignature.append(intern(services: serviceSet))
             if categoryCases.isEmpty { categoryCases = Array(repeating: [], count: services.codes.count) }
             var categories = Set<Int>()
             serviceSet.forEach { categories.insert(services.categoryBit[$0]) }
             for cat in categories.sorted() { categoryCases[cat].append(ordinal) }
             caseWeight.append(Float(CaseWeighting(model: model).weight(of: c)))
-            caseKeys.append(CaseKey(industry: caseIndustry[Int(ordinal)], signature: caseServiceSignature[Int(ordinal)],
-                                    weight: caseWeight[Int(ordinal)], size: caseSize[Int(ordinal)], alive: true))
+            caseKeys.append(CaseKey(industry: industry, signature: intern(services: serviceSet), weight: caseWeight[Int(ordinal)],
+                                    size: c.clientSize.map { Int8($0.rawValue) } ?? -1, alive: true))
             if denseEncoder != nil {
                 var vector = pendingVectors[c.id] ?? []
                 if vector.count != denseDimensions, let need = c.need, let e = denseEncoder { vector = e.embed(need) }
@@ -334,8 +308,8 @@ struct RankingIndex: Sendable {
             }
             vendorCases[v].append(ordinal)
             if let e = c.evaluation, let q = QualityModel.score(e, model: model) {
-                vendorQualitySum[v] += q
-                vendorQualityCount[v] += 1
+                vendorKeys[v].qualitySum += q
+                vendorKeys[v].qualityCount += 1
                 qualityTotal += q
                 qualityCount += 1
             }
@@ -345,7 +319,6 @@ struct RankingIndex: Sendable {
         for v in touched.sorted() {
             recomputeOffered(v)
             relistCases(v)
-            refreshKey(v)
         }
     }
 
@@ -354,13 +327,12 @@ struct RankingIndex: Sendable {
         if vendorCaseList.count > 2 * cases.count + 1024 {
             vendorCaseList.removeAll(keepingCapacity: true)
             for u in vendorCases.indices where u != v {
-                vendorCaseStart[u] = Int32(vendorCaseList.count)
+                vendorKeys[u].caseStart = Int32(vendorCaseList.count)
                 vendorCaseList.append(contentsOf: vendorCases[u])
-                refreshKey(u)
             }
         }
-        vendorCaseStart[v] = Int32(vendorCaseList.count)
-        vendorCaseCount[v] = Int32(vendorCases[v].count)
+        vendorKeys[v].caseStart = Int32(vendorCaseList.count)
+        vendorKeys[v].caseCount = Int32(vendorCases[v].count)
         vendorCaseList.append(contentsOf: vendorCases[v])
     }
 
@@ -370,8 +342,8 @@ struct RankingIndex: Sendable {
         liveCases -= 1
         let v = Int(caseVendor[c])
         if let e = cases[c].evaluation, let q = QualityModel.score(e, model: model) {
-            vendorQualitySum[v] -= q
-            vendorQualityCount[v] -= 1
+            vendorKeys[v].qualitySum -= q
+            vendorKeys[v].qualityCount -= 1
             qualityTotal -= q
             qualityCount -= 1
         }
@@ -418,13 +390,12 @@ struct RankingIndex: Sendable {
         let alive = vendorReferrals[v].filter { referralAlive[Int($0)] }.map { Int($0) }
         let open = alive.filter { referrals[$0].counts(for: nil) }
         vendorOpenTrust[v] = TrustModel.tally(open, in: self)
-        vendorOpenTrustValue[v] = TrustModel.trust(vendorOpenTrust[v], model: model)
+        vendorKeys[v].openTrust = TrustModel.trust(vendorOpenTrust[v], model: model)
         var specific: [String: [Int]] = [:]
         for r in alive { if let buyer = referrals[r].buyerOrg { specific[buyer, default: []].append(r) } }
         for (buyer, own) in specific {
             buyerVendorTally[buyer, default: [:]][Int32(v)] = TrustModel.tally(open + own, in: self)
         }
-        refreshKey(v)
     }
 
     // MARK: Model
@@ -441,20 +412,19 @@ struct RankingIndex: Sendable {
         qualityTotal = 0
         qualityCount = 0
         for v in vendors.indices {
-            vendorQualitySum[v] = 0
-            vendorQualityCount[v] = 0
+            vendorKeys[v].qualitySum = 0
+            vendorKeys[v].qualityCount = 0
         }
         for c in cases.indices where caseAlive[c] {
             if let e = cases[c].evaluation, let q = QualityModel.score(e, model: model) {
                 let v = Int(caseVendor[c])
-                vendorQualitySum[v] += q
-                vendorQualityCount[v] += 1
+                vendorKeys[v].qualitySum += q
+                vendorKeys[v].qualityCount += 1
                 qualityTotal += q
                 qualityCount += 1
             }
         }
         for v in vendors.indices where vendorAlive[v] { recomputeOpenTrust(v) }
-        for v in vendors.indices { refreshKey(v) }
     }
 
     /// The catalogue mean of evaluation scores (0.7 when there are none yet).

@@ -27,7 +27,7 @@ struct Explainer {
         let v = entry.vendor
         return RankedVendor(vendorID: index.vendorIDs[v], name: index.vendors[v].name, score: entry.score,
                             components: contributions(entry.features, score: entry.score), matchedCases: [], referrals: [],
-                            quality: entry.features[5], evaluationCount: Int(index.vendorQualityCount[v]), reasons: [])
+                            quality: entry.features[5], evaluationCount: Int(index.vendorKeys[v].qualityCount), reasons: [])
     }
 
     /// A ranked vendor with its matched case studies, referral summary and reasons.
@@ -37,7 +37,7 @@ struct Explainer {
         let weights = index.model.weightVector
         let contributions = contributions(features, score: score)
         let vendor = index.vendors[v]
-        let evaluations = Int(index.vendorQualityCount[v])
+        let evaluations = Int(index.vendorKeys[v].qualityCount)
         let quality = ranker.quality(v)
         let matched = (0..<scratch.count).map { caseMatch(Int(scratch.cases[$0]), value: scratch.values[$0]) }
         let tally = ranker.trustTally(v)

@@ -134,13 +134,14 @@ struct MatchContext {
                 }
             }
             let (tables, weights) = (serviceSim, serviceWeights)
+            func signatures() -> [Float] {
+                index.serviceSignatures.map { MatchContext.serviceSimilarity($0, tables: tables, weights: weights) }
+            }
             // Inferred types carry request-specific shares: only requested ones are worth keeping.
             signatureSim = inferredServices.isEmpty
                 ? index.tableCache.table(.init(kind: 1, text: serviceTypes.joined(separator: " ")),
-                                         count: index.serviceSignatures.count) {
-                    index.serviceSignatures.map { MatchContext.serviceSimilarity($0, tables: tables, weights: weights) }
-                }
-                : index.serviceSignatures.map { MatchContext.serviceSimilarity($0, tables: tables, weights: weights) }
+                                         count: index.serviceSignatures.count, build: signatures)
+                : signatures()
         } else { base[3] = 0 }
 
         let total = base.sum()
@@ -261,8 +262,8 @@ struct MatchContext {
     /// `Σ w_d · parts(s)_d` without building the parts: the sorting key of a case in the hot loop.
     @inline(__always)
     func value(_ s: SIMD4<Double>) -> Double {
-        let work = (valueW * s).sum(), context = (valueC * s).sum()
-        return alpha * work + beta * (work * context + (valueK * s).sum() * (valueCw * s).sum()) + gamma * (valueCw * s).sum()
+        let work = (valueW * s).sum(), context = (valueC * s).sum(), weightedContext = (valueCw * s).sum()
+        return alpha * work + beta * (work * context + (valueK * s).sum() * weightedContext) + gamma * weightedContext
     }
 
     /// Similarities of case `c` from its packed key (the scoring loop's form of `similarities(case:index:)`).
