@@ -32,7 +32,7 @@ public final class CatalogueBackend: VendorMatchBackend {
         try await writer.runIfActive(body)
     }
 
-    public func shortlist(_ request: BuyerRequest, explain: Bool) async throws -> Vendormatch_V1_ShortlistResponse {
+    public func shortlist(_ request: BuyerRequest, explain: Bool) throws -> Vendormatch_V1_ShortlistResponse {
         let list = try engine.shortlist(request, explain: explain)
         var r = Vendormatch_V1_ShortlistResponse()
         r.requestID = list.requestID
@@ -41,7 +41,7 @@ public final class CatalogueBackend: VendorMatchBackend {
         return r
     }
 
-    public func findCaseStudies(_ request: Vendormatch_V1_FindCaseStudiesRequest) async throws -> Vendormatch_V1_FindCaseStudiesResponse {
+    public func findCaseStudies(_ request: Vendormatch_V1_FindCaseStudiesRequest) throws -> Vendormatch_V1_FindCaseStudiesResponse {
         let query = CaseQuery(
             industry: request.hasIndustry ? request.industry : nil,
             size: request.hasSize ? SizeBand(label: request.size) : nil,

@@ -21,24 +21,58 @@ struct RequestRouter: Sendable {
         var field: String?
     }
 
+    /// Answers `frame` right away when its method is served from memory (`isServedInline`) or is
+    /// unknown; nil when it must run as a task (writes, SQLite reads). Called on the connection's event
+    /// loop, so a read costs no task, no hop and no async write.
+    func respondInline(to frame: Vendormatch_V1_Frame, receivedAt: ContinuousClock.Instant, logger: Logger) -> Vendormatch_V1_Frame? {
+        let method = VendorMatchMethod(rawValue: frame.method)
+        if let method, !method.isServedInline { return nil }
+        let result: Result<Data, Failure>
+        do {
+            let (method, deadline) = try admit(frame, method: method, receivedAt: receivedAt)
+            let payload = try callInline(method, payload: frame.payload)
+            try check(deadline, of: frame, method: method)
+            result = .success(payload)
+        } catch {
+            result = .failure(Self.failure(from: error))
+        }
+        return finish(frame, method: method, receivedAt: receivedAt, result: result, logger: logger)
+    }
+
+    /// Answers any frame (the task path).
     func respond(to frame: Vendormatch_V1_Frame, receivedAt: ContinuousClock.Instant, logger: Logger) async -> Vendormatch_V1_Frame {
         let method = VendorMatchMethod(rawValue: frame.method)
-        let response: Vendormatch_V1_Frame
+        let result: Result<Data, Failure>
         do {
-            let payload = try await handle(frame, method: method, receivedAt: receivedAt)
-            response = .response(id: frame.id, method: frame.method, payload: payload)
+            let (method, deadline) = try admit(frame, method: method, receivedAt: receivedAt)
+            let payload = try await call(method, payload: frame.payload)
+            try check(deadline, of: frame, method: method)
+            result = .success(payload)
         } catch {
+            result = .failure(Self.failure(from: error))
+        }
+        return finish(frame, method: method, receivedAt: receivedAt, result: result, logger: logger)
+    }
+
+    /// The response frame of a call's result; logs failures and records the call in `stats`.
+    private func finish(
+        _ frame: Vendormatch_V1_Frame, method: VendorMatchMethod?, receivedAt: ContinuousClock.Instant,
+        result: Result<Data, Failure>, logger: Logger
+    ) -> Vendormatch_V1_Frame {
+        let response: Vendormatch_V1_Frame
+        switch result {
+        case let .success(payload):
+            response = .response(id: frame.id, method: frame.method, payload: payload)
+        case let .failure(error):
             response = .failure(id: frame.id, method: frame.method, code: error.code, message: error.message, field: error.field)
+            let metadata: Logger.Metadata = [
+                "vm.request.id": "\(frame.id)", "vm.method": "\(frame.method)", "vm.status": "\(error.code)",
+                "vm.error": "\(error.message)",
+            ]
             if error.code == .internal || error.code == .unavailable {
-                logger.warning("request failed", metadata: [
-                    "vm.request.id": "\(frame.id)", "vm.method": "\(frame.method)", "vm.status": "\(error.code)",
-                    "vm.error": "\(error.message)",
-                ])
+                logger.warning("request failed", metadata: metadata)
             } else {
-                logger.debug("request refused", metadata: [
-                    "vm.request.id": "\(frame.id)", "vm.method": "\(frame.method)", "vm.status": "\(error.code)",
-                    "vm.error": "\(error.message)",
-                ])
+                logger.debug("request refused", metadata: metadata)
             }
         }
         let elapsed = ContinuousClock.now - receivedAt
@@ -48,7 +82,10 @@ struct RequestRouter: Sendable {
         return response
     }
 
-    private func handle(_ frame: Vendormatch_V1_Frame, method: VendorMatchMethod?, receivedAt: ContinuousClock.Instant) async throws(Failure) -> Data {
+    /// Method lookup, authorization and the deadline: everything checked before a call starts.
+    private func admit(
+        _ frame: Vendormatch_V1_Frame, method: VendorMatchMethod?, receivedAt: ContinuousClock.Instant
+    ) throws(Failure) -> (VendorMatchMethod, ContinuousClock.Instant?) {
         guard let method else {
             throw Failure(code: .unimplemented, message: "unknown method \"\(frame.method)\"; methods are \(VendorMatchMethod.allCases.map(\.path).joined(separator: ", "))")
         }
@@ -60,22 +97,28 @@ struct RequestRouter: Sendable {
         if let deadline, ContinuousClock.now >= deadline {
             throw Failure(code: .deadlineExceeded, message: "deadline of \(frame.metadata[MetadataKey.deadlineMilliseconds] ?? "") ms expired before the request started")
         }
-        do {
-            let payload = try await call(method, payload: frame.payload)
-            // A read that finished late is useless to the client; a write is reported as done since it is durable.
-            if let deadline, !method.isWrite, ContinuousClock.now > deadline {
-                throw Failure(code: .deadlineExceeded, message: "deadline of \(frame.metadata[MetadataKey.deadlineMilliseconds] ?? "") ms exceeded")
-            }
-            return payload
-        } catch let failure as Failure {
-            throw failure
-        } catch let error as FieldError {
-            throw Failure(code: .invalidArgument, message: error.description, field: error.field)
-        } catch let error as VMError {
+        return (method, deadline)
+    }
+
+    /// A read that finished late is useless to the client; a write is reported as done since it is durable.
+    private func check(_ deadline: ContinuousClock.Instant?, of frame: Vendormatch_V1_Frame, method: VendorMatchMethod) throws(Failure) {
+        if let deadline, !method.isWrite, ContinuousClock.now > deadline {
+            throw Failure(code: .deadlineExceeded, message: "deadline of \(frame.metadata[MetadataKey.deadlineMilliseconds] ?? "") ms exceeded")
+        }
+    }
+
+    /// The status a thrown error ends the call with.
+    private static func failure(from error: any Error) -> Failure {
+        switch error {
+        case let failure as Failure:
+            return failure
+        case let error as FieldError:
+            return Failure(code: .invalidArgument, message: error.description, field: error.field)
+        case let error as VMError:
             let message = error.field.map { "field \"\($0)\": \(error.message)" } ?? error.message
-            throw Failure(code: StatusCode(rawValue: error.code.grpcStatus), message: message, field: error.field)
-        } catch {
-            throw Failure(code: .internal, message: "internal error: \(error)")
+            return Failure(code: StatusCode(rawValue: error.code.grpcStatus), message: message, field: error.field)
+        default:
+            return Failure(code: .internal, message: "internal error: \(error)")
         }
     }
 
@@ -101,7 +144,8 @@ struct RequestRouter: Sendable {
 
     private var codec: RecordCodec { backend.codec }
 
-    private func call(_ method: VendorMatchMethod, payload: Data) async throws -> Data {
+    /// The methods answered from memory; `call` for the others.
+    private func callInline(_ method: VendorMatchMethod, payload: Data) throws -> Data {
         switch method {
         case .health:
             _ = try decode(Vendormatch_V1_HealthRequest.self, payload)
@@ -111,22 +155,32 @@ struct RequestRouter: Sendable {
             r.uptimeMs = stats.uptimeMilliseconds
             return try encode(r)
 
+        case .shortlist:
+            var q = try decode(Vendormatch_V1_ShortlistRequest.self, payload)
+            if q.id.isEmpty { q.id = "req-\(UUID().uuidString.lowercased())" }
+            let request = try codec.request(q.json)
+            return try encode(try backend.shortlist(request, explain: q.explain))
+
+        case .findCaseStudies:
+            var q = try decode(Vendormatch_V1_FindCaseStudiesRequest.self, payload)
+            try validate(&q)
+            return try encode(try backend.findCaseStudies(q))
+
+        default:
+            preconditionFailure("\(method.name) is not served inline")
+        }
+    }
+
+    private func call(_ method: VendorMatchMethod, payload: Data) async throws -> Data {
+        switch method {
+        case .health, .shortlist, .findCaseStudies:
+            return try callInline(method, payload: payload)
+
         case .stats:
             _ = try decode(Vendormatch_V1_StatsRequest.self, payload)
             var r = stats.snapshot()
             r.counts = try await backend.counts()
             return try encode(r)
-
-        case .shortlist:
-            var q = try decode(Vendormatch_V1_ShortlistRequest.self, payload)
-            if q.id.isEmpty { q.id = "req-\(UUID().uuidString.lowercased())" }
-            let request = try codec.request(q.json)
-            return try encode(try await backend.shortlist(request, explain: q.explain))
-
-        case .findCaseStudies:
-            var q = try decode(Vendormatch_V1_FindCaseStudiesRequest.self, payload)
-            try validate(&q)
-            return try encode(try await backend.findCaseStudies(q))
 
         case .upsertVendors:
             let q = try decode(Vendormatch_V1_UpsertVendorsRequest.self, payload)

@@ -12,11 +12,12 @@ public protocol VendorMatchBackend: Sendable {
     var codec: RecordCodec { get }
 
     /// Ranks vendors for a validated request; without `explain`, reasons, matched cases and referral
-    /// summaries may be left out.
-    func shortlist(_ request: BuyerRequest, explain: Bool) async throws -> Vendormatch_V1_ShortlistResponse
+    /// summaries may be left out. Synchronous and quick: the server calls it on a connection's event loop.
+    func shortlist(_ request: BuyerRequest, explain: Bool) throws -> Vendormatch_V1_ShortlistResponse
 
-    /// Case studies comparable to a prospect profile (industry and size canonical, services valid, k in range).
-    func findCaseStudies(_ request: Vendormatch_V1_FindCaseStudiesRequest) async throws -> Vendormatch_V1_FindCaseStudiesResponse
+    /// Case studies comparable to a prospect profile (industry and size canonical, services valid, k in
+    /// range). Synchronous and quick, like `shortlist`.
+    func findCaseStudies(_ request: Vendormatch_V1_FindCaseStudiesRequest) throws -> Vendormatch_V1_FindCaseStudiesResponse
 
     /// Inserts or replaces vendors (all or nothing).
     func upsert(vendors: [Vendor]) async throws

@@ -80,7 +80,7 @@ public final class VendorMatchServer: Service, Sendable {
     /// Binds, accepts connections until graceful shutdown (or cancellation), then waits for every
     /// connection to finish its in-flight requests.
     public func run() async throws {
-        let listener: NIOAsyncChannel<NIOAsyncChannel<Vendormatch_V1_Frame, Vendormatch_V1_Frame>, Never>
+        let listener: NIOAsyncChannel<Connection, Never>
         do {
             listener = try await bind()
         } catch {
@@ -99,9 +99,8 @@ public final class VendorMatchServer: Service, Sendable {
             try await withThrowingDiscardingTaskGroup { group in
                 try await listener.executeThenClose { inbound in
                     for try await connection in inbound {
-                        let id = nextConnectionID.withLockedValue { $0 += 1; return $0 }
                         group.addTask {
-                            await self.serve(connection, id: id)
+                            await self.serve(connection)
                         }
                     }
                 }
@@ -138,9 +137,19 @@ public final class VendorMatchServer: Service, Sendable {
         }
     }
 
-    private func bind() async throws -> NIOAsyncChannel<NIOAsyncChannel<Vendormatch_V1_Frame, Vendormatch_V1_Frame>, Never> {
+    /// An accepted connection: its id, its logger, whether it was admitted under the connection limit.
+    private struct Connection: Sendable {
+        let id: UInt64
+        let admitted: Bool
+        let logger: Logger
+        let channel: NIOAsyncChannel<Vendormatch_V1_Frame, Vendormatch_V1_Frame>
+    }
+
+    private func bind() async throws -> NIOAsyncChannel<Connection, Never> {
         let maxFrame = configuration.maximumFrameBytes
         let idle = configuration.idleTimeout
+        let (router, stats, limit) = (self.router, self.stats, configuration.maximumConnections)
+        let (nextConnectionID, baseLogger) = (self.nextConnectionID, self.logger)
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)
@@ -148,29 +157,35 @@ public final class VendorMatchServer: Service, Sendable {
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(allTimeout: idle))
-                    try channel.pipeline.syncOperations.addHandler(IdleCloseHandler())
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maximumFrameBytes: maxFrame)))
-                    try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
-                    return try NIOAsyncChannel<Vendormatch_V1_Frame, Vendormatch_V1_Frame>(
+                    let id = nextConnectionID.withLockedValue { $0 += 1; return $0 }
+                    var logger = baseLogger
+                    logger[metadataKey: "vm.connection.id"] = "\(id)"
+                    if let peer = channel.remoteAddress { logger[metadataKey: "vm.peer"] = "\(peer)" }
+                    // Admitted here, before any request is read, so a refused connection answers nothing.
+                    let admitted = stats.openConnection(limit: limit)
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.addHandler(IdleStateHandler(allTimeout: idle))
+                    try pipeline.addHandler(IdleCloseHandler())
+                    try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(maximumFrameBytes: maxFrame)))
+                    try pipeline.addHandler(MessageToByteHandler(FrameEncoder()))
+                    if admitted { try pipeline.addHandler(InlineRequestHandler(router: router, logger: logger)) }
+                    let frames = try NIOAsyncChannel<Vendormatch_V1_Frame, Vendormatch_V1_Frame>(
                         wrappingChannelSynchronously: channel,
                         configuration: .init(
                             backPressureStrategy: .init(lowWatermark: 8, highWatermark: 64),
                             isOutboundHalfClosureEnabled: false
                         )
                     )
+                    return Connection(id: id, admitted: admitted, logger: logger, channel: frames)
                 }
             }
     }
 
-    /// Serves one connection; never throws, so one bad peer cannot take the listener down.
-    private func serve(_ connection: NIOAsyncChannel<Vendormatch_V1_Frame, Vendormatch_V1_Frame>, id: UInt64) async {
-        var connectionLogger = self.logger
-        connectionLogger[metadataKey: "vm.connection.id"] = "\(id)"
-        if let peer = connection.channel.remoteAddress { connectionLogger[metadataKey: "vm.peer"] = "\(peer)" }
-        let logger = connectionLogger
-
-        guard stats.openConnection(limit: configuration.maximumConnections) else {
+    /// Serves one connection's task-path requests (writes and SQLite reads; `InlineRequestHandler`
+    /// answers the rest as they are read); never throws, so one bad peer cannot take the listener down.
+    private func serve(_ accepted: Connection) async {
+        let (id, logger, connection) = (accepted.id, accepted.logger, accepted.channel)
+        guard accepted.admitted else {
             logger.warning("refused: \(configuration.maximumConnections) connections open already")
             try? await connection.executeThenClose { _, outbound in
                 try await outbound.write(.failure(id: 0, method: "", code: .resourceExhausted, message: "too many connections (limit \(configuration.maximumConnections))"))

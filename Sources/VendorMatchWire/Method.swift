@@ -17,6 +17,15 @@ public enum VendorMatchMethod: String, CaseIterable, Sendable {
     /// The short name (`Shortlist`).
     public var name: String { String(rawValue.split(separator: "/").last ?? "") }
 
+    /// Whether the server answers the method from memory, on the connection's event loop (reads of the
+    /// in-memory index; no SQLite, no waiting).
+    public var isServedInline: Bool {
+        switch self {
+        case .health, .shortlist, .findCaseStudies: return true
+        default: return false
+        }
+    }
+
     /// Whether the method changes the catalogue.
     public var isWrite: Bool {
         switch self {

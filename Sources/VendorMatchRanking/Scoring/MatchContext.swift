@@ -98,10 +98,7 @@ struct MatchContext {
             }
             // The cases whose need matches at all, ascending: one branch-free scatter above, then one
             // sequential scan here (cheaper than remembering first touches in the scatter).
-            let floor = max(needFloor, .leastNonzeroMagnitude)
-            scores.withUnsafeBufferPointer { all in
-                for c in all.indices where all[c] >= floor { touched.append(Int32(c)) }
-            }
+            touched = MatchContext.casesScoring(atLeast: max(needFloor, .leastNonzeroMagnitude), in: scores)
             needSim = scores
             var described = [Float](repeating: 0, count: index.vendors.count)
             described.withUnsafeMutableBufferPointer { out in
@@ -186,6 +183,26 @@ struct MatchContext {
             relevantCase = cases
             relevantVendor = vendors
         }
+    }
+
+    /// The indices of `scores` at or above `floor`, ascending. Eight at a time: most cases share no
+    /// word with the need, so most blocks are passed over with one vector compare.
+    static func casesScoring(atLeast floor: Float, in scores: [Float]) -> [Int32] {
+        var out: [Int32] = []
+        scores.withUnsafeBufferPointer { all in
+            guard let base = all.baseAddress else { return }
+            let n = all.count, threshold = SIMD8<Float>(repeating: floor)
+            var c = 0
+            while c + 8 <= n {
+                let block = UnsafeRawPointer(base + c).loadUnaligned(as: SIMD8<Float>.self)
+                if any(block .>= threshold) {
+                    for j in c..<(c + 8) where all[j] >= floor { out.append(Int32(j)) }
+                }
+                c += 8
+            }
+            for j in c..<n where all[j] >= floor { out.append(Int32(j)) }
+        }
+        return out
     }
 
     /// Hybrid need similarity: `(1 − s) · lexical + s · semantic`, the semantic cosine rescaled from
