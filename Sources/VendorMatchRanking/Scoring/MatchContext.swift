@@ -130,15 +130,14 @@ struct MatchContext {
                     return codes.categoryBit[b] == codes.categoryBit[r] ? Float(Similarity.serviceSibling) : 0
                 }
             }
-            let (tables, weights) = (serviceSim, serviceWeights)
-            func signatures() -> [Float] {
-                index.serviceSignatures.map { MatchContext.serviceSimilarity($0, tables: tables, weights: weights) }
+            // Per code, the best similarity of every interned service set to it (cached: it depends on
+            // the code alone), then their weighted mean, as `serviceSimilarity` computes it.
+            let perCode = zip(requested, serviceSim).map { code, table in
+                index.tableCache.table(.init(kind: 1, text: codes.codes[code]), count: index.serviceSignatures.count) {
+                    index.serviceSignatures.map { MatchContext.serviceSimilarity($0, tables: [table], weights: [1]) }
+                }
             }
-            // Inferred types carry request-specific shares: only requested ones are worth keeping.
-            signatureSim = inferredServices.isEmpty
-                ? index.tableCache.table(.init(kind: 1, text: serviceTypes.joined(separator: " ")),
-                                         count: index.serviceSignatures.count, build: signatures)
-                : signatures()
+            signatureSim = MatchContext.weightedMean(perCode, weights: serviceWeights, count: index.serviceSignatures.count)
         } else { base[3] = 0 }
 
         let total = base.sum()
@@ -301,6 +300,20 @@ struct MatchContext {
     @inline(__always)
     func similarities(case c: Int, index: RankingIndex) -> SIMD4<Double> {
         similarities(index.caseKeys[c], case: c)
+    }
+
+    /// `Σ wᵢ·tableᵢ / Σ wᵢ` entry by entry, summed in the order `serviceSimilarity` sums, so the result is
+    /// the same to the bit.
+    static func weightedMean(_ tables: [[Float]], weights: [Float], count: Int) -> [Float] {
+        var total = [Float](repeating: 0, count: count)
+        var sum: Float = 0
+        for (table, weight) in zip(tables, weights) {
+            for i in 0..<count { total[i] += weight * table[i] }
+            sum += weight
+        }
+        guard sum > 0 else { return [Float](repeating: 0, count: count) }
+        for i in 0..<count { total[i] /= sum }
+        return total
     }
 
     /// Weighted mean over requested (or inferred) codes of the best-matching offered code.
