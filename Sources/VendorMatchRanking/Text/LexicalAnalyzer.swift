@@ -7,10 +7,24 @@ import VendorMatchCore
 /// "a native iOS and Android app for our customers" → `nativ`, `io`, `android`, `app`, `custom`, and the
 /// bigrams `nativ io`, `io android`, ….
 public struct LexicalAnalyzer: Sendable {
-    private let synonyms: [String: String]
+    /// What becomes of a word before stemming: dropped, or replaced by its canonical form.
+    private enum Rule {
+        case drop
+        case fold(String)
+    }
+
+    /// Stop words and synonyms in one table, so a word costs one lookup: a synonym folded to a stop
+    /// word or to a single letter is dropped, like a stop word.
+    private let rules: [String: Rule]
 
     public init(synonyms: [String: String] = [:]) {
-        self.synonyms = synonyms
+        var rules: [String: Rule] = [:]
+        for word in LexicalAnalyzer.stopWords { rules[word] = .drop }
+        for (variant, folded) in synonyms {
+            rules[variant] = folded.utf8.count < 2 || LexicalAnalyzer.stopWords.contains(folded)
+                ? .drop : .fold(LexicalAnalyzer.stem(folded))
+        }
+        self.rules = rules
     }
 
     /// Reads `lexicon/synonyms.tsv` (`variant<TAB>canonical`, `#` comments) under a models directory;
@@ -32,6 +46,16 @@ public struct LexicalAnalyzer: Sendable {
 
     /// Unigram terms then bigrams.
     public func terms(_ text: String) -> [String] {
+        let words = words(text)
+        var out = words
+        if words.count > 1 {
+            for i in 0..<(words.count - 1) where words[i] != words[i + 1] { out.append(words[i] + " " + words[i + 1]) }
+        }
+        return out
+    }
+
+    /// The unigram terms, in text order (`terms` without the bigrams).
+    public func words(_ text: String) -> [String] {
         var words: [String] = []
         var current: [UInt8] = []
         current.reserveCapacity(32)
@@ -40,11 +64,11 @@ public struct LexicalAnalyzer: Sendable {
             guard !current.isEmpty else { return }
             defer { current.removeAll(keepingCapacity: true) }
             let word = String(decoding: current, as: UTF8.self)
-            if let folded = synonyms[word] {
-                if folded.utf8.count < 2 || LexicalAnalyzer.stopWords.contains(folded) { return }
-                words.append(LexicalAnalyzer.stem(folded))
-            } else {
-                if current.count < 2 || LexicalAnalyzer.stopWords.contains(word) { return }
+            switch rules[word] {
+            case .drop: return
+            case let .fold(stemmed): words.append(stemmed)
+            case nil:
+                if current.count < 2 { return }
                 // Stemmed in place on the bytes at hand: no second copy of the word.
                 words.append(LexicalAnalyzer.stemBytes(&current) ? String(decoding: current, as: UTF8.self) : word)
             }
@@ -66,11 +90,7 @@ public struct LexicalAnalyzer: Sendable {
             }
         }
         flush()
-        var out = words
-        if words.count > 1 {
-            for i in 0..<(words.count - 1) where words[i] != words[i + 1] { out.append(words[i] + " " + words[i + 1]) }
-        }
-        return out
+        return words
     }
 
     /// A light suffix stripper (a small subset of Porter's steps): enough to fold plurals and common

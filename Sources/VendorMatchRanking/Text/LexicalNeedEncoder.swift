@@ -5,6 +5,9 @@ import Foundation
 public struct LexicalNeedEncoder: NeedEncoder {
     public let analyzer: LexicalAnalyzer
     private(set) var vocabulary: [String: Int32] = [:]
+    /// Bigram term ids by the ids of their two words (both are always in the vocabulary: a bigram is
+    /// learned with the words of its text), so encoding looks bigrams up without building their text.
+    private var bigrams: [UInt64: Int32] = [:]
     private(set) var documentFrequency: [Int32] = []
     private(set) var documentCount = 0
 
@@ -19,19 +22,40 @@ public struct LexicalNeedEncoder: NeedEncoder {
         // First-occurrence order, not a Set's: term ids (and so floating-point sums) must not depend
         // on hashing seeds, or two engines over the same catalogue could break ties differently.
         var seen = Set<String>()
-        for term in analyzer.terms(text) where seen.insert(term).inserted {
+        let words = analyzer.words(text)
+        func count(_ term: String) -> Int32 {
             if let id = vocabulary[term] {
-                documentFrequency[Int(id)] += 1
-            } else {
-                vocabulary[term] = Int32(documentFrequency.count)
-                documentFrequency.append(1)
+                if seen.insert(term).inserted { documentFrequency[Int(id)] += 1 }
+                return id
+            }
+            seen.insert(term)
+            let id = Int32(documentFrequency.count)
+            vocabulary[term] = id
+            documentFrequency.append(1)
+            return id
+        }
+        let ids = words.map(count)
+        if words.count > 1 {
+            for i in 0..<(words.count - 1) where words[i] != words[i + 1] {
+                bigrams[LexicalNeedEncoder.pair(ids[i], ids[i + 1])] = count(words[i] + " " + words[i + 1])
             }
         }
     }
 
+    @inline(__always)
+    private static func pair(_ a: Int32, _ b: Int32) -> UInt64 { UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b)) }
+
     public func encode(_ text: String) -> SparseVector {
         // Term ids ascending, then counted by runs (no dictionary per request).
-        var ids = analyzer.terms(text).compactMap { vocabulary[$0] }
+        let words = analyzer.words(text).map { vocabulary[$0] }
+        var ids = words.compactMap { $0 }
+        if words.count > 1 {
+            for i in 0..<(words.count - 1) {
+                // A pair with an unknown word, or a word twice, has no bigram.
+                guard let a = words[i], let b = words[i + 1], a != b, let id = bigrams[LexicalNeedEncoder.pair(a, b)] else { continue }
+                ids.append(id)
+            }
+        }
         guard !ids.isEmpty else { return SparseVector() }
         ids.sort()
         var counts: [(key: Int32, value: Int)] = []
