@@ -13,7 +13,8 @@ public struct ServerConfiguration: Sendable {
     /// Connections served at once; one more is answered RESOURCE_EXHAUSTED and closed. Default 1024.
     public var maximumConnections: Int
     /// Requests of one connection handled at once; beyond it the server stops reading that connection
-    /// (TCP backpressure) until one finishes. Default 128.
+    /// (TCP backpressure) until one finishes. Reads of the index are answered one at a time as they are
+    /// read; reading also pauses while the client leaves its responses unread. Default 128.
     public var maximumInFlightPerConnection: Int
     /// A connection with neither reads nor writes for this long is closed. Default 5 minutes.
     public var idleTimeout: TimeAmount

@@ -9,6 +9,11 @@ import VendorMatchWire
 /// The VendorMatch TCP server (CONTRACT §4) as a `Service`: run it in a `ServiceGroup` to get graceful
 /// shutdown on SIGTERM/SIGINT.
 ///
+/// Requests are served two ways. Reads of the in-memory index (Health, Shortlist, FindCaseStudies) are
+/// answered as soon as they are read, on the connection's event loop (`InlineRequestHandler`); writes
+/// and SQLite reads run as tasks of the connection, at most `maximumInFlightPerConnection` at once, and
+/// answer out of order as they finish.
+///
 /// Lifecycle: `idle` → `running` (bound, accepting) → `draining` (listener closed; connections stop
 /// reading, requests already read are answered) → `finished`. `run()` returns once every connection is
 /// closed.

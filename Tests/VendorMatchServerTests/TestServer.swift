@@ -92,10 +92,15 @@ final class RawConnection {
         self.outbound = outbound
     }
 
-    /// Opens a connection, runs `body` on it, closes it.
-    static func with(port: Int, _ body: (RawConnection) async throws -> Void) async throws {
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    /// Opens a connection (with a small kernel receive buffer if `receiveBufferBytes` is given, for
+    /// backpressure tests), runs `body` on it, closes it.
+    static func with(port: Int, receiveBufferBytes: Int? = nil, _ body: (RawConnection) async throws -> Void) async throws {
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        if let receiveBufferBytes {
+            bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(receiveBufferBytes))
+        }
+        let channel = try await bootstrap
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maximumFrameBytes: 64 << 20)))

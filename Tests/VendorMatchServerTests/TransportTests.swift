@@ -169,6 +169,28 @@ struct TransportTests {
         try await server.stop()
     }
 
+    @Test func answersEverythingToAClientThatReadsLate() async throws {
+        // Megabytes of responses, answered as they are read, to a client with a small receive buffer that
+        // starts reading only later: the server's output queues up (the connection turns unwritable)
+        // and every answer must still arrive, in full, on the same connection.
+        let server = try await TestServer.start()
+        let count = 2_000
+        try await RawConnection.with(port: server.port, receiveBufferBytes: 4096) { raw in
+            var bytes: [UInt8] = []
+            for id in UInt64(1)...UInt64(count) {
+                bytes += try FrameEncoder.bytes(.request(id: id, method: .shortlist, message: shortlistRequest(id: "late\(id)", k: 10)))
+            }
+            try await raw.write(bytes)
+            try await Task.sleep(for: .milliseconds(300))
+            let (frames, closed) = try await raw.read(count: count)
+            #expect(!closed)
+            #expect(Set(frames.map(\.id)) == Set(1...UInt64(count)))
+            #expect(frames.allSatisfy { $0.statusCode == .ok })
+            #expect(frames.reduce(0) { $0 + $1.payload.count } > 2 << 20)
+        }
+        try await server.stop()
+    }
+
     @Test func answersEveryPipelinedRequestWithOneInFlight() async throws {
         let server = try await TestServer.start(ServerConfiguration(maximumInFlightPerConnection: 1))
         try await RawConnection.with(port: server.port) { raw in
