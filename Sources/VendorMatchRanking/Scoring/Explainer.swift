@@ -15,7 +15,7 @@ struct Explainer {
     /// The score's breakdown: weighted features, any floating-point remainder given to trust so that
     /// the parts add up exactly.
     private func contributions(_ features: SIMD8<Double>, score: Double) -> ScoreBreakdown {
-        let weights = index.model.weightVector
+        let weights = ranker.weights
         var contributions = ScoreBreakdown(values: (0..<6).map { weights[$0] * features[$0] })
         let residual = score - contributions.total
         if residual != 0 { contributions.trust += residual }
@@ -34,7 +34,7 @@ struct Explainer {
     func rankedVendor(_ v: Int, casesShown: Int = 3) -> RankedVendor {
         var scratch = ranker.makeScratch()
         let (features, score) = ranker.evaluate(v, scratch: &scratch)
-        let weights = index.model.weightVector
+        let weights = ranker.weights
         let contributions = contributions(features, score: score)
         let vendor = index.vendors[v]
         let evaluations = Int(index.vendorKeys[v].qualityCount)

@@ -18,7 +18,8 @@ struct Ranker {
     private let buyerSpecific: [Int32: TrustModel.Tally]
     /// `buyerSpecific[v] != nil`, as a flat array for the hot loop.
     private let hasBuyerSpecific: [Bool]
-    private let weights: SIMD8<Double>
+    /// The model's feature weights (`RankingModel.featureNames` order; lanes 6 and 7 are 0).
+    let weights: SIMD8<Double>
     private let trustScale, trustNegative, qualityPriorCount: Double
 
     init(index: RankingIndex, request: BuyerRequest) {
@@ -172,7 +173,7 @@ struct Ranker {
     /// experience is those alone); `nil` when `bound` would not hold (negative weights, or every case
     /// counts because the request names neither need nor service).
     func declaredOnlyBound() -> Double? {
-        guard !context.relevantCase.isEmpty, index.model.weightVector.allSatisfy({ $0 >= 0 }) else { return nil }
+        guard !context.relevantCase.isEmpty, (0..<6).allSatisfy({ weights[$0] >= 0 }) else { return nil }
         // Declarations carry no size; the best industry, need and service similarity is 1.
         var best = SIMD4<Double>(1, 0, 1, 1)
         if !context.hasIndustry { best[0] = 0 }
