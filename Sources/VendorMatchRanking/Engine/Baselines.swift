@@ -25,13 +25,13 @@ extension RankingEngine {
             case .random:
                 score = Double(Baseline.hash(request.id + "\u{1F}" + id) % 1_000_000) / 1_000_000
             case .popularity:
-                let cases = index.vendorCases[v].filter { index.caseAlive[Int($0)] }.count
+                let cases = index.vendorCases[v].filter { index.caseKeys[Int($0)].alive }.count
                 let refs = index.vendorReferrals[v].filter { index.referralAlive[Int($0)] }.count
                 score = Double(cases + refs)
             case .lexical:
                 var best = 0.0
                 if ranker.context.hasNeed {
-                    for c in index.vendorCases[v] where index.caseAlive[Int(c)] {
+                    for c in index.vendorCases[v] where index.caseKeys[Int(c)].alive {
                         best = max(best, Double(ranker.context.needSim[Int(c)]))
                     }
                     best = max(best, Double(ranker.context.needVector.dot(index.vendorDescription[v])))

@@ -63,10 +63,10 @@ public struct NaiveScan: Sendable {
         let allowed = Set(ranker.candidates())
         // One pass over every case study, then every vendor.
         var byVendor: [Int: [(Double, Int)]] = [:]
-        for c in index.cases.indices where index.caseAlive[c] {
+        for c in index.cases.indices where index.caseKeys[c].alive {
             let v = Int(index.caseVendor[c])
             guard allowed.contains(v) else { continue }
-            let value = Double(index.caseWeight[c]) * context.value(similarities(c))
+            let value = Double(index.caseKeys[c].weight) * context.value(similarities(c))
             if value > 0 { byVendor[v, default: []].append((value, c)) }
         }
         var results: [(vendorID: String, score: Double)] = []
@@ -75,7 +75,7 @@ public struct NaiveScan: Sendable {
             values.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
             var experience = SIMD4<Double>.zero
             for (i, entry) in values.prefix(maxCases).enumerated() {
-                experience += decay[i] * Double(index.caseWeight[entry.1]) * context.parts(similarities(entry.1))
+                experience += decay[i] * Double(index.caseKeys[entry.1].weight) * context.parts(similarities(entry.1))
             }
             let vendor = index.vendors[v]
             var declared = SIMD4<Double>.zero

@@ -80,9 +80,9 @@ public final class RankingEngine: Sendable {
         var scored: [(Int, Double)] = []
         for c32 in ordinals {
             let c = Int(c32)
-            guard index.caseAlive[c], index.vendorAlive[Int(index.caseVendor[c])] else { continue }
+            guard index.caseKeys[c].alive, index.vendorAlive[Int(index.caseVendor[c])] else { continue }
             let s = context.similarities(case: c, index: index)
-            let value = norm > 0 ? Double(index.caseWeight[c]) * context.value(s) / norm : Double(index.caseWeight[c])
+            let value = norm > 0 ? Double(index.caseKeys[c].weight) * context.value(s) / norm : Double(index.caseKeys[c].weight)
             scored.append((c, value))
         }
         scored.sort { $0.1 != $1.1 ? $0.1 > $1.1 : index.cases[$0.0].id < index.cases[$1.0].id }

@@ -59,13 +59,11 @@ struct RankingIndex: Sendable {
     // Case studies (structure of arrays).
     private(set) var cases: [CaseStudy] = []
     private(set) var caseOrdinal: [String: Int32] = [:]
-    private(set) var caseAlive: [Bool] = []
     private(set) var caseVendor: [Int32] = []
     private(set) var caseServices: [ServiceSet] = []
-    /// Credibility of the case: verified, top client, recency (0…1).
-    private(set) var caseWeight: [Float] = []
     /// What the scoring loop reads of every case, packed (16 bytes): one cache line holds four cases,
     /// and a vendor's cases are neighbours, so scoring a vendor touches one or two lines, not seven.
+    /// The only copy of a case's liveness and credibility weight.
     private(set) var caseKeys: [CaseKey] = []
     /// The semantic channel, when there is one: its encoder and one vector per case (flat,
     /// `dimensions` floats each; all zero for a case without a need or without a stored vector).
@@ -121,6 +119,7 @@ struct RankingIndex: Sendable {
         var industry: Int32
         /// Interned id of `caseServices[c]`.
         var signature: Int32
+        /// Credibility of the case: verified, top client, recency (0…1).
         var weight: Float
         /// Size band, -1 when unknown.
         var size: Int8
@@ -237,7 +236,7 @@ struct RankingIndex: Sendable {
 
     private mutating func recomputeOffered(_ v: Int) {
         var s = vendorDeclaredServices[v]
-        for c in vendorCases[v] where caseAlive[Int(c)] { s = s | caseServices[Int(c)] }
+        for c in vendorCases[v] where caseKeys[Int(c)].alive { s = s | caseServices[Int(c)] }
         vendorOffered[v] = s
     }
 
@@ -245,7 +244,7 @@ struct RankingIndex: Sendable {
     mutating func deleteVendor(id: String) -> Bool {
         guard let o = vendorOrdinal[id], vendorAlive[Int(o)] else { return false }
         let v = Int(o)
-        for c in vendorCases[v] where caseAlive[Int(c)] { killCase(Int(c)) }
+        for c in vendorCases[v] where caseKeys[Int(c)].alive { killCase(Int(c)) }
         for r in vendorReferrals[v] where referralAlive[Int(r)] { killReferral(Int(r)) }
         vendorCases[v] = []
         relistCases(v)
@@ -270,7 +269,7 @@ struct RankingIndex: Sendable {
     mutating func upsert(caseStudies batch: [CaseStudy]) {
         var touched = Set<Int>()
         for c in batch {
-            if let old = caseOrdinal[c.id], caseAlive[Int(old)] {
+            if let old = caseOrdinal[c.id], caseKeys[Int(old)].alive {
                 let oldVendor = Int(caseVendor[Int(old)])
                 killCase(Int(old))
                 vendorCases[oldVendor].removeAll { $0 == old }
@@ -280,7 +279,6 @@ struct RankingIndex: Sendable {
             let ordinal = Int32(cases.count)
             caseOrdinal[c.id] = ordinal
             cases.append(c)
-            caseAlive.append(true)
             caseVendor.append(Int32(v))
             let industry = intern(industry: c.clientIndustry)
             let serviceSet = services.set(c.serviceTypes)
@@ -289,8 +287,8 @@ struct RankingIndex: Sendable {
             var categories = Set<Int>()
             serviceSet.forEach { categories.insert(services.categoryBit[$0]) }
             for cat in categories.sorted() { categoryCases[cat].append(ordinal) }
-            caseWeight.append(Float(CaseWeighting(model: model).weight(of: c)))
-            caseKeys.append(CaseKey(industry: industry, signature: intern(services: serviceSet), weight: caseWeight[Int(ordinal)],
+            caseKeys.append(CaseKey(industry: industry, signature: intern(services: serviceSet),
+                                    weight: Float(CaseWeighting(model: model).weight(of: c)),
                                     size: c.clientSize.map { Int8($0.rawValue) } ?? -1, alive: true))
             if denseEncoder != nil {
                 var vector = pendingVectors[c.id] ?? []
@@ -337,7 +335,6 @@ struct RankingIndex: Sendable {
     }
 
     private mutating func killCase(_ c: Int) {
-        caseAlive[c] = false
         caseKeys[c].alive = false
         liveCases -= 1
         let v = Int(caseVendor[c])
@@ -405,8 +402,7 @@ struct RankingIndex: Sendable {
         model = newModel
         let weighting = CaseWeighting(model: model)
         for c in cases.indices {
-            caseWeight[c] = Float(weighting.weight(of: cases[c]))
-            caseKeys[c].weight = caseWeight[c]
+            caseKeys[c].weight = Float(weighting.weight(of: cases[c]))
         }
         for r in referrals.indices { referralBase[r] = TrustModel.base(of: referrals[r], model: model) }
         qualityTotal = 0
@@ -415,7 +411,7 @@ struct RankingIndex: Sendable {
             vendorKeys[v].qualitySum = 0
             vendorKeys[v].qualityCount = 0
         }
-        for c in cases.indices where caseAlive[c] {
+        for c in cases.indices where caseKeys[c].alive {
             if let e = cases[c].evaluation, let q = QualityModel.score(e, model: model) {
                 let v = Int(caseVendor[c])
                 vendorKeys[v].qualitySum += q

@@ -60,7 +60,7 @@ struct Explainer {
             caseStudyID: index.cases[c].id, vendorID: index.cases[c].vendorID, score: value,
             industry: context.hasIndustry ? s[0] : nil, size: context.hasSize ? s[1] : nil,
             need: context.hasNeed ? s[2] : nil, service: context.hasService ? s[3] : nil,
-            credibility: Double(index.caseWeight[c]), caseStudy: index.cases[c]
+            credibility: Double(index.caseKeys[c].weight), caseStudy: index.cases[c]
         )
     }
 
@@ -70,7 +70,7 @@ struct Explainer {
         var out: [String] = []
         let t = index.taxonomy
         let request = ranker.request
-        let live = index.vendorCases[v].filter { index.caseAlive[Int($0)] }.count
+        let live = index.vendorCases[v].filter { index.caseKeys[Int($0)].alive }.count
 
         if live == 0 {
             var declared: [String] = []

@@ -152,7 +152,7 @@ struct Ranker {
         var experience = SIMD4<Double>.zero
         for i in 0..<scratch.count {
             let c = Int(scratch.cases[i])
-            experience += decay[i] * Double(index.caseWeight[c]) * context.parts(scratch.similarities[i])
+            experience += decay[i] * Double(index.caseKeys[c].weight) * context.parts(scratch.similarities[i])
         }
         experience += declaredCredibility * context.parts(context.declaredSimilarities(vendor: v, key: vendor, index: index))
         experience /= normaliser
