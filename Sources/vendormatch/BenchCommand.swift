@@ -98,9 +98,9 @@ struct BenchCommand: AsyncParsableCommand {
                          Double(rssAfter - rssBefore) / 1_048_576, Double(rssAfter - rssBefore) / Double(max(cases, 1))))
             print("| ranker | requests | p50 ms | p99 ms | mean ms |")
             print("|---|---:|---:|---:|---:|")
-            print(String(format: "| engine (index) | %d | %.2f | %.2f | %.2f |", latencies.count, e.p50, e.p99, e.mean))
-            print(String(format: "| engine, explain off | %d | %.2f | %.2f | %.2f |", briefLatencies.count, b.p50, b.p99, b.mean))
-            print(String(format: "| naive full scan | %d | %.2f | %.2f | %.2f |", naiveLatencies.count, n.p50, n.p99, n.mean))
+            print(String(format: "| engine (index) | %d | %.3f | %.3f | %.3f |", latencies.count, e.p50, e.p99, e.mean))
+            print(String(format: "| engine, explain off | %d | %.3f | %.3f | %.3f |", briefLatencies.count, b.p50, b.p99, b.mean))
+            print(String(format: "| naive full scan | %d | %.3f | %.3f | %.3f |", naiveLatencies.count, n.p50, n.p99, n.mean))
             print(String(format: "engine speed-up over the naive scan: %.1f× at p50", n.p50 / max(e.p50, 1e-9)))
             print("same top-k as the naive scan: \(naiveLatencies.count - mismatches) of \(naiveLatencies.count) requests")
             if read > 0 {

@@ -20,13 +20,6 @@ public struct NaiveScan: Sendable {
         let model = index.model
         let t = index.taxonomy
         let queryNeed = request.need.map { index.encodeNeed($0) } ?? SparseVector()
-        var base = SIMD4<Double>(model.value(.caseIndustry), model.value(.caseSize), model.value(.caseNeed), model.value(.caseService))
-        if request.industry == nil { base[0] = 0 }
-        if request.size == nil { base[1] = 0 }
-        if queryNeed.isEmpty { base[2] = 0 }
-        if request.serviceTypes.isEmpty { base[3] = 0 }
-        let a = base.sum() > 0 ? base / base.sum() : .zero
-        let w = SIMD4<Double>(model.weight("industry"), model.weight("size"), model.weight("need"), model.weight("service"))
         let maxCases = max(1, min(32, Int(model.value(.evidenceMaxCases))))
         let decay = (0..<maxCases).map { pow(model.value(.evidenceDecay), Double($0)) }
         let normaliser = decay.reduce(0, +)

@@ -32,10 +32,10 @@ public final class RankingEngine: Sendable {
     /// matched case studies, referral summary and reasons (the breakdown is always there).
     public func shortlist(_ request: BuyerRequest, explain: Bool = true) throws(VMError) -> Shortlist {
         try check(request)
-        let index = snapshot()
-        let ranker = Ranker(index: index, request: request)
+        // Moved, not copied: a copy of the index retains each of its arrays.
+        let ranker = Ranker(index: snapshot(), request: request)
         let (ranked, candidates) = ranker.top(request.k)
-        let explainer = Explainer(ranker: ranker)
+        let explainer = Explainer(ranker: consume ranker)
         return Shortlist(requestID: request.id, vendors: ranked.map { explain ? explainer.rankedVendor($0.vendor) : explainer.scoredVendor($0) },
                          candidateCount: candidates, inferredServiceTypes: explainer.inferred)
     }
@@ -75,7 +75,6 @@ public final class RankingEngine: Sendable {
         } else {
             ordinals = Array(0..<Int32(index.cases.count))
         }
-        let weights = context.w
         let norm = (context.w * context.a).sum()
         var scored: [(Int, Double)] = []
         for c32 in ordinals {

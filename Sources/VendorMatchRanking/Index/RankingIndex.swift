@@ -73,6 +73,8 @@ struct RankingIndex: Sendable {
     private(set) var caseHasDense: [Bool] = []
     /// For each service category bit, the cases with a code in that category (ascending ordinals).
     private(set) var categoryCases: [[Int32]] = []
+    /// For each service code bit, the cases that list that code (ascending ordinals).
+    private(set) var serviceCases: [[Int32]] = []
     /// Need-term postings: for each encoder dimension, the cases that use it and the weight.
     private(set) var needPostings: [[NeedPosting]] = []
 
@@ -284,8 +286,12 @@ struct RankingIndex: Sendable {
             let serviceSet = services.set(c.serviceTypes)
             caseServices.append(serviceSet)
             if categoryCases.isEmpty { categoryCases = Array(repeating: [], count: services.codes.count) }
+            if serviceCases.isEmpty { serviceCases = Array(repeating: [], count: services.codes.count) }
             var categories = Set<Int>()
-            serviceSet.forEach { categories.insert(services.categoryBit[$0]) }
+            serviceSet.forEach {
+                categories.insert(services.categoryBit[$0])
+                serviceCases[$0].append(ordinal)
+            }
             for cat in categories.sorted() { categoryCases[cat].append(ordinal) }
             caseKeys.append(CaseKey(industry: industry, signature: intern(services: serviceSet),
                                     weight: Float(CaseWeighting(model: model).weight(of: c)),
@@ -441,6 +447,10 @@ struct CaseWeighting {
         floor = model.value(.caseAgeFloor)
         referenceYear = model.value(.referenceYear)
     }
+
+    /// No case weighs more than this: the credibility is capped at 1 and the recency factor lies
+    /// between the age floor and 1.
+    var ceiling: Double { max(1, floor) }
 
     func weight(of c: CaseStudy) -> Double {
         var w = base

@@ -38,6 +38,12 @@ struct MatchContext {
     /// request gives neither need nor service (then every case can match on context).
     var relevantCase: [Bool] = []
     var relevantVendor: [Bool] = []
+    /// Per vendor, the best need similarity of its cases (0 when none reaches the floor), and whether one
+    /// of its cases lists a code that meets a requested (or inferred) service type; the other cases'
+    /// service similarity is at most a sibling's (`Similarity.serviceSibling`). What bounds a vendor's
+    /// case evidence before it is scored; empty with `relevantVendor`.
+    var vendorBestNeed: [Float] = []
+    var vendorMeetsService: [Bool] = []
     /// Need similarity of every vendor's description; empty with `needSim`.
     var descriptionSim: [Float] = []
     /// Inner weight per dimension (industry, size, need, service); 0 for dimensions not given.
@@ -57,7 +63,9 @@ struct MatchContext {
     var hasNeed: Bool { !needSim.isEmpty }
     var hasService: Bool { !serviceSim.isEmpty }
 
-    init(index: RankingIndex, industry: String?, size: SizeBand?, need: String?, serviceTypes: [String]) {
+    /// `index` is borrowed (`__shared`): an initializer's parameters are otherwise owned, and handing
+    /// over an owned copy of the index retains each of its arrays.
+    init(index: __shared RankingIndex, industry: String?, size: SizeBand?, need: String?, serviceTypes: [String]) {
         let model = index.model
         var base = SIMD4<Double>(
             model.value(.caseIndustry), model.value(.caseSize), model.value(.caseNeed), model.value(.caseService))
@@ -163,9 +171,10 @@ struct MatchContext {
             var cases = [Bool](repeating: false, count: index.cases.count)
             var vendors = [Bool](repeating: false, count: index.vendors.count)
             let categories = hasService ? Set(requested.map { index.services.categoryBit[$0] }).sorted() : []
+            let caseVendor = index.caseVendor, categoryCases = index.categoryCases, serviceCases = index.serviceCases
             cases.withUnsafeMutableBufferPointer { caseOut in
                 vendors.withUnsafeMutableBufferPointer { vendorOut in
-                    index.caseVendor.withUnsafeBufferPointer { owner in
+                    caseVendor.withUnsafeBufferPointer { owner in
                         func mark(_ list: UnsafeBufferPointer<Int32>) {
                             for c in list {
                                 caseOut[Int(c)] = true
@@ -173,14 +182,34 @@ struct MatchContext {
                             }
                         }
                         touched.withUnsafeBufferPointer(mark)
-                        for cat in categories where cat < index.categoryCases.count {
-                            index.categoryCases[cat].withUnsafeBufferPointer(mark)
+                        for cat in categories where cat < categoryCases.count {
+                            categoryCases[cat].withUnsafeBufferPointer(mark)
                         }
                     }
                 }
             }
             relevantCase = cases
             relevantVendor = vendors
+            var bestNeed = [Float](repeating: 0, count: index.vendors.count)
+            var meets = [Bool](repeating: false, count: index.vendors.count)
+            let services = index.services
+            let wanted = requested.reduce(ServiceSet()) { $0 | services.acceptable(for: $1) }
+            caseVendor.withUnsafeBufferPointer { owner in
+                bestNeed.withUnsafeMutableBufferPointer { out in
+                    for c in touched {
+                        let v = Int(owner[Int(c)])
+                        out[v] = max(out[v], min(1, needSim[Int(c)]))
+                    }
+                }
+                meets.withUnsafeMutableBufferPointer { out in
+                    wanted.forEach { bit in
+                        guard bit < serviceCases.count else { return }
+                        for c in serviceCases[bit] { out[Int(owner[Int(c)])] = true }
+                    }
+                }
+            }
+            vendorBestNeed = bestNeed
+            vendorMeetsService = meets
         }
     }
 
@@ -273,6 +302,12 @@ struct MatchContext {
         var p = ws / ws.sum() * (workAlone * work + 0.5 * interaction)
         if context > 0 { p += cs / cs.sum() * (0.5 * interaction) }
         return p
+    }
+
+    /// Whether `value(s)` never decreases when a similarity grows (no negative weight anywhere), so the
+    /// value of the best possible similarities bounds every case's.
+    var valueIsMonotone: Bool {
+        (0..<4).allSatisfy { a[$0] >= 0 && w[$0] >= 0 } && alpha >= 0 && beta >= 0 && gamma >= 0
     }
 
     /// `Σ w_d · parts(s)_d` without building the parts: the sorting key of a case in the hot loop.

@@ -1,3 +1,4 @@
+import CPrefetch
 import Dispatch
 import Foundation
 import VendorMatchCore
@@ -13,6 +14,8 @@ struct Ranker {
     private let decay: [Double]
     private let normaliser: Double
     private let declaredCredibility: Double
+    /// No case's credibility weight exceeds this (`CaseWeighting.ceiling`).
+    private let caseWeightCeiling: Double
     private let qualityMean: Double
     /// Trust tallies of the vendors the requesting buyer has its own referrals for (as it sees them).
     private let buyerSpecific: [Int32: TrustModel.Tally]
@@ -22,25 +25,29 @@ struct Ranker {
     let weights: SIMD8<Double>
     private let trustScale, trustNegative, qualityPriorCount: Double
 
-    init(index: RankingIndex, request: BuyerRequest) {
+    /// Takes the index over (`consuming`): the ranker is the snapshot's last holder, and a copy would
+    /// retain each of the index's arrays.
+    init(index: consuming RankingIndex, request: BuyerRequest) {
         self.index = index
         self.request = request
-        self.model = index.model
-        context = MatchContext(index: index, industry: request.industry, size: request.size, need: request.need,
+        self.model = self.index.model
+        context = MatchContext(index: self.index, industry: request.industry, size: request.size, need: request.need,
                                serviceTypes: request.serviceTypes)
         let maxCases = max(1, min(32, Int(model.value(.evidenceMaxCases))))
         let gamma = model.value(.evidenceDecay)
         decay = (0..<maxCases).map { pow(gamma, Double($0)) }
         normaliser = decay.reduce(0, +)
         declaredCredibility = model.value(.declaredCredibility)
+        caseWeightCeiling = CaseWeighting(model: model).ceiling
         trustScale = max(1e-9, model.value(.trustScale))
         trustNegative = model.value(.trustNegative)
         qualityPriorCount = model.value(.qualityPriorCount)
         let wv = model.weightVector
         weights = SIMD8<Double>(wv[0], wv[1], wv[2], wv[3], wv[4], wv[5], 0, 0)
-        qualityMean = index.qualityMean
-        buyerSpecific = request.buyerOrg.flatMap { index.buyerVendorTally[$0] } ?? [:]
-        var flags = [Bool](repeating: false, count: index.vendors.count)
+        qualityMean = self.index.qualityMean
+        let tallies = self.index.buyerVendorTally
+        buyerSpecific = request.buyerOrg.flatMap { tallies[$0] } ?? [:]
+        var flags = [Bool](repeating: false, count: self.index.vendors.count)
         for v in buyerSpecific.keys { flags[Int(v)] = true }
         hasBuyerSpecific = flags
     }
@@ -170,10 +177,11 @@ struct Ranker {
     }
 
     /// The most a vendor none of whose cases matches the work can get from its declarations (its
-    /// experience is those alone); `nil` when `bound` would not hold (negative weights, or every case
-    /// counts because the request names neither need nor service).
+    /// experience is those alone); `nil` when `bound` would not hold (negative weights or credibility,
+    /// or every case counts because the request names neither need nor service).
     func declaredOnlyBound() -> Double? {
-        guard !context.relevantCase.isEmpty, (0..<6).allSatisfy({ weights[$0] >= 0 }) else { return nil }
+        guard !context.relevantCase.isEmpty, (0..<6).allSatisfy({ weights[$0] >= 0 }), context.valueIsMonotone,
+              declaredCredibility >= 0, normaliser > 0 else { return nil }
         // Declarations carry no size; the best industry, need and service similarity is 1.
         var best = SIMD4<Double>(1, 0, 1, 1)
         if !context.hasIndustry { best[0] = 0 }
@@ -182,7 +190,24 @@ struct Ranker {
         return declaredCredibility * context.value(best) / normaliser
     }
 
-    /// An upper bound on the score of such a vendor: its own trust and quality, the best declarations.
+    /// Whether `casesBound` bounds (the decay weights are not negative; `declaredOnlyBound` checks the rest).
+    private var casesBoundHolds: Bool { decay.allSatisfy { $0 >= 0 } }
+
+    /// The most relevant vendor `v`'s cases can add to its score: every case's similarities are at most
+    /// (1, 1, the vendor's best need similarity, 1 if a case meets a requested service type else a
+    /// sibling's), its weight at most the ceiling, and the decay weights sum to the normaliser.
+    @inline(__always)
+    func casesBound(_ v: Int) -> Double {
+        var best = SIMD4<Double>(context.hasIndustry ? 1 : 0, context.hasSize ? 1 : 0, Double(context.vendorBestNeed[v]), 0)
+        if context.hasService {
+            // The sibling bound allows for the float rounding of the similarity table.
+            best[3] = context.vendorMeetsService[v] ? 1 : Similarity.serviceSibling * (1 + 1e-6)
+        }
+        return caseWeightCeiling * context.value(best)
+    }
+
+    /// An upper bound on the score of such a vendor: its own trust and quality, plus `declared` (the
+    /// best its declarations, and for a relevant vendor its cases, can add).
     @inline(__always)
     func bound(_ v: Int, declared: Double) -> Double {
         let key = index.vendorKeys[v]
@@ -208,6 +233,37 @@ struct Ranker {
         QualityModel.shrunk(sum: key.qualitySum, count: Int(key.qualityCount), mean: qualityMean, priorCount: qualityPriorCount)
     }
 
+    /// Scoring a vendor waits on memory (its key, case list, case keys and need scores are far apart), so
+    /// while vendor `i` is scored, the data of the next ones is requested: the key of `i + 3`, the case
+    /// list of `i + 2` (its key requested earlier), the case keys and scores of `i + 1`.
+    @inline(__always)
+    private func prefetch(_ vendors: ArraySlice<Int>, at i: Int) {
+        if i + 3 < vendors.endIndex { index.vendorKeys.withUnsafeBufferPointer { vm_prefetch($0.baseAddress! + vendors[i + 3]) } }
+        if i + 2 < vendors.endIndex {
+            let start = Int(index.vendorKeys[vendors[i + 2]].caseStart)
+            index.vendorCaseList.withUnsafeBufferPointer { if start < $0.count { vm_prefetch($0.baseAddress! + start) } }
+        }
+        if i + 1 < vendors.endIndex {
+            let key = index.vendorKeys[vendors[i + 1]]
+            let start = Int(key.caseStart), count = Int(key.caseCount)
+            guard count > 0 else { return }
+            let first = Int(index.vendorCaseList[start]), last = Int(index.vendorCaseList[start + count - 1])
+            index.caseKeys.withUnsafeBufferPointer { keys in
+                // A vendor's cases are usually neighbours (four keys a line); if not, the first and last.
+                let low = min(first, last), high = max(first, last)
+                guard high < keys.count else { return }
+                if high - low < 32 {
+                    for c in stride(from: low, to: high, by: 4) { vm_prefetch(keys.baseAddress! + c) }
+                } else {
+                    vm_prefetch(keys.baseAddress! + low)
+                }
+                vm_prefetch(keys.baseAddress! + high)
+            }
+            if !context.needSim.isEmpty { context.needSim.withUnsafeBufferPointer { vm_prefetch($0.baseAddress! + first) } }
+            if !context.relevantCase.isEmpty { context.relevantCase.withUnsafeBufferPointer { vm_prefetch($0.baseAddress! + first) } }
+        }
+    }
+
     /// Candidate pools at least this large are scored on two threads.
     static let parallelThreshold = 20_000
 
@@ -217,10 +273,15 @@ struct Ranker {
         // Large pools are split over two threads (this machine has two cores); each keeps its own
         // top k and the two are merged, which gives exactly the sequential answer.
         let parts = pool.count >= parallelThreshold ? 2 : 1
-        // Vendors with a case matching the work first; then the others, skipped once the top k is full
-        // and even their best possible score could not enter it. The top k does not depend on the order.
+        // Vendors with a case matching the work (the need, or a requested service type) first; then those
+        // whose cases match it only weakly (a sibling service type, no need words), then those with no
+        // matching case at all. Once the top k is full, a vendor whose best possible score could not
+        // enter it is skipped. The top k does not depend on the order.
         let bound = declaredOnlyBound()
-        let matching = bound == nil ? pool : pool.filter { context.relevantVendor[$0] }
+        let prune = bound != nil && casesBoundHolds
+        let relevant = bound == nil ? pool : pool.filter { context.relevantVendor[$0] }
+        let strong = relevant.filter { !prune || context.vendorBestNeed[$0] > 0 || context.vendorMeetsService[$0] }
+        let weak = prune ? relevant.filter { context.vendorBestNeed[$0] == 0 && !context.vendorMeetsService[$0] } : []
         let others = bound == nil ? [] : pool.filter { !context.relevantVendor[$0] }
         var partial = [TopK](repeating: TopK(k: k, index: index), count: parts)
         partial.withUnsafeMutableBufferPointer { out in
@@ -232,7 +293,16 @@ struct Ranker {
                     let (features, score) = evaluate(v, scratch: &scratch)
                     best.offer(TopK.Entry(vendor: v, score: score, features: features))
                 }
-                for v in matching[(matching.count * part / parts)..<(matching.count * (part + 1) / parts)] { score(v) }
+                func scoreRelevant(_ vendors: ArraySlice<Int>) {
+                    for i in vendors.indices {
+                        let v = vendors[i]
+                        if prune, let floor = best.floor, let bound, self.bound(v, declared: bound + casesBound(v)) < floor { continue }
+                        prefetch(vendors, at: i)
+                        score(v)
+                    }
+                }
+                scoreRelevant(strong[(strong.count * part / parts)..<(strong.count * (part + 1) / parts)])
+                scoreRelevant(weak[(weak.count * part / parts)..<(weak.count * (part + 1) / parts)])
                 for v in others[(others.count * part / parts)..<(others.count * (part + 1) / parts)] {
                     if let floor = best.floor, let bound, self.bound(v, declared: bound) < floor { continue }
                     score(v)
