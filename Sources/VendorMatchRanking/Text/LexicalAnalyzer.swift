@@ -57,21 +57,23 @@ public struct LexicalAnalyzer: Sendable {
     /// The unigram terms, in text order (`terms` without the bigrams).
     public func words(_ text: String) -> [String] {
         var words: [String] = []
+        forEachToken(text) { token, bytes in
+            if let term = term(ofToken: token, bytes: &bytes) { words.append(term) }
+        }
+        return words
+    }
+
+    /// Calls `body` with every token of `text`, in order: a run of letters and digits, lower-cased, with
+    /// inner hyphens ("e-commerce"), before stop words, synonyms and stemming. `bytes` is the token's
+    /// UTF-8, scratch that `term(ofToken:bytes:)` may change.
+    func forEachToken(_ text: String, _ body: (_ token: String, _ bytes: inout [UInt8]) -> Void) {
         var current: [UInt8] = []
         current.reserveCapacity(32)
         func flush() {
             while current.last == UInt8(ascii: "-") { current.removeLast() }
             guard !current.isEmpty else { return }
-            defer { current.removeAll(keepingCapacity: true) }
-            let word = String(decoding: current, as: UTF8.self)
-            switch rules[word] {
-            case .drop: return
-            case let .fold(stemmed): words.append(stemmed)
-            case nil:
-                if current.count < 2 { return }
-                // Stemmed in place on the bytes at hand: no second copy of the word.
-                words.append(LexicalAnalyzer.stemBytes(&current) ? String(decoding: current, as: UTF8.self) : word)
-            }
+            body(String(decoding: current, as: UTF8.self), &current)
+            current.removeAll(keepingCapacity: true)
         }
         for scalar in text.unicodeScalars {
             let v = scalar.value
@@ -90,7 +92,19 @@ public struct LexicalAnalyzer: Sendable {
             }
         }
         flush()
-        return words
+    }
+
+    /// The term a token becomes, or `nil` when it is dropped (a stop word, a single character, a synonym
+    /// of either). Stems `bytes` (the token's UTF-8) in place.
+    func term(ofToken token: String, bytes: inout [UInt8]) -> String? {
+        switch rules[token] {
+        case .drop: return nil
+        case let .fold(stemmed): return stemmed
+        case nil:
+            if bytes.count < 2 { return nil }
+            // Stemmed in place on the bytes at hand: no second copy of the word.
+            return LexicalAnalyzer.stemBytes(&bytes) ? String(decoding: bytes, as: UTF8.self) : token
+        }
     }
 
     /// A light suffix stripper (a small subset of Porter's steps): enough to fold plurals and common

@@ -8,6 +8,10 @@ public struct LexicalNeedEncoder: NeedEncoder {
     /// Bigram term ids by the ids of their two words (both are always in the vocabulary: a bigram is
     /// learned with the words of its text), so encoding looks bigrams up without building their text.
     private var bigrams: [UInt64: Int32] = [:]
+    /// The term id of every token the catalogue's texts contain, or -1 for a token the analyzer drops:
+    /// one lookup per word when encoding a request, instead of stop words, synonyms, stemming and the
+    /// vocabulary. Other tokens take the analyzer's way.
+    private var tokenIDs: [String: Int32] = [:]
     private(set) var documentFrequency: [Int32] = []
     private(set) var documentCount = 0
 
@@ -22,7 +26,15 @@ public struct LexicalNeedEncoder: NeedEncoder {
         // First-occurrence order, not a Set's: term ids (and so floating-point sums) must not depend
         // on hashing seeds, or two engines over the same catalogue could break ties differently.
         var seen = Set<String>()
-        let words = analyzer.words(text)
+        var words: [String] = [], tokens: [(token: String, word: Int)] = []
+        analyzer.forEachToken(text) { token, bytes in
+            guard let term = analyzer.term(ofToken: token, bytes: &bytes) else {
+                tokenIDs[token] = -1
+                return
+            }
+            tokens.append((token, words.count))
+            words.append(term)
+        }
         func count(_ term: String) -> Int32 {
             if let id = vocabulary[term] {
                 if seen.insert(term).inserted { documentFrequency[Int(id)] += 1 }
@@ -35,6 +47,7 @@ public struct LexicalNeedEncoder: NeedEncoder {
             return id
         }
         let ids = words.map(count)
+        for (token, word) in tokens { tokenIDs[token] = ids[word] }
         if words.count > 1 {
             for i in 0..<(words.count - 1) where words[i] != words[i + 1] {
                 bigrams[LexicalNeedEncoder.pair(ids[i], ids[i + 1])] = count(words[i] + " " + words[i + 1])
@@ -47,7 +60,14 @@ public struct LexicalNeedEncoder: NeedEncoder {
 
     public func encode(_ text: String) -> SparseVector {
         // Term ids ascending, then counted by runs (no dictionary per request).
-        let words = analyzer.words(text).map { vocabulary[$0] }
+        var words: [Int32?] = []
+        analyzer.forEachToken(text) { token, bytes in
+            if let id = tokenIDs[token] {
+                if id >= 0 { words.append(id) }
+            } else if let term = analyzer.term(ofToken: token, bytes: &bytes) {
+                words.append(vocabulary[term]) // nil: a word the catalogue never used (it breaks bigrams)
+            }
+        }
         var ids = words.compactMap { $0 }
         if words.count > 1 {
             for i in 0..<(words.count - 1) {
