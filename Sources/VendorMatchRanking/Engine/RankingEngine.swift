@@ -5,10 +5,12 @@ import VendorMatchCore
 /// The ranking engine: an in-memory index of the catalogue that answers shortlists and case-study
 /// searches, and takes upserts and deletes without a rebuild.
 ///
-/// Thread-safe. Readers take a snapshot of the index under a short lock and score outside it, so
-/// concurrent shortlists run in parallel; a write applies to the engine's copy (copy-on-write).
+/// Thread-safe. Readers take the published snapshot of the index under a short lock and score outside
+/// it, so concurrent shortlists run in parallel; a write changes the index and publishes a new snapshot
+/// (copy-on-write: arrays a reader still holds are copied, the others change in place).
 public final class RankingEngine: Sendable {
-    private let state: Mutex<RankingIndex>
+    /// Never `nil` outside `write`.
+    private let state: Mutex<IndexSnapshot?>
     public let taxonomy: Taxonomy
 
     /// - Parameter dense: the semantic need channel (an encoder and stored case-study vectors); without
@@ -16,15 +18,28 @@ public final class RankingEngine: Sendable {
     public init(taxonomy: Taxonomy, model: RankingModel = .defaults, analyzer: LexicalAnalyzer = LexicalAnalyzer(),
                 catalogue: Catalogue, dense: DenseNeeds? = nil) {
         self.taxonomy = taxonomy
-        state = Mutex(RankingIndex(taxonomy: taxonomy, model: model, analyzer: analyzer, catalogue: catalogue, dense: dense))
+        state = Mutex(IndexSnapshot(RankingIndex(taxonomy: taxonomy, model: model, analyzer: analyzer, catalogue: catalogue,
+                                                 dense: dense)))
     }
 
     /// The semantic encoder's model identifier, when the semantic channel is on.
-    public var semanticModel: String? { state.withLock { $0.denseEncoder?.modelIdentifier } }
+    public var semanticModel: String? { snapshot().index.denseEncoder?.modelIdentifier }
 
-    private func snapshot() -> RankingIndex { state.withLock { $0 } }
+    /// The published snapshot: one retain, where copying the index would retain each of its arrays.
+    private func snapshot() -> IndexSnapshot { state.withLock { $0! } }
 
-    func snapshotForBaselines() -> RankingIndex { snapshot() }
+    func snapshotForBaselines() -> RankingIndex { snapshot().index }
+
+    /// Applies a change to the index and publishes the result. The index is taken out of the published
+    /// snapshot first, so unless a reader still holds that snapshot its arrays change in place.
+    private func write<Result>(_ change: (inout RankingIndex) -> Result) -> Result {
+        state.withLock { published in
+            var index = published!.index
+            published = nil
+            defer { published = IndexSnapshot(index) }
+            return change(&index)
+        }
+    }
 
     // MARK: Reading
 
@@ -32,8 +47,7 @@ public final class RankingEngine: Sendable {
     /// matched case studies, referral summary and reasons (the breakdown is always there).
     public func shortlist(_ request: BuyerRequest, explain: Bool = true) throws(VMError) -> Shortlist {
         try check(request)
-        // Moved, not copied: a copy of the index retains each of its arrays.
-        let ranker = Ranker(index: snapshot(), request: request)
+        let ranker = Ranker(snapshot: snapshot(), request: request)
         let (ranked, candidates) = ranker.top(request.k)
         let explainer = Explainer(ranker: consume ranker)
         return Shortlist(requestID: request.id, vendors: ranked.map { explain ? explainer.rankedVendor($0.vendor) : explainer.scoredVendor($0) },
@@ -43,10 +57,9 @@ public final class RankingEngine: Sendable {
     /// Unweighted features of the best `limit` candidates (by the current model), for training.
     public func features(for request: BuyerRequest, limit: Int) throws(VMError) -> [CandidateFeatures] {
         try check(request, maxK: Int.max)
-        let index = snapshot()
-        let ranker = Ranker(index: index, request: request)
+        let ranker = Ranker(snapshot: snapshot(), request: request)
         return ranker.top(limit).ranked.map { entry in
-            CandidateFeatures(vendorID: index.vendorIDs[entry.vendor], values: (0..<6).map { entry.features[$0] })
+            CandidateFeatures(vendorID: ranker.index.vendorIDs[entry.vendor], values: (0..<6).map { entry.features[$0] })
         }
     }
 
@@ -61,10 +74,11 @@ public final class RankingEngine: Sendable {
         for (i, s) in query.serviceTypes.enumerated() where !taxonomy.isValidService(s) {
             throw VMError(.invalidInput, "unknown service type \"\(s)\"", field: "service_types[\(i)]")
         }
-        let index = snapshot()
+        let snapshot = snapshot()
+        let index = snapshot.index
         let request = BuyerRequest(id: "cases", industry: query.industry, size: query.size, need: query.need,
                                    serviceTypes: query.serviceTypes, k: query.k)
-        let ranker = Ranker(index: index, request: request)
+        let ranker = Ranker(snapshot: snapshot, request: request)
         let context = ranker.context
         let ordinals: [Int32]
         if let vendorID = query.vendorID {
@@ -90,30 +104,31 @@ public final class RankingEngine: Sendable {
     }
 
     public func vendor(id: String) -> Vendor? {
-        state.withLock { index in
-            guard let o = index.vendorOrdinal[id], index.vendorAlive[Int(o)] else { return nil }
-            return index.vendors[Int(o)]
-        }
+        let snapshot = snapshot()
+        guard let o = snapshot.index.vendorOrdinal[id], snapshot.index.vendorAlive[Int(o)] else { return nil }
+        return snapshot.index.vendors[Int(o)]
     }
 
     public var counts: CatalogueCounts {
-        state.withLock { CatalogueCounts(vendors: $0.liveVendors, caseStudies: $0.liveCases, referrals: $0.liveReferrals) }
+        let snapshot = snapshot()
+        return CatalogueCounts(vendors: snapshot.index.liveVendors, caseStudies: snapshot.index.liveCases,
+                               referrals: snapshot.index.liveReferrals)
     }
 
-    public var model: RankingModel { state.withLock { $0.model } }
+    public var model: RankingModel { snapshot().index.model }
 
     // MARK: Writing
 
-    public func upsert(vendors: [Vendor]) { state.withLock { $0.upsert(vendors: vendors) } }
+    public func upsert(vendors: [Vendor]) { write { $0.upsert(vendors: vendors) } }
 
-    public func upsert(caseStudies: [CaseStudy]) { state.withLock { $0.upsert(caseStudies: caseStudies) } }
+    public func upsert(caseStudies: [CaseStudy]) { write { $0.upsert(caseStudies: caseStudies) } }
 
-    public func add(referrals: [Referral]) { state.withLock { $0.add(referrals: referrals) } }
+    public func add(referrals: [Referral]) { write { $0.add(referrals: referrals) } }
 
     /// Removes a vendor with its case studies and referrals; `false` when there was none.
-    public func deleteVendor(id: String) -> Bool { state.withLock { $0.deleteVendor(id: id) } }
+    public func deleteVendor(id: String) -> Bool { write { $0.deleteVendor(id: id) } }
 
-    public func replaceModel(_ model: RankingModel) { state.withLock { $0.replace(model: model) } }
+    public func replaceModel(_ model: RankingModel) { write { $0.replace(model: model) } }
 
     // MARK: Validation
 

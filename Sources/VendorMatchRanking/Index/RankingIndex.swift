@@ -435,6 +435,14 @@ struct RankingIndex: Sendable {
     func encodeNeed(_ text: String) -> SparseVector { encoder.encode(text) }
 }
 
+/// One published version of the index, shared by reference: taking it costs one retain, where a copy
+/// of the index struct retains each of its arrays (and readers on two cores contend for those counts).
+final class IndexSnapshot: Sendable {
+    let index: RankingIndex
+
+    init(_ index: RankingIndex) { self.index = index }
+}
+
 /// How much one case study counts as evidence: verified and top-client cases more, old ones less.
 struct CaseWeighting {
     let base, verified, topClient, halfLife, floor, referenceYear: Double

@@ -7,7 +7,9 @@ import VendorMatchCore
 /// diminishing returns, declared capabilities, referral trust and quality, combined linearly with the
 /// model's weights. Pure: no I/O, no shared state.
 struct Ranker {
-    let index: RankingIndex
+    let snapshot: IndexSnapshot
+    /// Borrowed from the snapshot, never copied.
+    var index: RankingIndex { _read { yield snapshot.index } }
     let request: BuyerRequest
     let context: MatchContext
     private let model: RankingModel
@@ -25,13 +27,15 @@ struct Ranker {
     let weights: SIMD8<Double>
     private let trustScale, trustNegative, qualityPriorCount: Double
 
-    /// Takes the index over (`consuming`): the ranker is the snapshot's last holder, and a copy would
-    /// retain each of the index's arrays.
-    init(index: consuming RankingIndex, request: BuyerRequest) {
-        self.index = index
+    init(index: RankingIndex, request: BuyerRequest) {
+        self.init(snapshot: IndexSnapshot(index), request: request)
+    }
+
+    init(snapshot: IndexSnapshot, request: BuyerRequest) {
+        self.snapshot = snapshot
         self.request = request
-        self.model = self.index.model
-        context = MatchContext(index: self.index, industry: request.industry, size: request.size, need: request.need,
+        self.model = snapshot.index.model
+        context = MatchContext(index: snapshot.index, industry: request.industry, size: request.size, need: request.need,
                                serviceTypes: request.serviceTypes)
         let maxCases = max(1, min(32, Int(model.value(.evidenceMaxCases))))
         let gamma = model.value(.evidenceDecay)
@@ -44,10 +48,9 @@ struct Ranker {
         qualityPriorCount = model.value(.qualityPriorCount)
         let wv = model.weightVector
         weights = SIMD8<Double>(wv[0], wv[1], wv[2], wv[3], wv[4], wv[5], 0, 0)
-        qualityMean = self.index.qualityMean
-        let tallies = self.index.buyerVendorTally
-        buyerSpecific = request.buyerOrg.flatMap { tallies[$0] } ?? [:]
-        var flags = [Bool](repeating: false, count: self.index.vendors.count)
+        qualityMean = snapshot.index.qualityMean
+        buyerSpecific = request.buyerOrg.flatMap { snapshot.index.buyerVendorTally[$0] } ?? [:]
+        var flags = [Bool](repeating: false, count: snapshot.index.vendors.count)
         for v in buyerSpecific.keys { flags[Int(v)] = true }
         hasBuyerSpecific = flags
     }
@@ -69,11 +72,12 @@ struct Ranker {
         let budget = request.budgetUSD ?? .infinity
         var out: [Int] = []
         out.reserveCapacity(index.vendors.count)
+        let vendorAlive = index.vendorAlive, vendorOffered = index.vendorOffered, vendorMinProject = index.vendorMinProject
         certs.table.withUnsafeBufferPointer { certTable in
             regions.table.withUnsafeBufferPointer { regionTable in
                 languages.table.withUnsafeBufferPointer { languageTable in
-                    let alive = index.vendorAlive.span, offers = index.vendorOffered.span, left = excluded.span
-                    let minimum = index.vendorMinProject.span
+                    let alive = vendorAlive.span, offers = vendorOffered.span, left = excluded.span
+                    let minimum = vendorMinProject.span
                     for v in 0..<alive.count where alive[v] && !left[v] {
                         if !masks.isEmpty {
                             let offered = offers[v]
@@ -136,22 +140,27 @@ struct Ranker {
     /// weighted score; fills `scratch` with the vendor's best cases.
     func evaluate(_ v: Int, scratch: inout Scratch) -> (features: SIMD8<Double>, score: Double) {
         scratch.count = 0
-        let vendor = index.vendorKeys[v]
+        let vendor = snapshot.index.vendorKeys[v]
         // Cases whose work does not match at all score 0; skip the vendors that have only such cases.
         let filtered = !context.relevantCase.isEmpty
         if !filtered || context.relevantVendor[v] {
-            let list = index.vendorCaseList.span, keys = index.caseKeys.span, relevant = context.relevantCase.span
-            let start = Int(vendor.caseStart)
-            for j in start..<(start + Int(vendor.caseCount)) {
-                let c32 = list[j]
-                let c = Int(c32)
-                // The request's own flags first: they are in cache, the case's key may not be.
-                guard !filtered || relevant[c] else { continue }
-                let key = keys[c]
-                guard key.alive else { continue }
-                let s = context.similarities(key, case: c)
-                let value = Double(key.weight) * context.value(s)
-                if value > 0 { scratch.offer(value, case: c32, similarities: s) }
+            let start = Int(vendor.caseStart), end = start + Int(vendor.caseCount)
+            // Unchecked: the index's own ranges and ordinals.
+            snapshot.index.vendorCaseList.withUnsafeBufferPointer { list in
+                snapshot.index.caseKeys.withUnsafeBufferPointer { keys in
+                    let relevant = context.relevantCase.span
+                    for j in start..<end {
+                        let c32 = list[j]
+                        let c = Int(c32)
+                        // The request's own flags first: they are in cache, the case's key may not be.
+                        guard !filtered || relevant[c] else { continue }
+                        let key = keys[c]
+                        guard key.alive else { continue }
+                        let s = context.similarities(key, case: c)
+                        let value = Double(key.weight) * context.value(s)
+                        if value > 0 { scratch.offer(value, case: c32, similarities: s) }
+                    }
+                }
             }
         }
         // Experience features: Σ decay_i · credibility_i · a_d · s_d over the best cases, plus the
@@ -159,9 +168,9 @@ struct Ranker {
         var experience = SIMD4<Double>.zero
         for i in 0..<scratch.count {
             let c = Int(scratch.cases[i])
-            experience += decay[i] * Double(index.caseKeys[c].weight) * context.parts(scratch.similarities[i])
+            experience += decay[i] * Double(snapshot.index.caseKeys[c].weight) * context.parts(scratch.similarities[i])
         }
-        experience += declaredCredibility * context.parts(context.declaredSimilarities(vendor: v, key: vendor, index: index))
+        experience += declaredCredibility * context.parts(context.declaredSimilarities(vendor: v, key: vendor, index: snapshot.index))
         experience /= normaliser
 
         let features = SIMD8<Double>(experience[0], experience[1], experience[2], experience[3], trust(v, key: vendor),
@@ -283,12 +292,13 @@ struct Ranker {
         let strong = relevant.filter { !prune || context.vendorBestNeed[$0] > 0 || context.vendorMeetsService[$0] }
         let weak = prune ? relevant.filter { context.vendorBestNeed[$0] == 0 && !context.vendorMeetsService[$0] } : []
         let others = bound == nil ? [] : pool.filter { !context.relevantVendor[$0] }
-        var partial = [TopK](repeating: TopK(k: k, index: index), count: parts)
+        let ids = snapshot.index.vendorIDs
+        var partial = [TopK](repeating: TopK(k: k, ids: ids), count: parts)
         partial.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let results = out
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 var scratch = makeScratch()
-                var best = TopK(k: k, index: index)
+                var best = TopK(k: k, ids: ids)
                 func score(_ v: Int) {
                     let (features, score) = evaluate(v, scratch: &scratch)
                     best.offer(TopK.Entry(vendor: v, score: score, features: features))
@@ -330,9 +340,9 @@ struct TopK {
     let ids: [String]
     private var heap: [Entry] = []
 
-    init(k: Int, index: RankingIndex) {
+    init(k: Int, ids: [String]) {
         self.k = k
-        self.ids = index.vendorIDs
+        self.ids = ids
         heap.reserveCapacity(k)
     }
 
