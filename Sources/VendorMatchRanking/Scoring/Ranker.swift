@@ -70,32 +70,37 @@ struct Ranker {
         for id in request.excludeVendors { if let o = index.vendorOrdinal[id] { excluded[Int(o)] = true } }
         let checkRegions = !request.regions.isEmpty, checkLanguages = !request.languages.isEmpty
         let budget = request.budgetUSD ?? .infinity
-        var out: [Int] = []
-        out.reserveCapacity(index.vendors.count)
+        // Local references to what the loop reads (one retain each, then no access through the snapshot).
         let vendorAlive = index.vendorAlive, vendorOffered = index.vendorOffered, vendorMinProject = index.vendorMinProject
-        certs.table.withUnsafeBufferPointer { certTable in
-            regions.table.withUnsafeBufferPointer { regionTable in
-                languages.table.withUnsafeBufferPointer { languageTable in
-                    let alive = vendorAlive.span, offers = vendorOffered.span, left = excluded.span
-                    let minimum = vendorMinProject.span
-                    for v in 0..<alive.count where alive[v] && !left[v] {
-                        if !masks.isEmpty {
-                            let offered = offers[v]
-                            var meets = true
-                            for m in masks where !offered.intersects(m) { meets = false; break }
-                            if !meets { continue }
+        let certified = index.vendorCertifications, regional = index.vendorRegions, speaking = index.vendorLanguages
+        var out = [Int](repeating: 0, count: vendorAlive.count)
+        var count = 0
+        out.withUnsafeMutableBufferPointer { out in
+            certs.table.withUnsafeBufferPointer { certTable in
+                regions.table.withUnsafeBufferPointer { regionTable in
+                    languages.table.withUnsafeBufferPointer { languageTable in
+                        let alive = vendorAlive.span, offers = vendorOffered.span, left = excluded.span
+                        let minimum = vendorMinProject.span
+                        for v in 0..<alive.count where alive[v] && !left[v] {
+                            if !masks.isEmpty {
+                                let offered = offers[v]
+                                var meets = true
+                                for m in masks where !offered.intersects(m) { meets = false; break }
+                                if !meets { continue }
+                            }
+                            if certs.known > 0, certified.matches(v, in: certTable) < certs.known { continue }
+                            // Regions and languages must overlap where the vendor gives any.
+                            if checkRegions, !regional.isEmpty(v), regional.matches(v, in: regionTable) == 0 { continue }
+                            if checkLanguages, !speaking.isEmpty(v), speaking.matches(v, in: languageTable) == 0 { continue }
+                            if budget < minimum[v] { continue } // -1 (none given) never binds
+                            out[count] = v
+                            count += 1
                         }
-                        if certs.known > 0, index.vendorCertifications.matches(v, in: certTable) < certs.known { continue }
-                        // Regions and languages must overlap where the vendor gives any.
-                        if checkRegions, !index.vendorRegions.isEmpty(v), index.vendorRegions.matches(v, in: regionTable) == 0 { continue }
-                        if checkLanguages, !index.vendorLanguages.isEmpty(v),
-                           index.vendorLanguages.matches(v, in: languageTable) == 0 { continue }
-                        if budget < minimum[v] { continue } // -1 (none given) never binds
-                        out.append(v)
                     }
                 }
             }
         }
+        out.removeLast(out.count - count)
         return out
     }
 
@@ -273,6 +278,27 @@ struct Ranker {
         }
     }
 
+    /// The pool split into vendors with a case matching the work (strongly, when `prune`), weakly, and
+    /// not at all; each ascending.
+    private func partition(_ pool: [Int], prune: Bool) -> (strong: [Int], weak: [Int], others: [Int]) {
+        var strong: [Int] = [], weak: [Int] = [], others: [Int] = []
+        strong.reserveCapacity(pool.count)
+        weak.reserveCapacity(pool.count)
+        others.reserveCapacity(pool.count)
+        let relevant = context.relevantVendor.span, bestNeed = context.vendorBestNeed.span
+        let meets = context.vendorMeetsService.span
+        for v in pool {
+            if !relevant[v] {
+                others.append(v)
+            } else if !prune || bestNeed[v] > 0 || meets[v] {
+                strong.append(v)
+            } else {
+                weak.append(v)
+            }
+        }
+        return (strong, weak, others)
+    }
+
     /// Candidate pools at least this large are scored on two threads.
     static let parallelThreshold = 20_000
 
@@ -288,10 +314,7 @@ struct Ranker {
         // enter it is skipped. The top k does not depend on the order.
         let bound = declaredOnlyBound()
         let prune = bound != nil && casesBoundHolds
-        let relevant = bound == nil ? pool : pool.filter { context.relevantVendor[$0] }
-        let strong = relevant.filter { !prune || context.vendorBestNeed[$0] > 0 || context.vendorMeetsService[$0] }
-        let weak = prune ? relevant.filter { context.vendorBestNeed[$0] == 0 && !context.vendorMeetsService[$0] } : []
-        let others = bound == nil ? [] : pool.filter { !context.relevantVendor[$0] }
+        let (strong, weak, others) = bound == nil ? (pool, [], []) : partition(pool, prune: prune)
         let ids = snapshot.index.vendorIDs
         var partial = [TopK](repeating: TopK(k: k, ids: ids), count: parts)
         partial.withUnsafeMutableBufferPointer { out in
