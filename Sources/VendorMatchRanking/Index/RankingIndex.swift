@@ -1,3 +1,4 @@
+import Synchronization
 import VendorMatchCore
 
 /// The catalogue laid out for ranking: vendors, case studies and referrals in flat arrays indexed by
@@ -439,8 +440,20 @@ struct RankingIndex: Sendable {
 /// of the index struct retains each of its arrays (and readers on two cores contend for those counts).
 final class IndexSnapshot: Sendable {
     let index: RankingIndex
+    private let openParts = Mutex<[Double]?>(nil)
 
     init(_ index: RankingIndex) { self.index = index }
+
+    /// Per vendor, the trust and quality part of its score for a buyer without referrals of its own
+    /// (`Ranker.openParts`): the same for every request on this snapshot, so computed once, on first use.
+    func openParts(_ compute: () -> [Double]) -> [Double] {
+        openParts.withLock { cached in
+            if let cached { return cached }
+            let parts = compute()
+            cached = parts
+            return parts
+        }
+    }
 }
 
 /// How much one case study counts as evidence: verified and top-client cases more, old ones less.

@@ -23,6 +23,9 @@ struct Ranker {
     private let buyerSpecific: [Int32: TrustModel.Tally]
     /// `buyerSpecific[v] != nil`, as a flat array for the hot loop.
     private let hasBuyerSpecific: [Bool]
+    /// Per vendor, `w_trust · open trust + w_quality · quality`: what the bound adds for a vendor the
+    /// buyer has no referrals of its own for (shared by all requests on the snapshot).
+    private let openParts: [Double]
     /// The model's feature weights (`RankingModel.featureNames` order; lanes 6 and 7 are 0).
     let weights: SIMD8<Double>
     private let trustScale, trustNegative, qualityPriorCount: Double
@@ -53,6 +56,13 @@ struct Ranker {
         var flags = [Bool](repeating: false, count: snapshot.index.vendors.count)
         for v in buyerSpecific.keys { flags[Int(v)] = true }
         hasBuyerSpecific = flags
+        let (w4, w5, mean, prior) = (weights[4], weights[5], qualityMean, qualityPriorCount)
+        openParts = snapshot.openParts {
+            snapshot.index.vendorKeys.map { key in
+                w4 * key.openTrust
+                    + w5 * QualityModel.shrunk(sum: key.qualitySum, count: Int(key.qualityCount), mean: mean, priorCount: prior)
+            }
+        }
     }
 
     // MARK: Hard constraints
@@ -224,8 +234,13 @@ struct Ranker {
     /// best its declarations, and for a relevant vendor its cases, can add).
     @inline(__always)
     func bound(_ v: Int, declared: Double) -> Double {
-        let key = index.vendorKeys[v]
-        let bound = declared + weights[4] * trust(v, key: key) + weights[5] * quality(key: key)
+        var bound = declared
+        if hasBuyerSpecific[v] {
+            let key = index.vendorKeys[v]
+            bound += weights[4] * trust(v, key: key) + weights[5] * quality(key: key)
+        } else {
+            bound += openParts[v]
+        }
         return bound + 1e-9 * (1 + abs(bound)) // rounding margin: the bound must never fall below the score
     }
 
