@@ -199,6 +199,28 @@ func satisfies(_ v: Vendor, _ cases: [CaseStudy], _ q: BuyerRequest) -> Bool {
         }
     }
 
+    /// The scoring loop skips vendors whose upper bound cannot enter the top k; models where trust,
+    /// quality or declarations decide, or where an old case can weigh more than 1 (age floor above 1),
+    /// must still rank exactly like the naive scan, which scores everyone.
+    @Test(arguments: [(8.0, 0.2, 0.1, 1.0), (0.1, 6.0, 0.1, 1.0), (0.2, 0.2, 3.0, 1.0), (0.5, 0.5, 0.4, 2.5)])
+    func skippingByBoundsRanksLikeTheNaiveScan(trust: Double, quality: Double, declared: Double, ageFloor: Double) throws {
+        var model = RankingModel.defaults
+        model.weights["trust"] = trust
+        model.weights["quality"] = quality
+        model.parameters[RankingModel.Parameter.declaredCredibility.rawValue] = declared
+        model.parameters[RankingModel.Parameter.caseAgeFloor.rawValue] = ageFloor
+        let e = engine(RandomMarket.make(seed: 21, vendors: 120), model: model)
+        var g = SplitMix(state: 21)
+        for i in 0..<40 {
+            var q = RandomMarket.request(i, &g)
+            q.k = Int.random(in: 1...8, using: &g)
+            let naive = NaiveScan(engine: e).shortlist(q)
+            let fast = try e.shortlist(q).vendors
+            #expect(fast.map(\.vendorID) == naive.map(\.vendorID), "request \(q.id)")
+            for (f, n) in zip(fast, naive) { #expect(abs(f.score - n.score) < 1e-9) }
+        }
+    }
+
     @Test(arguments: [14, 15] as [UInt64])
     func theIndexRanksLikeTheNaiveScanThroughAStreamOfWrites(seed: UInt64) throws {
         let cat = RandomMarket.make(seed: seed, vendors: 80)
