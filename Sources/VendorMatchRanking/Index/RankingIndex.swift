@@ -92,7 +92,8 @@ struct RankingIndex: Sendable {
     private(set) var buyerVendorTally: [String: [Int32: TrustModel.Tally]] = [:]
 
     /// Request tables that depend only on the index's interned codes, shared by snapshots.
-    let tableCache = RequestTableCache()
+    let industryTables = RequestTableCache<UInt8>()
+    let serviceTables = RequestTableCache<Float>()
 
     private(set) var liveVendors = 0
     private(set) var liveCases = 0

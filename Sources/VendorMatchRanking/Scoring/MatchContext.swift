@@ -17,8 +17,14 @@ enum Similarity {
 /// tables per interned industry, per size band and per service bit, the need vector's scores for
 /// every case, and the dimension weights renormalised over the dimensions the request gives.
 struct MatchContext {
-    /// Per interned industry id; empty when the request names no industry.
-    var industrySim: [Float] = []
+    /// Per interned industry id, the request's similarity level (an index into `industryLevels`): one
+    /// byte per code, so the table the scoring loop reads at random stays in cache; empty when the
+    /// request names no industry.
+    var industryLevel: [UInt8] = []
+    /// The industry similarity of each level: `Similarity.industryByCommonDepth` by the depth of the
+    /// deepest common ancestor (as `Float`, like the other tables), then 1 for a code inside the request's.
+    let industryLevels = MatchContext.industryLevelValues
+    private static let industryLevelValues: [Double] = Similarity.industryByCommonDepth.map { Double(Float($0)) } + [1]
     /// Per size band 0…5, then unknown at index 6; empty when the request names no size.
     var sizeSim: [Float] = []
     /// For each requested service code, the similarity of every service bit.
@@ -58,7 +64,7 @@ struct MatchContext {
     private var valueC: SIMD4<Double> = .zero, valueCw: SIMD4<Double> = .zero
     private var alpha = 0.0, beta = 0.0, gamma = 0.0
 
-    var hasIndustry: Bool { !industrySim.isEmpty }
+    var hasIndustry: Bool { !industryLevel.isEmpty }
     var hasSize: Bool { !sizeSim.isEmpty }
     var hasNeed: Bool { !needSim.isEmpty }
     var hasService: Bool { !serviceSim.isEmpty }
@@ -74,7 +80,7 @@ struct MatchContext {
         needFloor = Float(model.value(.needFloor))
 
         if let industry {
-            industrySim = index.tableCache.table(.init(kind: 0, text: industry), count: index.industryCodes.count) {
+            industryLevel = index.industryTables.table(.init(kind: 0, text: industry), count: index.industryCodes.count) {
                 MatchContext.industryTable(index: index, request: industry)
             }
         } else { base[0] = 0 }
@@ -141,7 +147,7 @@ struct MatchContext {
             // Per code, the best similarity of every interned service set to it (cached: it depends on
             // the code alone), then their weighted mean, as `serviceSimilarity` computes it.
             let perCode = zip(requested, serviceSim).map { code, table in
-                index.tableCache.table(.init(kind: 1, text: codes.codes[code]), count: index.serviceSignatures.count) {
+                index.serviceTables.table(.init(kind: 1, text: codes.codes[code]), count: index.serviceSignatures.count) {
                     index.serviceSignatures.map { MatchContext.serviceSimilarity($0, tables: [table], weights: [1]) }
                 }
             }
@@ -253,7 +259,8 @@ struct MatchContext {
         }
     }
 
-    static func industryTable(index: RankingIndex, request: String) -> [Float] {
+    /// Per interned industry, its similarity level to the requested industry (see `industryLevels`).
+    static func industryTable(index: RankingIndex, request: String) -> [UInt8] {
         let t = index.taxonomy
         // The request's path as (code, depth); codes the catalogue has never seen cannot match by id,
         // so compare by code string along the request path instead (few entries).
@@ -262,10 +269,10 @@ struct MatchContext {
         let requestIDs: [(id: Int32, depth: Int)] = requestPath.compactMap { code in
             index.industryID[code].map { ($0, t.industryDepth(code)) }
         }
-        let table = Similarity.industryByCommonDepth.map(Float.init)
+        let inside = UInt8(Similarity.industryByCommonDepth.count), deepest = Similarity.industryByCommonDepth.count - 1
         let slots = RankingIndex.pathSlots
         let count = index.industryCodes.count
-        var out = [Float](repeating: 0, count: count)
+        var out = [UInt8](repeating: 0, count: count)
         index.industryPathsFlat.withUnsafeBufferPointer { paths in
             for code in 0..<count {
                 search: for slot in 0..<slots {
@@ -273,7 +280,7 @@ struct MatchContext {
                     if id < 0 { break }
                     for hit in requestIDs where hit.id == id {
                         // The whole request code lies on the case's path: the case is inside the requested industry.
-                        out[code] = hit.depth == requestDepth ? 1 : table[min(hit.depth, table.count - 1)]
+                        out[code] = hit.depth == requestDepth ? inside : UInt8(min(hit.depth, deepest))
                         break search
                     }
                 }
@@ -321,7 +328,7 @@ struct MatchContext {
     @inline(__always)
     func similarities(_ key: RankingIndex.CaseKey, case c: Int) -> SIMD4<Double> {
         var s = SIMD4<Double>.zero
-        if hasIndustry { s[0] = Double(industrySim[Int(key.industry)]) }
+        if hasIndustry { s[0] = industryLevels[Int(industryLevel[Int(key.industry)])] }
         if hasSize { s[1] = Double(sizeSim[key.size < 0 ? 6 : Int(key.size)]) }
         if hasNeed {
             let n = needSim[c]
@@ -408,7 +415,7 @@ struct MatchContext {
         if hasIndustry {
             let start = Int(key.industryStart)
             for j in start..<(start + Int(key.industryCount)) {
-                s[0] = max(s[0], Double(industrySim[Int(index.declaredIndustryIDs[j])]))
+                s[0] = max(s[0], industryLevels[Int(industryLevel[Int(index.declaredIndustryIDs[j])])])
             }
         }
         if hasNeed {
