@@ -320,8 +320,11 @@ struct MatchContext {
     /// `Σ w_d · parts(s)_d` without building the parts: the sorting key of a case in the hot loop.
     @inline(__always)
     func value(_ s: SIMD4<Double>) -> Double {
-        let work = (valueW * s).sum(), context = (valueC * s).sum(), weightedContext = (valueCw * s).sum()
-        return alpha * work + beta * (work * context + (valueK * s).sum() * weightedContext) + gamma * weightedContext
+        // The work vectors are 0 on the context lanes and the context vectors on the work lanes, so each
+        // dot product is two terms (summed in lane order: the same bits as the four-lane sums).
+        let work = valueW[2] * s[2] + valueW[3] * s[3], workShare = valueK[2] * s[2] + valueK[3] * s[3]
+        let context = valueC[0] * s[0] + valueC[1] * s[1], weightedContext = valueCw[0] * s[0] + valueCw[1] * s[1]
+        return alpha * work + beta * (work * context + workShare * weightedContext) + gamma * weightedContext
     }
 
     /// Similarities of case `c` from its packed key (the scoring loop's form of `similarities(case:index:)`).
