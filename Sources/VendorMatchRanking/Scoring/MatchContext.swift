@@ -99,6 +99,10 @@ struct MatchContext {
             return q.count == index.denseDimensions ? q : []
         }()
         if !needVector.isEmpty || !dense.isEmpty {
+            // Every term's posting count first: independent loads that overlap, so the scatter below
+            // finds each list's header in cache; their sum bounds the number of matching cases.
+            var postingCount = 0
+            for id in needVector.ids where Int(id) < index.needPostings.count { postingCount += index.needPostings[Int(id)].count }
             var scores = [Float](repeating: 0, count: index.cases.count)
             scores.withUnsafeMutableBufferPointer { out in
                 for (id, qw) in zip(needVector.ids, needVector.weights) where Int(id) < index.needPostings.count {
@@ -112,7 +116,8 @@ struct MatchContext {
             }
             // The cases whose need matches at all, ascending: one branch-free scatter above, then one
             // sequential scan here (cheaper than remembering first touches in the scatter).
-            touched = MatchContext.casesScoring(atLeast: max(needFloor, .leastNonzeroMagnitude), in: scores)
+            touched = MatchContext.casesScoring(atLeast: max(needFloor, .leastNonzeroMagnitude), in: scores,
+                                                capacity: dense.isEmpty ? postingCount : scores.count)
             needSim = scores
             var described = [Float](repeating: 0, count: index.vendors.count)
             described.withUnsafeMutableBufferPointer { out in
@@ -219,10 +224,12 @@ struct MatchContext {
         }
     }
 
-    /// The indices of `scores` at or above `floor`, ascending. Eight at a time: most cases share no
-    /// word with the need, so most blocks are passed over with one vector compare.
-    static func casesScoring(atLeast floor: Float, in scores: [Float]) -> [Int32] {
+    /// The indices of `scores` at or above `floor`, ascending (`capacity`: at most how many there can
+    /// be, to reserve). Eight at a time: most cases share no word with the need, so most blocks are
+    /// passed over with one vector compare.
+    static func casesScoring(atLeast floor: Float, in scores: [Float], capacity: Int = 0) -> [Int32] {
         var out: [Int32] = []
+        out.reserveCapacity(min(capacity, scores.count))
         scores.withUnsafeBufferPointer { all in
             guard let base = all.baseAddress else { return }
             let n = all.count, threshold = SIMD8<Float>(repeating: floor)
