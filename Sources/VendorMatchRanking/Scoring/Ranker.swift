@@ -8,7 +8,8 @@ import VendorMatchCore
 /// model's weights. Pure: no I/O, no shared state.
 struct Ranker {
     let snapshot: IndexSnapshot
-    /// Borrowed from the snapshot, never copied.
+    /// Borrowed from the snapshot. The hot loops spell out `snapshot.index`: calling a closure-taking
+    /// method through this accessor copied the whole index (a retain per array).
     var index: RankingIndex { _read { yield snapshot.index } }
     let request: BuyerRequest
     let context: MatchContext
@@ -267,17 +268,17 @@ struct Ranker {
     /// list of `i + 2` (its key requested earlier), the case keys and scores of `i + 1`.
     @inline(__always)
     private func prefetch(_ vendors: ArraySlice<Int>, at i: Int) {
-        if i + 3 < vendors.endIndex { index.vendorKeys.withUnsafeBufferPointer { vm_prefetch($0.baseAddress! + vendors[i + 3]) } }
+        if i + 3 < vendors.endIndex { snapshot.index.vendorKeys.withUnsafeBufferPointer { vm_prefetch($0.baseAddress! + vendors[i + 3]) } }
         if i + 2 < vendors.endIndex {
-            let start = Int(index.vendorKeys[vendors[i + 2]].caseStart)
-            index.vendorCaseList.withUnsafeBufferPointer { if start < $0.count { vm_prefetch($0.baseAddress! + start) } }
+            let start = Int(snapshot.index.vendorKeys[vendors[i + 2]].caseStart)
+            snapshot.index.vendorCaseList.withUnsafeBufferPointer { if start < $0.count { vm_prefetch($0.baseAddress! + start) } }
         }
         if i + 1 < vendors.endIndex {
-            let key = index.vendorKeys[vendors[i + 1]]
+            let key = snapshot.index.vendorKeys[vendors[i + 1]]
             let start = Int(key.caseStart), count = Int(key.caseCount)
             guard count > 0 else { return }
-            let first = Int(index.vendorCaseList[start]), last = Int(index.vendorCaseList[start + count - 1])
-            index.caseKeys.withUnsafeBufferPointer { keys in
+            let first = Int(snapshot.index.vendorCaseList[start]), last = Int(snapshot.index.vendorCaseList[start + count - 1])
+            snapshot.index.caseKeys.withUnsafeBufferPointer { keys in
                 // A vendor's cases are usually neighbours (four keys a line); if not, the first and last.
                 let low = min(first, last), high = max(first, last)
                 guard high < keys.count else { return }
