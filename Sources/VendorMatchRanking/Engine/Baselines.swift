@@ -13,8 +13,9 @@ public enum Baseline: String, Sendable, CaseIterable {
 extension RankingEngine {
     /// Ranks with a baseline instead of the model: vendor ids and scores, best first.
     public func rank(_ request: BuyerRequest, baseline: Baseline) throws(VMError) -> [(vendorID: String, score: Double)] {
-        let index = snapshotForBaselines()
-        let ranker = Ranker(index: index, request: request)
+        let snapshot = snapshotForBaselines()
+        let index = snapshot.index
+        let ranker = Ranker(snapshot: snapshot, request: request)
         let pool = ranker.candidates()
         var scored: [(vendorID: String, score: Double)] = []
         scored.reserveCapacity(pool.count)

@@ -5,14 +5,16 @@ import VendorMatchCore
 /// comparisons each time, need similarity as a sparse dot product per case study — with no lookup
 /// tables, posting lists or reused buffers. It must rank exactly like `RankingEngine.shortlist`.
 public struct NaiveScan: Sendable {
+    private let snapshot: IndexSnapshot
     private let index: RankingIndex
     /// Each case study's need vector, encoded once up front (outside any timing).
     private let caseVectors: [SparseVector]
 
     public init(engine: RankingEngine) {
         let snapshot = engine.snapshotForBaselines()
-        index = snapshot
-        caseVectors = snapshot.cases.map { c in c.need.map { snapshot.encodeNeed($0) } ?? SparseVector() }
+        self.snapshot = snapshot
+        index = snapshot.index
+        caseVectors = snapshot.index.cases.map { c in c.need.map { snapshot.index.encodeNeed($0) } ?? SparseVector() }
     }
 
     /// Vendor ids and scores of the best `request.k` vendors, best first, ties by id.
@@ -32,7 +34,7 @@ public struct NaiveScan: Sendable {
             return Double(Float(Similarity.industryByCommonDepth[min(common, Similarity.industryByCommonDepth.count - 1)]))
         }
         // Service rules (requested or inferred types, weights) come from the request's context.
-        let ranker = Ranker(index: index, request: request)
+        let ranker = Ranker(snapshot: snapshot, request: request)
         let context = ranker.context
         func serviceSim(_ offered: [String]) -> Double {
             guard context.hasService else { return 0 }

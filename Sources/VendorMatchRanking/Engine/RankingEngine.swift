@@ -28,7 +28,7 @@ public final class RankingEngine: Sendable {
     /// The published snapshot: one retain, where copying the index would retain each of its arrays.
     private func snapshot() -> IndexSnapshot { state.withLock { $0! } }
 
-    func snapshotForBaselines() -> RankingIndex { snapshot().index }
+    func snapshotForBaselines() -> IndexSnapshot { snapshot() }
 
     /// Applies a change to the index and publishes the result. The index is taken out of the published
     /// snapshot first, so unless a reader still holds that snapshot its arrays change in place.

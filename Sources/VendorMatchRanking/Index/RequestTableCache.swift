@@ -6,20 +6,17 @@ import Synchronization
 ///
 /// Interning only appends, and an entry's similarity never changes once interned, so a cached table
 /// is valid exactly while its length equals the current number of interned codes; a longer index
-/// recomputes it. Shared by index snapshots (a reference), hence the lock.
+/// recomputes it. Shared by index snapshots (a reference), hence the lock. One cache per kind of table,
+/// keyed by the request field's text (an industry code, a service code).
 final class RequestTableCache<Element: Sendable>: Sendable {
-    struct Key: Hashable, Sendable {
-        var kind: UInt8
-        var text: String
-    }
 
     /// Beyond this many tables the cache starts over (a bound, not an eviction policy).
     let capacity = 1024
 
-    private let tables = Mutex<[Key: [Element]]>([:])
+    private let tables = Mutex<[String: [Element]]>([:])
 
     /// The cached table for `key` if it has `count` entries, else `build()`'s, remembered.
-    func table(_ key: Key, count: Int, build: () -> [Element]) -> [Element] {
+    func table(_ key: String, count: Int, build: () -> [Element]) -> [Element] {
         if let hit = tables.withLock({ $0[key] }), hit.count == count { return hit }
         let table = build()
         tables.withLock { cache in

@@ -80,7 +80,7 @@ struct MatchContext {
         needFloor = Float(model.value(.needFloor))
 
         if let industry {
-            industryLevel = index.industryTables.table(.init(kind: 0, text: industry), count: index.industryCodes.count) {
+            industryLevel = index.industryTables.table(industry, count: index.industryCodes.count) {
                 MatchContext.industryTable(index: index, request: industry)
             }
         } else { base[0] = 0 }
@@ -152,7 +152,7 @@ struct MatchContext {
             // Per code, the best similarity of every interned service set to it (cached: it depends on
             // the code alone), then their weighted mean, as `serviceSimilarity` computes it.
             let perCode = zip(requested, serviceSim).map { code, table in
-                index.serviceTables.table(.init(kind: 1, text: codes.codes[code]), count: index.serviceSignatures.count) {
+                index.serviceTables.table(codes.codes[code], count: index.serviceSignatures.count) {
                     index.serviceSignatures.map { MatchContext.serviceSimilarity($0, tables: [table], weights: [1]) }
                 }
             }
