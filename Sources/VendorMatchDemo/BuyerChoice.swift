@@ -85,7 +85,8 @@ struct BuyerChoice: Sendable {
     // MARK: Utility
 
     /// Deterministic part of the utility of vendor `v` for a buyer with true need `need`.
-    static func utility(_ v: VendorTruth, buyer: Buyer, buyerIndex: Int32, need: Int, shape: MarketShape) -> Double {
+    static func utility(_ v: VendorTruth, buyer: Buyer, buyerIndex: Int32, need: Int, shape: MarketShape,
+                        taste: BuyerTaste = .standard) -> Double {
         let needCategory = shape.categoryOfSubcategory[need]
         var s = 0.0
         for c in v.competences {
@@ -103,10 +104,12 @@ struct BuyerChoice: Sendable {
         if buyer.size < v.sizeLow { z = max(0, 1 - sizePenaltyPerBand * Double(v.sizeLow - buyer.size)) }
         else if buyer.size > v.sizeHigh { z = max(0, 1 - sizePenaltyPerBand * Double(buyer.size - v.sizeHigh)) }
         else { z = 1 }
-        let experience = serviceWeight * s + s * (industryInteraction * i + sizeInteraction * z) + industryAlone * i
+        let experience = taste.work * serviceWeight * s + s * (taste.industry * industryInteraction * i + taste.size * sizeInteraction * z)
+            + taste.industry * industryAlone * i
         let home = v.serves & (1 << UInt32(buyer.home)) != 0 ? homeMarketBonus : 0
         let q = min(2.5, max(-2.5, v.quality))
-        return experience + trust(v, buyer: buyerIndex) + qualityWeight * q + responsivenessWeight * v.responsiveness + home
+        return experience + taste.trust * trust(v, buyer: buyerIndex) + taste.quality * (qualityWeight * q + responsivenessWeight * v.responsiveness)
+            + home
     }
 
     /// Saturating trust from grouped referral values: diminishing returns on praise, sharper on warnings.

@@ -19,7 +19,8 @@ public enum DemoMarketWriter {
     /// into `directory` (created if needed). `progress` is called now and then with the vendors done.
     public static func write(
         to directory: URL, vendors: Int = DemoMarket.defaultVendors, seed: UInt64 = DemoMarket.defaultSeed,
-        requests: Int = DemoMarket.defaultRequests, taxonomy: Taxonomy, progress: ((Int) -> Void)? = nil
+        requests: Int = DemoMarket.defaultRequests, taxonomy: Taxonomy, taste: BuyerTaste = .standard,
+        progress: ((Int) -> Void)? = nil
     ) throws(VMError) -> Summary {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -31,7 +32,7 @@ public enum DemoMarketWriter {
             let vendorFile = try LineFile(directory.appendingPathComponent("vendors.jsonl"))
             let caseFile = try LineFile(directory.appendingPathComponent("case_studies.jsonl"))
             let referralFile = try LineFile(directory.appendingPathComponent("referrals.jsonl"))
-            let generator = MarketGenerator(taxonomy: taxonomy, vendors: vendors, requests: requests, seed: seed)
+            let generator = MarketGenerator(taxonomy: taxonomy, vendors: vendors, requests: requests, seed: seed, taste: taste)
             let result = try generator.run(
                 vendor: { v in
                     try vendorFile.append(RecordCodec.json(v))

@@ -10,6 +10,7 @@ struct MarketGenerator {
     let vendorCount: Int
     let requestCount: Int
     let seed: UInt64
+    let taste: BuyerTaste
 
     /// Share of requests that exclude one vendor.
     static let exclusionShare = 0.04
@@ -21,7 +22,8 @@ struct MarketGenerator {
         var need: Int
     }
 
-    init(taxonomy: Taxonomy, vendors: Int, requests: Int, seed: UInt64) {
+    init(taxonomy: Taxonomy, vendors: Int, requests: Int, seed: UInt64, taste: BuyerTaste = .standard) {
+        self.taste = taste
         shape = MarketShape(taxonomy: taxonomy)
         writer = NeedWriter(taxonomy: taxonomy)
         vendorCount = max(0, vendors)
@@ -163,7 +165,8 @@ struct MarketGenerator {
         if candidates.count > 1, exclusions.chance(Self.exclusionShare) {
             var best = candidates[0], bestUtility = -Double.infinity
             for v in candidates {
-                let u = BuyerChoice.utility(truths[v], buyer: buyer, buyerIndex: Int32(draft.buyer), need: draft.need, shape: shape)
+                let u = BuyerChoice.utility(truths[v], buyer: buyer, buyerIndex: Int32(draft.buyer), need: draft.need, shape: shape,
+                                            taste: taste)
                 if u > bestUtility { best = v; bestUtility = u }
             }
             draft.request.excludeVendors = [truths[best].id]
@@ -175,7 +178,8 @@ struct MarketGenerator {
         scored.reserveCapacity(shortlist + 1)
         truths.withUnsafeBufferPointer { t in
             for v in candidates {
-                let u = BuyerChoice.utility(t[v], buyer: buyer, buyerIndex: Int32(draft.buyer), need: draft.need, shape: shape)
+                let u = BuyerChoice.utility(t[v], buyer: buyer, buyerIndex: Int32(draft.buyer), need: draft.need, shape: shape,
+                                            taste: taste)
                     + BuyerChoice.noiseScale * noise.gumbel()
                 if scored.count == shortlist, u <= scored[shortlist - 1].utility { continue }
                 var at = scored.count

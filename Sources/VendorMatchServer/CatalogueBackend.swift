@@ -138,6 +138,7 @@ extension Vendormatch_V1_RankedVendor {
         breakdown.service = v.components.service
         breakdown.trust = v.components.trust
         breakdown.quality = v.components.quality
+        breakdown.other = v.components.other
         quality = v.quality
         evaluationCount = Int32(clamping: v.evaluationCount)
         if explain {

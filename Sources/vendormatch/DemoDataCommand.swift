@@ -29,6 +29,9 @@ struct DemoDataCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Random seed (any unsigned 64-bit integer).")
     var seed: UInt64 = DemoMarket.defaultSeed
 
+    @Option(name: .long, help: "How the market's buyers weigh a vendor, relative to the standard buyer: name=value pairs from work, industry, size, trust, quality (e.g. \"trust=3,quality=2\"). The catalogue is the same for every taste; only the buyers' choices (qrels) change.")
+    var taste: String = ""
+
     func run() async throws {
         do {
             guard (0...10_000_000).contains(vendors) else {
@@ -42,6 +45,7 @@ struct DemoDataCommand: AsyncParsableCommand {
             let showProgress = vendors >= 20_000
             let summary = try DemoMarketWriter.write(
                 to: URL(fileURLWithPath: out), vendors: vendors, seed: seed, requests: requests, taxonomy: taxonomy,
+                taste: try BuyerTaste(parsing: taste),
                 progress: showProgress ? { done in
                     FileHandle.standardError.write(Data("demo-data: \(done) of \(vendors) vendors\n".utf8))
                 } : nil)

@@ -27,7 +27,7 @@ enum ResultJSON {
                 .object([
                     ("rank", .number(Double(i + 1))), ("vendor_id", .string(v.vendorID)), ("name", .string(v.name)),
                     ("score", round(v.score)),
-                    ("components", .object(zip(RankingModel.featureNames, v.components.values).map { ($0, round($1)) })),
+                    ("components", .object(zip(RankingModel.featureNames + ["other"], v.components.values + [v.components.other]).map { ($0, round($1)) })),
                     ("quality", round(v.quality)), ("evaluations", .number(Double(v.evaluationCount))),
                     ("referrals", .array(v.referrals.map {
                         .object([("referrer_type", .string($0.referrerType.rawValue)), ("count", .number(Double($0.count))),

@@ -44,7 +44,7 @@ struct ShortlistCommand: AsyncParsableCommand {
             print("")
             for (i, v) in list.vendors.enumerated() {
                 print(String(format: "%2d. %@ (%@)  score %.3f", i + 1, v.name, v.vendorID, v.score))
-                let parts = zip(RankingModel.featureNames, v.components.values)
+                let parts = zip(RankingModel.featureNames + ["other"], v.components.values + [v.components.other])
                     .map { String(format: "%@ %+.3f", $0, $1) }.joined(separator: ", ")
                 print("    " + parts)
                 for reason in v.reasons { print("    - " + reason) }

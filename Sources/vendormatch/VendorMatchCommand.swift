@@ -21,6 +21,7 @@ struct VendorMatchCommand: AsyncParsableCommand {
             ExportCommand.self,
             StatsCommand.self,
             ShortlistCommand.self,
+            FeaturesCommand.self,
             CasesCommand.self,
             BenchCommand.self,
             DemoDataCommand.self,

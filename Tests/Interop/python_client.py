@@ -128,7 +128,7 @@ def main():
     if r.vendors:
         v = r.vendors[0]
         b = v.breakdown
-        total = b.industry + b.size + b.need + b.service + b.trust + b.quality
+        total = b.industry + b.size + b.need + b.service + b.trust + b.quality + b.other
         check(abs(total - v.score) < 1e-6, "Shortlist: breakdown sums to the score (%.4f)" % v.score)
         check(len(v.reasons) > 0, "Shortlist: reasons given with explain")
         scores = [x.score for x in r.vendors]

@@ -48,6 +48,16 @@ public final class RankingEngine: Sendable {
     public func shortlist(_ request: BuyerRequest, explain: Bool = true) throws(VMError) -> Shortlist {
         try check(request)
         let ranker = Ranker(snapshot: snapshot(), request: request)
+        if let phase = ranker.index.model.secondPhase, let ensemble = phase.ensemble {
+            // Retrieve and first phase: the best `candidates`; second phase: the trees re-rank them.
+            let (first, candidates) = ranker.top(max(request.k, phase.candidates))
+            let second = SecondPhaseRanker(ranker: ranker, ensemble: ensemble)
+            let ranked = second.rerank(first).prefix(request.k)
+            let explainer = Explainer(ranker: ranker)
+            return Shortlist(requestID: request.id,
+                             vendors: ranked.map { explainer.learnedVendor($0, breakdown: second.breakdown($0), explain: explain) },
+                             candidateCount: candidates, inferredServiceTypes: explainer.inferred)
+        }
         let (ranked, candidates) = ranker.top(request.k)
         let explainer = Explainer(ranker: consume ranker)
         return Shortlist(requestID: request.id, vendors: ranked.map { explain ? explainer.rankedVendor($0.vendor) : explainer.scoredVendor($0) },
@@ -61,6 +71,15 @@ public final class RankingEngine: Sendable {
         return ranker.top(limit).ranked.map { entry in
             CandidateFeatures(vendorID: ranker.index.vendorIDs[entry.vendor], values: (0..<6).map { entry.features[$0] })
         }
+    }
+
+    /// The second phase's feature rows of the first phase's best `limit` candidates, in first-phase
+    /// order: what `train` learns from and what serving computes (one extractor for both).
+    public func featureRows(for request: BuyerRequest, limit: Int) throws(VMError) -> (vendorIDs: [String], matrix: [Float]) {
+        try check(request, maxK: Int.max)
+        let ranker = Ranker(snapshot: snapshot(), request: request)
+        let first = ranker.top(limit).ranked
+        return (first.map { ranker.index.vendorIDs[$0.vendor] }, FeatureExtractor(ranker: ranker).matrix(first))
     }
 
     /// Case studies (of all vendors or one) ranked against a prospect profile, with per-dimension scores.

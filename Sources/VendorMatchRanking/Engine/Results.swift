@@ -8,10 +8,13 @@ public struct ScoreBreakdown: Sendable, Equatable {
     public var service = 0.0
     public var trust = 0.0
     public var quality = 0.0
+    /// What the learned second phase attributes to the request itself and to the model's baseline (its
+    /// bias and request-level features); 0 for the linear model.
+    public var other = 0.0
 
     public init() {}
 
-    public var total: Double { industry + size + need + service + trust + quality }
+    public var total: Double { industry + size + need + service + trust + quality + other }
 
     /// In `RankingModel.featureNames` order.
     public var values: [Double] { [industry, size, need, service, trust, quality] }

@@ -19,6 +19,14 @@ public struct RankingModel: Sendable, Codable, Equatable {
     public var parameters: [String: Double]
     /// Free-form provenance: training data hash, date, cross-validated metrics.
     public var metadata: [String: String]
+    /// The learned second phase (boosted trees over the feature registry), when the model has one;
+    /// without it the linear score is final.
+    public var secondPhase: SecondPhase?
+
+    enum CodingKeys: String, CodingKey {
+        case version, weights, referrerWeights, parameters, metadata
+        case secondPhase = "second_phase"
+    }
 
     public init(version: Int = RankingModel.formatVersion, weights: [String: Double], referrerWeights: [String: Double],
                 parameters: [String: Double], metadata: [String: String] = [:]) {
@@ -120,7 +128,7 @@ public struct RankingModel: Sendable, Codable, Equatable {
         do { data = try Data(contentsOf: url) } catch {
             throw VMError(.invalidInput, "cannot read model file \(url.path): \(error.localizedDescription)")
         }
-        let model: RankingModel
+        var model: RankingModel
         do { model = try JSONDecoder().decode(RankingModel.self, from: data) } catch {
             throw VMError(.invalidInput, "model file \(url.path) is not a valid ranking model: \(error)")
         }
@@ -130,6 +138,7 @@ public struct RankingModel: Sendable, Codable, Equatable {
         for name in featureNames where model.weights[name] == nil {
             throw VMError(.invalidInput, "model file \(url.path): weights has no \"\(name)\"", field: "weights.\(name)")
         }
+        try model.secondPhase?.load(besides: url)
         return model
     }
 

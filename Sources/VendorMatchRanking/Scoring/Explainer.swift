@@ -12,14 +12,11 @@ struct Explainer {
         context.inferredServices.map { InferredServiceType(code: index.services.codes[$0.bit], share: $0.share) }
     }
 
-    /// The score's breakdown: weighted features, any floating-point remainder given to trust so that
-    /// the parts add up exactly.
+    /// The score's breakdown: each weighted feature as it counted (they add up to the score up to
+    /// floating-point rounding; no remainder is assigned anywhere).
     private func contributions(_ features: SIMD8<Double>, score: Double) -> ScoreBreakdown {
         let weights = ranker.weights
-        var contributions = ScoreBreakdown(values: (0..<6).map { weights[$0] * features[$0] })
-        let residual = score - contributions.total
-        if residual != 0 { contributions.trust += residual }
-        return contributions
+        return ScoreBreakdown(values: (0..<6).map { weights[$0] * features[$0] })
     }
 
     /// A ranked vendor without explanation: the score and its breakdown from the ranking pass itself.
@@ -28,6 +25,26 @@ struct Explainer {
         return RankedVendor(vendorID: index.vendorIDs[v], name: index.vendors[v].name, score: entry.score,
                             components: contributions(entry.features, score: entry.score), matchedCases: [], referrals: [],
                             quality: entry.features[5], evaluationCount: Int(index.vendorKeys[v].qualityCount), reasons: [])
+    }
+
+    /// A vendor ranked by the second phase: its score and the trees' exact contributions, with (when
+    /// `explain`) the matched case studies, referrals and reasons of the first phase's evidence; each
+    /// referral type's part is its share of the trust contribution.
+    func learnedVendor(_ entry: SecondPhaseRanker.Entry, breakdown: ScoreBreakdown, explain: Bool) -> RankedVendor {
+        let v = entry.first.vendor
+        guard explain else {
+            return RankedVendor(vendorID: index.vendorIDs[v], name: index.vendors[v].name, score: entry.score,
+                                components: breakdown, matchedCases: [], referrals: [], quality: entry.first.features[5],
+                                evaluationCount: Int(index.vendorKeys[v].qualityCount), reasons: [])
+        }
+        var ranked = rankedVendor(v)
+        ranked.score = entry.score
+        ranked.components = breakdown
+        let total = ranked.referrals.reduce(0) { $0 + abs($1.contribution) }
+        for i in ranked.referrals.indices {
+            ranked.referrals[i].contribution = total > 0 ? breakdown.trust * abs(ranked.referrals[i].contribution) / total : 0
+        }
+        return ranked
     }
 
     /// A ranked vendor with its matched case studies, referral summary and reasons.

@@ -690,6 +690,10 @@ public nonisolated struct Vendormatch_V1_ScoreBreakdown: Sendable {
   /// Client-reported quality.
   public var quality: Double = 0
 
+  /// The learned second phase's baseline and request-level part (its bias and the features that describe
+  /// the request rather than the vendor); 0 for the linear model. The seven add up to the score.
+  public var other: Double = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -1890,7 +1894,7 @@ nonisolated extension Vendormatch_V1_RankedVendor: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Vendormatch_V1_ScoreBreakdown: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ScoreBreakdown"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}industry\0\u{1}size\0\u{1}need\0\u{1}service\0\u{1}trust\0\u{1}quality\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}industry\0\u{1}size\0\u{1}need\0\u{1}service\0\u{1}trust\0\u{1}quality\0\u{1}other\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1904,6 +1908,7 @@ nonisolated extension Vendormatch_V1_ScoreBreakdown: SwiftProtobuf.Message, Swif
       case 4: try { try decoder.decodeSingularDoubleField(value: &self.service) }()
       case 5: try { try decoder.decodeSingularDoubleField(value: &self.trust) }()
       case 6: try { try decoder.decodeSingularDoubleField(value: &self.quality) }()
+      case 7: try { try decoder.decodeSingularDoubleField(value: &self.other) }()
       default: break
       }
     }
@@ -1928,6 +1933,9 @@ nonisolated extension Vendormatch_V1_ScoreBreakdown: SwiftProtobuf.Message, Swif
     if self.quality.bitPattern != 0 {
       try visitor.visitSingularDoubleField(value: self.quality, fieldNumber: 6)
     }
+    if self.other.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.other, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1938,6 +1946,7 @@ nonisolated extension Vendormatch_V1_ScoreBreakdown: SwiftProtobuf.Message, Swif
     if lhs.service != rhs.service {return false}
     if lhs.trust != rhs.trust {return false}
     if lhs.quality != rhs.quality {return false}
+    if lhs.other != rhs.other {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,0 +1,54 @@
+import VendorMatchCore
+
+/// The second ranking phase: the first phase's best candidates, featurised by `FeatureExtractor` and
+/// re-ranked by the boosted trees. Pure: the same candidates and trees give the same order.
+struct SecondPhaseRanker {
+    let ranker: Ranker
+    let ensemble: TreeEnsemble
+
+    struct Entry {
+        /// The candidate as the first phase scored it.
+        var first: TopK.Entry
+        /// The trees' margin: the final score.
+        var score: Double
+        /// The feature vector behind it (`Feature.allCases` order).
+        var row: [Float]
+    }
+
+    /// All candidates re-ranked: score descending, then vendor id ascending.
+    func rerank(_ candidates: [TopK.Entry]) -> [Entry] {
+        let columns = FeatureExtractor.count
+        let matrix = FeatureExtractor(ranker: ranker).matrix(candidates)
+        let scores = ensemble.predict(matrix: matrix, columns: columns)
+        let ids = ranker.index.vendorIDs
+        var entries = candidates.indices.map { i in
+            Entry(first: candidates[i], score: scores[i], row: Array(matrix[(i * columns)..<((i + 1) * columns)]))
+        }
+        entries.sort { a, b in a.score != b.score ? a.score > b.score : ids[a.first.vendor] < ids[b.first.vendor] }
+        return entries
+    }
+
+    /// The score's exact per-feature contributions (TreeSHAP) grouped into the buyer-facing components:
+    /// each feature's to its component; the experience features that combine dimensions, evenly over the
+    /// dimensions the request gives; the bias and request-level features to `other`.
+    func breakdown(_ entry: Entry) -> ScoreBreakdown {
+        let phi = entry.row.withUnsafeBufferPointer { ensemble.contributions($0) }
+        let context = ranker.context
+        let given = [context.hasIndustry, context.hasSize, context.hasNeed, context.hasService]
+        var parts = [Double](repeating: 0, count: 7) // industry, size, need, service, trust, quality, other
+        for feature in Feature.allCases {
+            let value = phi[feature.rawValue]
+            if let component = feature.component {
+                parts[Feature.Group.allCases.firstIndex(of: component)!] += value
+            } else {
+                let dims = (0..<4).filter { given[$0] }
+                if dims.isEmpty { parts[6] += value } else { for d in dims { parts[d] += value / Double(dims.count) } }
+            }
+        }
+        parts[6] += phi[FeatureExtractor.count]
+        var b = ScoreBreakdown()
+        b.industry = parts[0]; b.size = parts[1]; b.need = parts[2]; b.service = parts[3]
+        b.trust = parts[4]; b.quality = parts[5]; b.other = parts[6]
+        return b
+    }
+}

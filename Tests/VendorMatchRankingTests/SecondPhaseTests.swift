@@ -1,0 +1,213 @@
+import Foundation
+import Testing
+import VendorMatchCore
+@testable import VendorMatchRanking
+
+/// The learned second phase: native tree evaluation and TreeSHAP against XGBoost's own C API, model
+/// files (round trip, refusal of corrupt or mismatched ones) and the engine's re-ranking and explanations.
+@Suite struct SecondPhaseTests {
+    /// A deterministic pseudo-random matrix with about 10% missing values.
+    static func matrix(rows: Int, columns: Int, seed: UInt64) -> [Float] {
+        var state = seed
+        func next() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        return (0..<(rows * columns)).map { _ in next() < 0.1 ? .nan : Float(next() * 4 - 1) }
+    }
+
+    /// A small ranking model trained by XGBoost on a synthetic task: groups of 20 rows, the label a
+    /// noisy function of three columns (one of them often missing).
+    static func trained(_ xgb: XGBoost, columns: Int, rows: Int = 4_000, rounds: Int = 40) throws -> Data {
+        let x = matrix(rows: rows, columns: columns, seed: 7)
+        let labels: [Float] = (0..<rows).map { i in
+            let a = x[i * columns], b = x[i * columns + 1], c = x[i * columns + 2]
+            let s = (a.isNaN ? 0.5 : a) + 0.5 * (b.isNaN ? -1 : b) - (c.isNaN ? 0 : c * c)
+            return s > 1.2 ? 2 : (s > 0.4 ? 1 : 0)
+        }
+        return try xgb.train(features: x, columns: columns, labels: labels, groups: Array(repeating: 20, count: rows / 20),
+                             parameters: [("objective", "rank:ndcg"), ("eta", "0.2"), ("max_depth", "5"), ("nthread", "1"),
+                                          ("seed", "3"), ("verbosity", "0")], rounds: rounds)
+    }
+
+    static func xgboost() throws -> XGBoost {
+        do { return try XGBoost.load() } catch {
+            Issue.record("libxgboost is required for these tests (Tests/run.sh installs libxgboost-dev): \(error)")
+            throw error
+        }
+    }
+
+    @Test func nativeTreesPredictLikeXGBoostOnTenThousandRows() throws {
+        let xgb = try Self.xgboost()
+        let columns = 12
+        let model = try Self.trained(xgb, columns: columns)
+        let ensemble = try TreeEnsemble(json: model, source: "test")
+        #expect(ensemble.treeCount == 40)
+        let x = Self.matrix(rows: 10_000, columns: columns, seed: 99)
+        let theirs = try xgb.predict(model: model, features: x, columns: columns)
+        let ours = ensemble.predict(matrix: x, columns: columns)
+        #expect(theirs.count == 10_000)
+        var worst = 0.0, differentLeaves = 0
+        for i in 0..<theirs.count {
+            let d = abs(Double(theirs[i]) - ours[i])
+            worst = max(worst, d)
+            if d > 1e-4 { differentLeaves += 1 }
+        }
+        #expect(differentLeaves == 0, "largest difference \(worst)")
+        // The predictions vary: a model that ignored its input would pass the comparison trivially.
+        #expect(Set(ours.map { ($0 * 1000).rounded() }).count > 100)
+    }
+
+    @Test func contributionsAreXGBoostsExactOnesAndAddUpToThePrediction() throws {
+        let xgb = try Self.xgboost()
+        let columns = 12
+        let model = try Self.trained(xgb, columns: columns)
+        let ensemble = try TreeEnsemble(json: model, source: "test")
+        let rows = 300
+        let x = Self.matrix(rows: rows, columns: columns, seed: 5)
+        let theirs = try xgb.predict(model: model, features: x, columns: columns, contributions: true)
+        #expect(theirs.count == rows * (columns + 1))
+        var worst = 0.0
+        x.withUnsafeBufferPointer { m in
+            for i in 0..<rows {
+                let row = UnsafeBufferPointer(rebasing: m[(i * columns)..<((i + 1) * columns)])
+                let phi = ensemble.contributions(row)
+                for j in 0...columns { worst = max(worst, abs(phi[j] - Double(theirs[i * (columns + 1) + j]))) }
+                #expect(abs(phi.reduce(0, +) - ensemble.predict(row)) < 1e-9)
+            }
+        }
+        #expect(worst < 1e-4, "largest contribution difference \(worst)")
+    }
+
+    /// One stump worked by hand: x0 < 0.5 goes left (leaf +1, cover 3), else right (leaf -1, cover 1);
+    /// missing goes right; base score 0.5.
+    static let stump = """
+    {"learner": {"learner_model_param": {"base_score": "5E-1", "num_feature": "2"},
+      "gradient_booster": {"name": "gbtree", "model": {"trees": [{
+        "left_children": [1, -1, -1], "right_children": [2, -1, -1], "split_indices": [0, 0, 0],
+        "split_conditions": [0.5, 1.0, -1.0], "default_left": [0, 0, 0], "sum_hessian": [4, 3, 1]}]}}},
+     "version": [1, 6, 0]}
+    """
+
+    @Test func handWorkedStump() throws {
+        let e = try TreeEnsemble(json: Data(Self.stump.utf8), source: "stump")
+        func check(_ row: [Float], prediction: Double, phi0: Double) {
+            row.withUnsafeBufferPointer { r in
+                #expect(e.predict(r) == prediction)
+                let phi = e.contributions(r)
+                // Expected value of the tree: (3·1 + 1·(−1)) / 4 = 0.5; with the base score the bias is 1.0.
+                #expect(abs(phi[2] - 1.0) < 1e-12)
+                #expect(abs(phi[0] - phi0) < 1e-12)
+                #expect(phi[1] == 0)
+            }
+        }
+        check([0.2, 7], prediction: 1.5, phi0: 0.5)
+        check([0.9, 7], prediction: -0.5, phi0: -1.5)
+        check([.nan, 7], prediction: -0.5, phi0: -1.5)
+        check([0.5, .nan], prediction: -0.5, phi0: -1.5) // not below the split: right
+    }
+
+    // MARK: Model files
+
+    /// A model directory with a linear first phase and the given trees as second phase.
+    static func modelFiles(trees: Data, features: [String] = Feature.signature) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vm-second-phase-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try trees.write(to: dir.appendingPathComponent("m.trees.json"))
+        var model = RankingModel.defaults
+        model.secondPhase = SecondPhase(candidates: 50, features: features, trees: "m.trees.json", ensemble: nil)
+        let url = dir.appendingPathComponent("m.json")
+        try model.write(to: url)
+        return url
+    }
+
+    @Test func modelRoundTripGivesTheSameScores() throws {
+        let xgb = try Self.xgboost()
+        let columns = Feature.allCases.count
+        let trees = try Self.trained(xgb, columns: columns, rows: 2_000, rounds: 20)
+        let url = try Self.modelFiles(trees: trees)
+        let loaded = try RankingModel.load(from: url)
+        let ensemble = try #require(loaded.secondPhase?.ensemble)
+        #expect(loaded.secondPhase?.candidates == 50)
+        let x = Self.matrix(rows: 500, columns: columns, seed: 11)
+        let theirs = try xgb.predict(model: trees, features: x, columns: columns)
+        let ours = ensemble.predict(matrix: x, columns: columns)
+        for i in 0..<500 { #expect(abs(Double(theirs[i]) - ours[i]) < 1e-4) }
+        // Written again and read back: the same model.
+        let again = url.deletingLastPathComponent().appendingPathComponent("again.json")
+        try loaded.write(to: again)
+        #expect(try RankingModel.load(from: again) == loaded)
+    }
+
+    @Test func mismatchedOrCorruptModelsAreRefusedNamingTheProblem() throws {
+        let trees = Data(Self.stump.utf8)
+        // Other features than this binary's.
+        var other = Feature.signature
+        other[3] = "request.service_named@2"
+        let mismatched = try Self.modelFiles(trees: trees, features: other)
+        do {
+            _ = try RankingModel.load(from: mismatched)
+            Issue.record("a model trained on other features was loaded")
+        } catch {
+            #expect(error.code == .invalidInput)
+            #expect(error.message.contains("request.service_named@2"))
+        }
+        // The features match but the trees read 2 columns.
+        let narrow = try Self.modelFiles(trees: trees)
+        do {
+            _ = try RankingModel.load(from: narrow)
+            Issue.record("trees of the wrong width were loaded")
+        } catch {
+            #expect(error.message.contains("reads 2 features"))
+        }
+        // A corrupt trees file.
+        let corrupt = try Self.modelFiles(trees: Data("{\"learner\": [1, 2".utf8))
+        do {
+            _ = try RankingModel.load(from: corrupt)
+            Issue.record("a corrupt trees file was loaded")
+        } catch {
+            #expect(error.message.contains("not an XGBoost JSON model"))
+        }
+    }
+
+    // MARK: The engine
+
+    /// A model whose trees rank by one feature: `trust.saturated` above 0 scores +1, else -1, plus a
+    /// small second split on `quality.shrunk`.
+    static func trustTrees() -> Data {
+        let trust = Feature.trustSaturated.rawValue, quality = Feature.qualityShrunk.rawValue
+        return Data("""
+        {"learner": {"learner_model_param": {"base_score": "0", "num_feature": "\(Feature.allCases.count)"},
+          "gradient_booster": {"name": "gbtree", "model": {"trees": [
+            {"left_children": [1, -1, -1], "right_children": [2, -1, -1], "split_indices": [\(trust), 0, 0],
+             "split_conditions": [0.0001, -1.0, 1.0], "default_left": [1, 0, 0], "sum_hessian": [10, 6, 4]},
+            {"left_children": [1, -1, -1], "right_children": [2, -1, -1], "split_indices": [\(quality), 0, 0],
+             "split_conditions": [0.6, 0.0, 0.25], "default_left": [1, 0, 0], "sum_hessian": [10, 5, 5]}]}}},
+         "version": [1, 6, 0]}
+        """.utf8)
+    }
+
+    @Test func engineReRanksByTheTreesAndExplainsWithTheirContributions() throws {
+        let url = try Self.modelFiles(trees: Self.trustTrees())
+        let model = try RankingModel.load(from: url)
+        let e = engine(model: model)
+        for request in [
+            BuyerRequest(id: "a", industry: "522", need: "loan default prediction"),
+            BuyerRequest(id: "b", buyerOrg: "buyer-a", size: .large, serviceTypes: ["data"]),
+            BuyerRequest(id: "d"),
+        ] {
+            let list = try e.shortlist(request)
+            #expect(!list.vendors.isEmpty)
+            for v in list.vendors {
+                // Score: 1 with trust, -1 without; +0.25 more with shrunk quality of at least 0.6.
+                #expect([-1.0, -0.75, 1.0, 1.25].contains(v.score))
+                #expect(abs(v.components.total - v.score) < 1e-9)
+                let trustShare = v.referrals.reduce(0) { $0 + $1.contribution }
+                if !v.referrals.isEmpty { #expect(abs(trustShare - v.components.trust) < 1e-9) }
+                #expect(v.components.industry == 0 && v.components.need == 0)
+            }
+            let scores = list.vendors.map(\.score)
+            #expect(scores == scores.sorted(by: >))
+        }
+    }
+}
