@@ -61,6 +61,34 @@ struct BenchCommand: AsyncParsableCommand {
                     _ = list.vendors.count
                 }
             }
+            // The first phase alone (the linear model without its second phase), on the same index and
+            // requests: the baseline of the two-phase figures, and what the naive scan must match.
+            var firstOnly = model
+            let twoPhases = firstOnly.secondPhase != nil
+            firstOnly.secondPhase = nil
+            var firstLatencies: [Double] = [], featureLatencies: [Double] = [], treeLatencies: [Double] = []
+            if twoPhases, let phase = model.secondPhase, let ensemble = phase.ensemble {
+                // The stages apart: first phase to `candidates` with their features, then the trees alone.
+                for (i, q) in market.requests.enumerated() {
+                    let t0 = clock.now
+                    let (_, rows) = try engine.featureRows(for: q, limit: max(q.k, phase.candidates))
+                    let t1 = clock.now
+                    let scores = ensemble.predict(matrix: rows, columns: Feature.allCases.count)
+                    let t2 = clock.now
+                    if i >= 5 { featureLatencies.append(Self.ms(t1 - t0)); treeLatencies.append(Self.ms(t2 - t1)) }
+                    _ = scores.count
+                }
+                engine.replaceModel(firstOnly)
+                for _ in 0..<max(1, passes) {
+                    for (i, q) in market.requests.enumerated() {
+                        let t0 = clock.now
+                        let list = try engine.shortlist(q, explain: false)
+                        let t1 = clock.now
+                        if i >= 5 { firstLatencies.append(Self.ms(t1 - t0)) }
+                        _ = list.vendors.count
+                    }
+                }
+            }
             let naive = naiveRequests > 0 ? NaiveScan(engine: engine) : nil
             var naiveLatencies: [Double] = []
             var mismatches = 0
@@ -98,9 +126,19 @@ struct BenchCommand: AsyncParsableCommand {
                          Double(rssAfter - rssBefore) / 1_048_576, Double(rssAfter - rssBefore) / Double(max(cases, 1))))
             print("| ranker | requests | p50 ms | p99 ms | mean ms |")
             print("|---|---:|---:|---:|---:|")
-            print(String(format: "| engine (index) | %d | %.3f | %.3f | %.3f |", latencies.count, e.p50, e.p99, e.mean))
-            print(String(format: "| engine, explain off | %d | %.3f | %.3f | %.3f |", briefLatencies.count, b.p50, b.p99, b.mean))
-            print(String(format: "| naive full scan | %d | %.3f | %.3f | %.3f |", naiveLatencies.count, n.p50, n.p99, n.mean))
+            print(String(format: "| engine (index)%@ | %d | %.3f | %.3f | %.3f |", twoPhases ? ", both phases" : "", latencies.count, e.p50, e.p99, e.mean))
+            print(String(format: "| engine%@, explain off | %d | %.3f | %.3f | %.3f |", twoPhases ? ", both phases" : "", briefLatencies.count, b.p50, b.p99, b.mean))
+            if twoPhases {
+                let f = Self.summary(firstLatencies)
+                print(String(format: "| first phase alone, explain off | %d | %.3f | %.3f | %.3f |", firstLatencies.count, f.p50, f.p99, f.mean))
+                let fe = Self.summary(featureLatencies), tr = Self.summary(treeLatencies)
+                print(String(format: "| first phase to %d candidates + their features | %d | %.3f | %.3f | %.3f |", model.secondPhase?.candidates ?? 0,
+                             featureLatencies.count, fe.p50, fe.p99, fe.mean))
+                print(String(format: "| trees alone on those candidates | %d | %.3f | %.3f | %.3f |", treeLatencies.count, tr.p50, tr.p99, tr.mean))
+                print(String(format: "second phase (%d candidates, %d trees): %.3f ms more per request on average (explain off, both phases minus the first alone)",
+                             model.secondPhase?.candidates ?? 0, model.secondPhase?.ensemble?.treeCount ?? 0, b.mean - f.mean))
+            }
+            print(String(format: "| naive full scan (first phase) | %d | %.3f | %.3f | %.3f |", naiveLatencies.count, n.p50, n.p99, n.mean))
             print(String(format: "engine speed-up over the naive scan: %.1f× at p50", n.p50 / max(e.p50, 1e-9)))
             print("same top-k as the naive scan: \(naiveLatencies.count - mismatches) of \(naiveLatencies.count) requests")
             if read > 0 {

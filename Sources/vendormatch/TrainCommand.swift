@@ -394,7 +394,11 @@ extension TrainCommand {
             throw VMError(.io, "cannot write \(treesURL.path): \(error.localizedDescription)")
         }
         model.secondPhase = SecondPhase(candidates: candidates, trees: treesName, ensemble: nil)
-        var meta = model.metadata.filter { !$0.key.hasPrefix("cv.") && !$0.key.hasPrefix("training.") && !$0.key.hasPrefix("heldout.") }
+        // The starting model's own provenance describes the first phase, which is kept.
+        var meta: [String: String] = [:]
+        for (key, value) in model.metadata where !key.hasPrefix("cv.") && !key.hasPrefix("training.") && !key.hasPrefix("heldout.") {
+            meta[key.hasPrefix("first_phase.") ? key : "first_phase." + key] = value
+        }
         meta["source"] = "vendormatch train --learner trees"
         meta["training.date"] = ISO8601DateFormatter().string(from: Date())
         meta["training.sources"] = try sources().map(\.name).joined(separator: ", ")

@@ -8,6 +8,10 @@ import VendorMatchCore
 struct FeatureExtractor {
     let ranker: Ranker
     static let count = Feature.allCases.count
+    /// The per-referrer-type features in `ReferrerType.allCases` order (the tally's lanes).
+    static let referrerTypeFeatures: [Feature] = ReferrerType.allCases.map { type in
+        Feature.allCases.first { $0.name == "trust.\(type.rawValue)" }!
+    }
 
     /// One row per candidate, row-major; `ranked` in first-phase order (rank 1 first).
     func matrix(_ ranked: [TopK.Entry]) -> [Float] {
@@ -61,16 +65,15 @@ struct FeatureExtractor {
             let ck = index.caseKeys[c]
             guard ck.alive else { continue }
             count += 1
-            let study = index.cases[c]
             let s = context.similarities(ck, case: c)
             let value = Double(ck.weight) * context.value(s)
             values.append((value, Double(ck.weight)))
-            if let e = study.evaluation {
+            if let e = index.cases[c].evaluation {
                 if let q = QualityModel.score(e, model: index.model) { qualities.append(q) }
                 if let r = e.wouldRecommend { recommends.append(r) }
             }
             var age: Double? = nil
-            if let year = study.year {
+            if let year = index.cases[c].year {
                 let a = max(0, referenceYear - Double(year))
                 age = a
                 newest = min(newest ?? a, a)
@@ -116,8 +119,8 @@ struct FeatureExtractor {
             let work = (hasV && s[3] >= 0.999) || (hasN && s[2] >= 0.3)
             if work {
                 contextForWork = max(contextForWork, (hasI ? s[0] : 1) * (hasS ? s[1] : 1))
-                if study.verified == true { verified += 1 }
-                if study.topClient == true { topClient += 1 }
+                if index.cases[c].verified == true { verified += 1 }
+                if index.cases[c].topClient == true { topClient += 1 }
                 if let age { relevantAges.append(age) }
             }
             if value > 0 { relevant += 1 }
@@ -183,11 +186,7 @@ struct FeatureExtractor {
         let tally = ranker.trustTally(v)
         let open = index.vendorOpenTrust[v]
         set(.trustSaturated, ranker.trust(v, key: key))
-        let typeFeatures: [Feature] = [.trustPastClient, .trustBuyerPartner, .trustBuyerInternal, .trustInstitution,
-                                       .trustPersonalNetwork, .trustPriorEmployer]
-        for (i, type) in ReferrerType.allCases.enumerated() {
-            if let feature = typeFeatures.first(where: { $0.name == "trust.\(type.rawValue)" }) { set(feature, tally.mass[i]) }
-        }
+        for (i, feature) in FeatureExtractor.referrerTypeFeatures.enumerated() { set(feature, tally.mass[i]) }
         set(.trustBuyerSpecific, max(0, tally.positive - open.positive))
         set(.trustGeneral, open.positive)
         var warnings = 0, praise = 0

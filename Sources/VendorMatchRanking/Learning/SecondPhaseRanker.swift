@@ -28,11 +28,13 @@ struct SecondPhaseRanker {
         return entries
     }
 
-    /// The score's exact per-feature contributions (TreeSHAP) grouped into the buyer-facing components:
+    /// The score's per-feature contributions (exact: TreeSHAP) grouped into the buyer-facing components:
     /// each feature's to its component; the experience features that combine dimensions, evenly over the
     /// dimensions the request gives; the bias and request-level features to `other`.
-    func breakdown(_ entry: Entry) -> ScoreBreakdown {
-        let phi = entry.row.withUnsafeBufferPointer { ensemble.contributions($0) }
+    /// With `exact` false, path-attribution contributions (Saabas), which also add up to the score at a
+    /// fraction of the cost: for shortlists asked without explanations.
+    func breakdown(_ entry: Entry, exact: Bool = true) -> ScoreBreakdown {
+        let phi = entry.row.withUnsafeBufferPointer { exact ? ensemble.contributions($0) : ensemble.approximateContributions($0) }
         let context = ranker.context
         let given = [context.hasIndustry, context.hasSize, context.hasNeed, context.hasService]
         var parts = [Double](repeating: 0, count: 7) // industry, size, need, service, trust, quality, other

@@ -20,6 +20,8 @@ public struct TreeEnsemble: Sendable, Equatable {
     var meanValue: [Double] = []
     var roots: [Int] = []
     var depth: [Int] = []
+    /// The traversal's packed copy of the fields above.
+    var nodes: [Node] = []
     public private(set) var baseScore: Float = 0
     public private(set) var featureCount = 0
 
@@ -66,6 +68,7 @@ public struct TreeEnsemble: Sendable, Equatable {
             _ = fillMean(root)
             depth.append(maxDepth(root))
         }
+        nodes = TreeEnsemble.pack(self)
     }
 
     private mutating func fillMean(_ node: Int) -> Double {
@@ -92,16 +95,33 @@ public struct TreeEnsemble: Sendable, Equatable {
         return try TreeEnsemble(json: data, source: url.path)
     }
 
+    /// One node packed for the traversal loop (16 bytes): children (-1 for a leaf), the split feature and
+    /// threshold, the default direction; for a leaf, `threshold` holds the leaf value.
+    struct Node: Equatable {
+        var left: Int32
+        var right: Int32
+        var feature: Int32
+        var threshold: Float
+        var defaultLeft: Bool
+    }
+
+    /// `nodes` laid out from the per-field arrays (done once, at load).
+    private static func pack(_ e: TreeEnsemble) -> [Node] {
+        e.left.indices.map { i in
+            Node(left: e.left[i], right: e.right[i], feature: e.feature[i],
+                 threshold: e.left[i] < 0 ? e.leafValue[i] : e.threshold[i], defaultLeft: e.defaultLeft[i])
+        }
+    }
+
     @inline(__always)
-    private func leaf(_ root: Int, _ row: UnsafeBufferPointer<Float>) -> Int {
+    private static func leaf(_ nodes: UnsafePointer<Node>, _ root: Int, _ row: UnsafePointer<Float>) -> Int {
+        var n = nodes[root]
         var node = root
-        while left[node] >= 0 {
-            let x = row[Int(feature[node])]
-            if x.isNaN {
-                node = Int(defaultLeft[node] ? left[node] : right[node])
-            } else {
-                node = Int(x < threshold[node] ? left[node] : right[node])
-            }
+        while n.left >= 0 {
+            let x = row[Int(n.feature)]
+            let goLeft = x.isNaN ? n.defaultLeft : x < n.threshold
+            node = Int(goLeft ? n.left : n.right)
+            n = nodes[node]
         }
         return node
     }
@@ -110,18 +130,37 @@ public struct TreeEnsemble: Sendable, Equatable {
     /// leaf of every tree, summed in `Double` (XGBoost sums in `Float`; the two agree to float precision,
     /// and the `Double` sum is what the contributions add up to).
     public func predict(_ row: UnsafeBufferPointer<Float>) -> Double {
-        var sum = Double(baseScore)
-        for root in roots { sum += Double(leafValue[leaf(root, row)]) }
-        return sum
+        precondition(row.count >= featureCount)
+        return nodes.withUnsafeBufferPointer { nodes in
+            roots.withUnsafeBufferPointer { roots in
+                var sum = Double(baseScore)
+                for root in roots { sum += Double(nodes[TreeEnsemble.leaf(nodes.baseAddress!, root, row.baseAddress!)].threshold) }
+                return sum
+            }
+        }
     }
 
     /// Margins of every row of a row-major matrix.
     public func predict(matrix: [Float], columns: Int) -> [Double] {
         precondition(columns == featureCount)
         let rows = columns == 0 ? 0 : matrix.count / columns
-        return matrix.withUnsafeBufferPointer { m in
-            (0..<rows).map { i in predict(UnsafeBufferPointer(rebasing: m[(i * columns)..<((i + 1) * columns)])) }
+        guard rows > 0, !roots.isEmpty else { return [Double](repeating: Double(baseScore), count: rows) }
+        var out = [Double](repeating: Double(baseScore), count: rows)
+        matrix.withUnsafeBufferPointer { m in
+            nodes.withUnsafeBufferPointer { nodes in
+                roots.withUnsafeBufferPointer { roots in
+                    out.withUnsafeMutableBufferPointer { out in
+                        let base = m.baseAddress!, n = nodes.baseAddress!
+                        // Tree by tree over all rows, so one tree's nodes stay in cache; each row still sums
+                        // its trees in order (the same bits as row by row).
+                        for root in roots {
+                            for i in 0..<rows { out[i] += Double(n[TreeEnsemble.leaf(n, root, base + i * columns)].threshold) }
+                        }
+                    }
+                }
+            }
         }
+        return out
     }
 
     /// The leaf value each tree gives each row (`rows × treeCount`), for choosing a number of rounds.
@@ -129,9 +168,12 @@ public struct TreeEnsemble: Sendable, Equatable {
         let rows = matrix.count / columns
         var out = [Float](repeating: 0, count: rows * roots.count)
         matrix.withUnsafeBufferPointer { m in
-            for i in 0..<rows {
-                let row = UnsafeBufferPointer(rebasing: m[(i * columns)..<((i + 1) * columns)])
-                for t in roots.indices { out[i * roots.count + t] = leafValue[leaf(roots[t], row)] }
+            nodes.withUnsafeBufferPointer { nodes in
+                let n = nodes.baseAddress!
+                for i in 0..<rows {
+                    let row = m.baseAddress! + i * columns
+                    for (t, root) in roots.enumerated() { out[i * roots.count + t] = n[TreeEnsemble.leaf(n, root, row)].threshold }
+                }
             }
         }
         return out
@@ -140,111 +182,171 @@ public struct TreeEnsemble: Sendable, Equatable {
     // MARK: TreeSHAP
 
     private struct PathElement {
-        var feature: Int
+        var feature: Int32
         var zeroFraction: Double
         var oneFraction: Double
         var weight: Double
     }
 
+    /// What the recursion reads, as raw pointers (no bounds or uniqueness checks in the inner loops).
+    private struct ShapTables {
+        let nodes: UnsafePointer<Node>
+        let cover: UnsafePointer<Double>
+        let row: UnsafePointer<Float>
+        let phi: UnsafeMutablePointer<Double>
+        let path: UnsafeMutablePointer<PathElement>
+    }
+
     /// Exact SHAP contributions of one row: `featureCount` values, then the bias (the base score plus
     /// every tree's expected value). They add up to `predict(row)` up to rounding.
     public func contributions(_ row: UnsafeBufferPointer<Float>) -> [Double] {
+        precondition(row.count >= featureCount)
         var phi = [Double](repeating: 0, count: featureCount + 1)
-        phi[featureCount] = Double(baseScore)
-        for (t, root) in roots.enumerated() {
-            let d = depth[t] + 3
-            var path = [PathElement](repeating: PathElement(feature: -1, zeroFraction: 0, oneFraction: 0, weight: 0),
-                                     count: d * (d + 1) / 2 + 2)
-            shap(row, &phi, node: root, uniqueDepth: 0, parentOffset: 0, path: &path, parentZero: 1, parentOne: 1, parentFeature: -1)
-            phi[featureCount] += meanValue[root]
+        // One path buffer for every tree: room for the deepest (each level's path follows its parent's).
+        let d = (depth.max() ?? 0) + 3
+        var path = [PathElement](repeating: PathElement(feature: -1, zeroFraction: 0, oneFraction: 0, weight: 0),
+                                 count: d * (d + 1) / 2 + 2)
+        var bias = Double(baseScore)
+        phi.withUnsafeMutableBufferPointer { phi in
+            path.withUnsafeMutableBufferPointer { path in
+                nodes.withUnsafeBufferPointer { nodes in
+                    cover.withUnsafeBufferPointer { cover in
+                        let t = ShapTables(nodes: nodes.baseAddress!, cover: cover.baseAddress!, row: row.baseAddress!,
+                                           phi: phi.baseAddress!, path: path.baseAddress!)
+                        for root in roots {
+                            TreeEnsemble.shap(t, node: root, uniqueDepth: 0, parentOffset: 0, parentZero: 1, parentOne: 1, parentFeature: -1)
+                            bias += meanValue[root]
+                        }
+                    }
+                }
+            }
         }
+        phi[featureCount] = bias
         return phi
     }
 
-    private func extend(_ p: inout [PathElement], _ o: Int, _ depth: Int, zero: Double, one: Double, feature: Int) {
-        p[o + depth] = PathElement(feature: feature, zeroFraction: zero, oneFraction: one, weight: depth == 0 ? 1 : 0)
+    /// Path-attribution contributions (Saabas; XGBoost's `approx_contribs`): along the row's path in each
+    /// tree, each split's feature gets the change of the expected value from the node to the child taken.
+    /// They add up to `predict(row)` like the exact ones, at the cost of one walk per tree.
+    public func approximateContributions(_ row: UnsafeBufferPointer<Float>) -> [Double] {
+        precondition(row.count >= featureCount)
+        var phi = [Double](repeating: 0, count: featureCount + 1)
+        var bias = Double(baseScore)
+        phi.withUnsafeMutableBufferPointer { phi in
+            nodes.withUnsafeBufferPointer { nodes in
+                meanValue.withUnsafeBufferPointer { mean in
+                    for root in roots {
+                        bias += mean[root]
+                        var node = root
+                        var n = nodes[node]
+                        while n.left >= 0 {
+                            let x = row[Int(n.feature)]
+                            let child = Int((x.isNaN ? n.defaultLeft : x < n.threshold) ? n.left : n.right)
+                            phi[Int(n.feature)] += mean[child] - mean[node]
+                            node = child
+                            n = nodes[node]
+                        }
+                    }
+                }
+            }
+        }
+        phi[featureCount] = bias
+        return phi
+    }
+
+    @inline(__always)
+    private static func extend(_ p: UnsafeMutablePointer<PathElement>, _ depth: Int, zero: Double, one: Double, feature: Int32) {
+        p[depth] = PathElement(feature: feature, zeroFraction: zero, oneFraction: one, weight: depth == 0 ? 1 : 0)
         var i = depth - 1
         while i >= 0 {
-            p[o + i + 1].weight += one * p[o + i].weight * Double(i + 1) / Double(depth + 1)
-            p[o + i].weight = zero * p[o + i].weight * Double(depth - i) / Double(depth + 1)
+            p[i + 1].weight += one * p[i].weight * Double(i + 1) / Double(depth + 1)
+            p[i].weight = zero * p[i].weight * Double(depth - i) / Double(depth + 1)
             i -= 1
         }
     }
 
-    private func unwind(_ p: inout [PathElement], _ o: Int, _ depth: Int, _ pathIndex: Int) {
-        let one = p[o + pathIndex].oneFraction, zero = p[o + pathIndex].zeroFraction
-        var next = p[o + depth].weight
+    @inline(__always)
+    private static func unwind(_ p: UnsafeMutablePointer<PathElement>, _ depth: Int, _ pathIndex: Int) {
+        let one = p[pathIndex].oneFraction, zero = p[pathIndex].zeroFraction
+        var next = p[depth].weight
         var i = depth - 1
         while i >= 0 {
             if one != 0 {
-                let tmp = p[o + i].weight
-                p[o + i].weight = next * Double(depth + 1) / (Double(i + 1) * one)
-                next = tmp - p[o + i].weight * zero * Double(depth - i) / Double(depth + 1)
+                let tmp = p[i].weight
+                p[i].weight = next * Double(depth + 1) / (Double(i + 1) * one)
+                next = tmp - p[i].weight * zero * Double(depth - i) / Double(depth + 1)
             } else {
-                p[o + i].weight = p[o + i].weight * Double(depth + 1) / (zero * Double(depth - i))
+                p[i].weight = p[i].weight * Double(depth + 1) / (zero * Double(depth - i))
             }
             i -= 1
         }
-        for j in pathIndex..<depth {
-            p[o + j].feature = p[o + j + 1].feature
-            p[o + j].zeroFraction = p[o + j + 1].zeroFraction
-            p[o + j].oneFraction = p[o + j + 1].oneFraction
+        var j = pathIndex
+        while j < depth {
+            p[j].feature = p[j + 1].feature
+            p[j].zeroFraction = p[j + 1].zeroFraction
+            p[j].oneFraction = p[j + 1].oneFraction
+            j += 1
         }
     }
 
-    private func unwoundSum(_ p: [PathElement], _ o: Int, _ depth: Int, _ pathIndex: Int) -> Double {
-        let one = p[o + pathIndex].oneFraction, zero = p[o + pathIndex].zeroFraction
-        var next = p[o + depth].weight
+    @inline(__always)
+    private static func unwoundSum(_ p: UnsafeMutablePointer<PathElement>, _ depth: Int, _ pathIndex: Int) -> Double {
+        let one = p[pathIndex].oneFraction, zero = p[pathIndex].zeroFraction
+        var next = p[depth].weight
         var total = 0.0
         var i = depth - 1
         while i >= 0 {
             if one != 0 {
                 let tmp = next * Double(depth + 1) / (Double(i + 1) * one)
                 total += tmp
-                next = p[o + i].weight - tmp * zero * (Double(depth - i) / Double(depth + 1))
+                next = p[i].weight - tmp * zero * (Double(depth - i) / Double(depth + 1))
             } else if zero != 0 {
-                total += (p[o + i].weight / zero) / (Double(depth - i) / Double(depth + 1))
+                total += (p[i].weight / zero) / (Double(depth - i) / Double(depth + 1))
             }
             i -= 1
         }
         return total
     }
 
-    private func shap(_ row: UnsafeBufferPointer<Float>, _ phi: inout [Double], node: Int, uniqueDepth: Int, parentOffset: Int,
-                      path: inout [PathElement], parentZero: Double, parentOne: Double, parentFeature: Int) {
+    /// Lundberg's recursive TreeSHAP (as in XGBoost's `RegTree::TreeShap`, without conditioning).
+    private static func shap(_ t: ShapTables, node: Int, uniqueDepth: Int, parentOffset: Int,
+                             parentZero: Double, parentOne: Double, parentFeature: Int32) {
         var depth = uniqueDepth
         // This node's path is a copy of the parent's, stored right after it.
         let offset = parentOffset + depth + 1
-        for i in 0...depth { path[offset + i] = path[parentOffset + i] }
-        extend(&path, offset, depth, zero: parentZero, one: parentOne, feature: parentFeature)
-        if left[node] < 0 {
+        let path = t.path + offset
+        (path).update(from: t.path + parentOffset, count: depth + 1)
+        extend(path, depth, zero: parentZero, one: parentOne, feature: parentFeature)
+        let n = t.nodes[node]
+        if n.left < 0 {
             if depth >= 1 {
+                let value = Double(n.threshold)
                 for i in 1...depth {
-                    let w = unwoundSum(path, offset, depth, i)
-                    let e = path[offset + i]
-                    phi[e.feature] += w * (e.oneFraction - e.zeroFraction) * Double(leafValue[node])
+                    let w = unwoundSum(path, depth, i)
+                    let e = path[i]
+                    t.phi[Int(e.feature)] += w * (e.oneFraction - e.zeroFraction) * value
                 }
             }
             return
         }
-        let split = Int(feature[node])
-        let x = row[split]
-        let goesLeft = x.isNaN ? defaultLeft[node] : x < threshold[node]
-        let hot = Int(goesLeft ? left[node] : right[node]), cold = Int(goesLeft ? right[node] : left[node])
-        let w = cover[node]
-        let hotZero = cover[hot] / w, coldZero = cover[cold] / w
+        let split = n.feature
+        let x = t.row[Int(split)]
+        let goesLeft = x.isNaN ? n.defaultLeft : x < n.threshold
+        let hot = Int(goesLeft ? n.left : n.right), cold = Int(goesLeft ? n.right : n.left)
+        let w = t.cover[node]
+        let hotZero = t.cover[hot] / w, coldZero = t.cover[cold] / w
         var incomingZero = 1.0, incomingOne = 1.0
         var pathIndex = 0
-        while pathIndex <= depth, path[offset + pathIndex].feature != split { pathIndex += 1 }
+        while pathIndex <= depth, path[pathIndex].feature != split { pathIndex += 1 }
         if pathIndex != depth + 1 {
-            incomingZero = path[offset + pathIndex].zeroFraction
-            incomingOne = path[offset + pathIndex].oneFraction
-            unwind(&path, offset, depth, pathIndex)
+            incomingZero = path[pathIndex].zeroFraction
+            incomingOne = path[pathIndex].oneFraction
+            unwind(path, depth, pathIndex)
             depth -= 1
         }
-        shap(row, &phi, node: hot, uniqueDepth: depth + 1, parentOffset: offset, path: &path,
+        shap(t, node: hot, uniqueDepth: depth + 1, parentOffset: offset,
              parentZero: hotZero * incomingZero, parentOne: incomingOne, parentFeature: split)
-        shap(row, &phi, node: cold, uniqueDepth: depth + 1, parentOffset: offset, path: &path,
+        shap(t, node: cold, uniqueDepth: depth + 1, parentOffset: offset,
              parentZero: coldZero * incomingZero, parentOne: 0, parentFeature: split)
     }
 }
