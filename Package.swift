@@ -92,13 +92,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Debian's OpenBLAS (libopenblas-dev) for the sentence encoder's matrix products.
-        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         // The MiniLM sentence encoder: WordPiece tokenizer and a 6-layer BERT in Swift.
-        // Its AVX-512 matrix kernel on half-precision weights, chosen at run time.
+        // Its matrix kernels, chosen at run time: AVX-512 on half-precision / bfloat16 weights, and the
+        // portable sgemm used unless the system has a usable OpenBLAS (loaded with dlopen: building
+        // needs no BLAS).
         .target(name: "CMiniLMKernels"),
         .target(
-            name: "VendorMatchSemantic", dependencies: ["VendorMatchCore", "VendorMatchRanking", "CBLAS", "CMiniLMKernels"],
+            name: "VendorMatchSemantic", dependencies: ["VendorMatchCore", "VendorMatchRanking", "CMiniLMKernels"],
             swiftSettings: swiftSettings
         ),
         // The thin command line: parses arguments, calls the libraries.

@@ -1,4 +1,3 @@
-import CBLAS
 import CMiniLMKernels
 import Foundation
 import VendorMatchCore
@@ -7,7 +6,7 @@ import VendorMatchCore
 /// attention-masked mean pooling → L2 normalisation, 384 dimensions.
 ///
 /// Thread-safe: weights are immutable, each call has its own scratch memory, and matrix products
-/// run on the calling thread (OpenBLAS is set to one thread), so one request uses one core.
+/// run on the calling thread (OpenBLAS, when present, is set to one thread), so one request uses one core.
 /// Vectors are cached by text (least recently used first out).
 public final class MiniLMEncoder: Sendable {
     /// Where the model lives inside the models directory.
@@ -24,10 +23,13 @@ public final class MiniLMEncoder: Sendable {
     private let heads: Int
     private let layerNormEpsilon: Float
     private let cache: EmbeddingCache
+    /// `sgemm`: OpenBLAS when the system has it, else the built-in kernel (`MatrixProduct`).
+    let matrixProduct: MatrixProduct
 
     /// How the dense layers' matrix products run.
     public enum Backend: String, Sendable {
-        /// OpenBLAS `sgemm` on single-precision weights: any CPU.
+        /// `sgemm` on single-precision weights: any CPU. OpenBLAS when the system has it (loaded at run
+        /// time), else the portable C kernel of `CMiniLMKernels` (see `matrixLibrary`).
         case blas
         /// The AVX-512 kernel on half-precision weights packed at load (`CMiniLMKernels`): half the
         /// memory traffic and no per-call packing; products and sums in single precision.
@@ -64,13 +66,23 @@ public final class MiniLMEncoder: Sendable {
     /// The backend this encoder's matrix products use.
     public let backend: Backend
 
+    /// Which `sgemm` the `.blas` backend and attention use in this process: `OpenBLAS (libopenblas.so.0,
+    /// SkylakeX)` when the system has it, else `built-in (avx512f)` (or `avx2+fma`, `baseline`).
+    /// `VENDORMATCH_BLAS=builtin` skips OpenBLAS; see `MatrixProduct` for when it is passed over.
+    public static var matrixLibrary: String { MatrixProduct.system.description }
+
     /// Loads `Models/minilm/` (`model.json`, `vocab.txt`, `weights.f16.safetensors`).
     public convenience init(modelsDirectory: URL, backend: Backend = .automatic, cacheCapacity: Int = 4096) throws(VMError) {
         try self.init(directory: modelsDirectory.appendingPathComponent(Self.subdirectory), backend: backend, cacheCapacity: cacheCapacity)
     }
 
     /// Loads the model from a directory written by `Tools/convert_minilm.py`.
-    public init(directory: URL, backend: Backend = .automatic, cacheCapacity: Int = 4096) throws(VMError) {
+    public convenience init(directory: URL, backend: Backend = .automatic, cacheCapacity: Int = 4096) throws(VMError) {
+        try self.init(directory: directory, backend: backend, cacheCapacity: cacheCapacity, matrixProduct: .system)
+    }
+
+    /// Loads the model with the given `sgemm` (tests use `.builtin` to cover it where OpenBLAS is installed).
+    init(directory: URL, backend: Backend, cacheCapacity: Int, matrixProduct: MatrixProduct) throws(VMError) {
         if backend == .halfPrecisionKernel, !Backend.halfPrecisionKernelSupported {
             throw VMError(.unavailable, "the half-precision kernel needs a CPU with AVX-512F, F16C and FMA")
         }
@@ -78,6 +90,7 @@ public final class MiniLMEncoder: Sendable {
             throw VMError(.unavailable, "the bfloat16 kernel needs a CPU with AVX-512F and AVX512_BF16")
         }
         self.backend = backend
+        self.matrixProduct = matrixProduct
         let manifestURL = directory.appendingPathComponent("model.json")
         let manifest: JSONValue
         do {
@@ -119,11 +132,7 @@ public final class MiniLMEncoder: Sendable {
             throw VMError(.invalidInput, "\(directory.path): weights (hidden \(weights.hidden), vocabulary \(weights.vocabularySize)) do not match model.json and vocab.txt")
         }
         cache = EmbeddingCache(capacity: cacheCapacity)
-        _ = Self.singleThreadedBLAS
     }
-
-    /// OpenBLAS would otherwise spread one product over all cores; callers parallelise across requests.
-    private static let singleThreadedBLAS: Void = openblas_set_num_threads(1)
 
     /// Cosine similarity of two embeddings (they have unit length, so the dot product), in −1…1.
     public static func similarity(_ a: [Float], _ b: [Float]) -> Float {
@@ -260,11 +269,10 @@ public final class MiniLMEncoder: Sendable {
             break
         }
         layer.dense.withUnsafeBufferPointer { w in
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasTrans,
-                Int32(rows), Int32(outputs), Int32(inputs),
-                1, input, Int32(inputs), w.baseAddress, Int32(inputs),
-                1, out, Int32(outputs)
+            matrixProduct(
+                transposeB: true, m: rows, n: outputs, k: inputs,
+                alpha: 1, input, lda: inputs, w.baseAddress!, ldb: inputs,
+                beta: 1, out, ldc: outputs
             )
         }
     }
@@ -276,24 +284,22 @@ public final class MiniLMEncoder: Sendable {
     ) {
         let h = weights.hidden
         let d = h / heads
-        let stride = Int32(3 * h)
+        let stride = 3 * h
         let scale = 1 / Float(d).squareRoot()
         for head in 0..<heads {
             let q = qkv + head * d
             let k = qkv + h + head * d
             let v = qkv + 2 * h + head * d
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasTrans,
-                Int32(t), Int32(t), Int32(d),
-                scale, q, stride, k, stride,
-                0, scores, Int32(t)
+            matrixProduct(
+                transposeB: true, m: t, n: t, k: d,
+                alpha: scale, q, lda: stride, k, ldb: stride,
+                beta: 0, scores, ldc: t
             )
             for r in 0..<t { softmax(scores + r * t, count: t) }
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                Int32(t), Int32(d), Int32(t),
-                1, scores, Int32(t), v, stride,
-                0, context + head * d, Int32(h)
+            matrixProduct(
+                transposeB: false, m: t, n: d, k: t,
+                alpha: 1, scores, lda: t, v, ldb: stride,
+                beta: 0, context + head * d, ldc: h
             )
         }
     }

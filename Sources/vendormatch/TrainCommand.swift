@@ -357,11 +357,13 @@ extension TrainCommand {
         }
         let clock = ContinuousClock.now
         var groups: [LearningGroup] = []
-        var hashes: [String] = []
+        var hashes: [String] = [], requestHashes: [String] = [], qrelsHashes: [String] = []
         var start: RankingModel?
         for (i, source) in try sources().enumerated() {
             let requestBytes = try readBytes(source.requests), qrelsBytes = try readBytes(source.qrels)
             hashes.append(SHA256.hex(requestBytes + qrelsBytes))
+            requestHashes.append(SHA256.hex(requestBytes))
+            qrelsHashes.append(SHA256.hex(qrelsBytes))
             let judgements = try Qrels.parse(Data(qrelsBytes), file: source.qrels)
             let ranking = try EvalRanking.make(global: global, data: source.data, depth: 10)
             if start == nil { start = ranking.engine.model }
@@ -402,7 +404,10 @@ extension TrainCommand {
         meta["source"] = "vendormatch train --learner trees"
         meta["training.date"] = ISO8601DateFormatter().string(from: Date())
         meta["training.sources"] = try sources().map(\.name).joined(separator: ", ")
+        // Per source, comma-separated: SHA-256 of the requests file, of the qrels, and of both concatenated.
         meta["training.data_sha256"] = hashes.joined(separator: ",")
+        meta["training.requests_sha256"] = requestHashes.joined(separator: ",")
+        meta["training.qrels_sha256"] = qrelsHashes.joined(separator: ",")
         meta["training.request_count"] = String(groups.count)
         meta["training.rows"] = String(rows)
         meta["training.method"] = "XGBoost rank:ndcg, " + trainer.parameters.filter { ["eta", "max_depth", "subsample", "colsample_bytree", "min_child_weight"].contains($0.0) }

@@ -21,4 +21,15 @@ int vm_minilm_bf16_kernel_supported(void);
 /// N must be a multiple of 32 and K even. Only call when supported.
 void vm_minilm_gemm_bf16(int M, int N, int K, const float *X, int ldx, const uint16_t *packed, float *C, int ldc);
 
+/// C = alpha·A·op(B) + beta·C in row-major order, the part of `cblas_sgemm(CblasRowMajor, CblasNoTrans, …)`
+/// the encoder uses: A is M×K (row stride lda); op(B) is B (K×N, stride ldb) when transB is 0, else Bᵀ with
+/// B N×K (stride ldb); C is M×N (stride ldc). With beta 0, C is only written. Portable C (vector
+/// extensions, compiled for AVX-512F, AVX2+FMA and the baseline, chosen at run time): the fallback when
+/// the system has no OpenBLAS.
+void vm_minilm_sgemm(int transB, int M, int N, int K, float alpha, const float *A, int lda, const float *B, int ldb,
+                     float beta, float *C, int ldc);
+
+/// The instruction set vm_minilm_sgemm runs on this CPU: "avx512f", "avx2+fma" or "baseline".
+const char *vm_minilm_sgemm_isa(void);
+
 #endif

@@ -1,2 +1,0 @@
-// Debian's OpenBLAS (apt-get install libopenblas-dev): cblas_sgemm and openblas_set_num_threads.
-#include <cblas.h>

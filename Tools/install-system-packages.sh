@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs what the tests need beyond the Swift toolchain on Debian 12 (run by Tests/run.sh; idempotent,
+# quiet when nothing is missing). Building and `vendormatch serve` need none of it: only libsqlite3-dev,
+# which a Swift toolchain machine has (GRDB's system library target declares it as its apt provider).
+#
+#   apt:  libprotobuf-c-dev protobuf-c-compiler  the C client of Tests/ci.d/c-client.sh (protoc-c, libprotobuf-c)
+#         libopenblas0                           OpenBLAS, optional: the MiniLM encoder loads it at run time when
+#                                                present (faster than its built-in sgemm where OpenBLAS knows the
+#                                                CPU); the tests cover both
+#         libxgboost-dev                         XGBoost, loaded at run time by `vendormatch train`
+#   pip:  protobuf grpcio-tools                  the Python client of Tests/ci.d/python-interop.sh
+#         ranx pytrec-eval-terrier               the reference metrics of Tests/ci.d/trec-metrics.sh, demo-data.sh
+#
+# Missing apt packages: as root, `apt-get update` and `apt-get install`; otherwise prints the command to
+# run and exits 2. Missing pip packages are installed for this python3 (as the user when not root).
+set -euo pipefail
+
+apt_packages=(libsqlite3-dev libprotobuf-c-dev protobuf-c-compiler libopenblas0 libxgboost-dev)
+# pip name → the module that shows it is installed
+pip_packages=(protobuf grpcio-tools ranx pytrec-eval-terrier)
+pip_modules=(google.protobuf grpc_tools ranx pytrec_eval)
+
+if command -v dpkg >/dev/null 2>&1; then
+    missing=()
+    for package in "${apt_packages[@]}"; do
+        dpkg -s "$package" 2>/dev/null | grep -q '^Status: install ok installed$' || missing+=("$package")
+    done
+    if [ "${#missing[@]}" -gt 0 ]; then
+        if [ "$(id -u)" -ne 0 ]; then
+            echo "install-system-packages: missing Debian packages; run this, then try again:" >&2
+            echo "sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}"
+            exit 2
+        fi
+        echo "install-system-packages: apt-get install ${missing[*]}" >&2
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+else
+    echo "install-system-packages: no dpkg (not Debian); make sure these or their equivalents are installed: ${apt_packages[*]}" >&2
+fi
+
+missing=()
+for i in "${!pip_packages[@]}"; do
+    # find_spec: present without importing it (importing ranx takes seconds)
+    python3 -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('${pip_modules[$i]}') is None)" 2>/dev/null \
+        || missing+=("${pip_packages[$i]}")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    echo "install-system-packages: pip install ${missing[*]}" >&2
+    flags=(-q --disable-pip-version-check --root-user-action=ignore)
+    # Debian's own python3 refuses pip installs outside a virtual environment (PEP 668); these go to
+    # /usr/local (root) or ~/.local, beside, not over, Debian's packages.
+    if python3 -c 'import os, sys, sysconfig; sys.exit(0 if sys.prefix == sys.base_prefix and os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")) else 1)'; then
+        flags+=(--break-system-packages)
+    fi
+    python3 -m pip install "${flags[@]}" "${missing[@]}"
+fi
