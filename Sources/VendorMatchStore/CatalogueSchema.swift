@@ -6,7 +6,8 @@ import GRDB
 /// Each record table keeps the columns lookups need plus `json`, the record's canonical JSON
 /// (`RecordCodec.json(_:).serialized()`), so a record can be rebuilt and exported exactly as validated.
 /// Deleting a vendor deletes its case studies and referrals (`ON DELETE CASCADE`), and deleting or
-/// changing a case study drops its stale embedding vector.
+/// changing a case study drops its stale embedding vector. `text_statistics` holds the ranking's frozen
+/// text statistics, which an import clears.
 enum CatalogueSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -63,6 +64,16 @@ enum CatalogueSchema {
                 BEGIN
                     DELETE FROM case_study_vectors WHERE case_study_id = new.id;
                 END;
+                """)
+        }
+        migrator.registerMigration("v2-text-statistics") { db in
+            // One row: the lexical encoder's corpus statistics as JSON (`CatalogueStore.loadTextStatistics`).
+            // An import clears it; live writes leave it alone.
+            try db.execute(sql: """
+                CREATE TABLE text_statistics (
+                    id   INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+                    json BLOB NOT NULL
+                );
                 """)
         }
         return migrator

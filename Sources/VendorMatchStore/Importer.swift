@@ -81,7 +81,7 @@ public struct ImportProgress: Sendable {
 /// validates and serializes chunks of lines while this one checks them (duplicate id within the file,
 /// `vendor_id` known in the database or this import) and, while no error has been seen, writes them
 /// with prepared upserts. Any error rolls the whole transaction back; parsing continues to list
-/// further errors.
+/// further errors. A successful import clears the stored text statistics in the same transaction.
 public struct Importer: Sendable {
     public let store: CatalogueStore
     public let codec: RecordCodec
@@ -132,6 +132,9 @@ public struct Importer: Sendable {
                     if chunk.endOfFile { summaries.append(pass.end(errors: &errors)) }
                 }
                 if !errors.isEmpty { throw errors.failure }
+                // The stored text statistics were fitted to the catalogue before the import: the next
+                // engine fits them again (committed with the records, or not at all).
+                try TextStatisticsTable.clear(db)
             }
         } catch let failure as ImportFailure {
             throw failure

@@ -12,12 +12,13 @@ extension GlobalOptions {
         return .defaults
     }
 
-    /// Opens the catalogue (seeding the default database on first use) and builds the ranking engine.
+    /// Opens the catalogue (seeding the default database on first use) and builds the ranking engine
+    /// with the database's text statistics (`CatalogueStore.rankingEngine`).
     func loadEngine() throws -> (engine: RankingEngine, store: CatalogueStore, codec: RecordCodec) {
         let modelsDirectory = try ModelsDirectory.locate(explicit: models)
         let taxonomy = try Taxonomy.load(modelsDirectory: modelsDirectory)
         let store = try openCatalogueStoreSeedingDefault(taxonomy: taxonomy)
-        let engine = RankingEngine(
+        let engine = try store.rankingEngine(
             taxonomy: taxonomy, model: try rankingModel(modelsDirectory: modelsDirectory),
             analyzer: LexicalAnalyzer.load(modelsDirectory: modelsDirectory), catalogue: try store.loadCatalogue(),
             dense: try SemanticChannel.load(mode: needEncoder, modelsDirectory: modelsDirectory, store: store))
@@ -31,5 +32,36 @@ extension GlobalOptions {
         let store = try openCatalogueStore()
         if !existed { try DefaultCatalogue.seed(store, taxonomy: taxonomy) }
         return store
+    }
+}
+
+extension CatalogueStore {
+    /// The ranking engine over `catalogue` (this database's) with the text statistics stored here. When
+    /// none are stored (a new database, or the first load after an import), the engine learns them from
+    /// the catalogue and they are stored for the next load. Live writes never change them, so an engine
+    /// rebuilt after a restart answers exactly like the one before it.
+    func rankingEngine(taxonomy: Taxonomy, model: RankingModel, analyzer: LexicalAnalyzer, catalogue: Catalogue,
+                       dense: DenseNeeds?) throws -> RankingEngine {
+        var stored: LexicalNeedEncoder.Statistics?
+        if let json = try loadTextStatistics() {
+            do {
+                stored = try JSONDecoder().decode(LexicalNeedEncoder.Statistics.self, from: json)
+            } catch {
+                printError("vendormatch: the text statistics stored in \(path) are not readable (\(error)): fitting them again")
+            }
+        }
+        let engine = RankingEngine(taxonomy: taxonomy, model: model, analyzer: analyzer, catalogue: catalogue, dense: dense,
+                                   textStatistics: stored)
+        if stored == nil {
+            let json: Data
+            do { json = try JSONEncoder().encode(engine.textStatistics) } catch {
+                throw VMError(.internalError, "cannot encode the text statistics: \(error)")
+            }
+            // A read-only database still serves: the statistics are then learned again on the next load.
+            do { try saveTextStatistics(json) } catch {
+                printError("vendormatch: cannot store the text statistics in \(path) (\(error)); they will be fitted again next time")
+            }
+        }
+        return engine
     }
 }

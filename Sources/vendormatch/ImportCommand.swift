@@ -12,7 +12,11 @@ struct ImportCommand: AsyncParsableCommand {
         taxonomy codes, size bands, ISO region and language codes), ids must be unique within a file, and \
         every vendor_id must name a vendor in the database or in this import. The import is all or \
         nothing: on any error nothing is written, up to 20 errors are listed as file:line: field "…": \
-        reason, and the exit status is 2. A record whose id already exists replaces it (upsert).
+        reason, and the exit status is 2. A record whose id already exists replaces it (upsert). An \
+        import also clears the text statistics stored in the database (the lexical need encoder's \
+        vocabulary and document frequencies): the next command that builds the ranking engine (serve, \
+        shortlist, cases, eval --db) fits them again to the imported catalogue and stores them. Live \
+        writes through serve never change them, so a restart ranks exactly like the running server.
         """
     )
 

@@ -147,7 +147,8 @@ struct ModelReloadTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let modelFile = directory.appendingPathComponent("model.json")
-        let shipped = try Data(contentsOf: repositoryModels.appendingPathComponent("ranking-model.json"))
+        // The linear model (no second phase), whose trust weight alone decides the trust component.
+        let shipped = try Data(contentsOf: repositoryModels.appendingPathComponent("ranking-model.hand-set.json"))
         try shipped.write(to: modelFile)
         let server = try await ServerProcess(database: directory.appendingPathComponent("db.sqlite").path,
                                              directory: directory, extra: ["--model", modelFile.path])

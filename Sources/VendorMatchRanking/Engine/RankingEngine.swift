@@ -13,14 +13,22 @@ public final class RankingEngine: Sendable {
     private let state: Mutex<IndexSnapshot?>
     public let taxonomy: Taxonomy
 
-    /// - Parameter dense: the semantic need channel (an encoder and stored case-study vectors); without
-    ///   it need similarity is lexical only. Case studies without a stored vector are encoded here.
+    /// - Parameters:
+    ///   - dense: the semantic need channel (an encoder and stored case-study vectors); without it need
+    ///     similarity is lexical only. Case studies without a stored vector are encoded here.
+    ///   - textStatistics: the lexical encoder's corpus statistics (stored with the catalogue); without
+    ///     them they are learned from `catalogue`. Writes never change them, so an engine built from
+    ///     the database with the statistics of a live one answers exactly like it.
     public init(taxonomy: Taxonomy, model: RankingModel = .defaults, analyzer: LexicalAnalyzer = LexicalAnalyzer(),
-                catalogue: Catalogue, dense: DenseNeeds? = nil) {
+                catalogue: Catalogue, dense: DenseNeeds? = nil, textStatistics: LexicalNeedEncoder.Statistics? = nil) {
         self.taxonomy = taxonomy
         state = Mutex(IndexSnapshot(RankingIndex(taxonomy: taxonomy, model: model, analyzer: analyzer, catalogue: catalogue,
-                                                 dense: dense)))
+                                                 dense: dense, statistics: textStatistics)))
     }
+
+    /// The lexical encoder's corpus statistics (given or learned at build; writes leave them alone), to
+    /// store with the catalogue and build the next engine with.
+    public var textStatistics: LexicalNeedEncoder.Statistics { snapshot().index.encoder.statistics }
 
     /// The semantic encoder's model identifier, when the semantic channel is on.
     public var semanticModel: String? { snapshot().index.denseEncoder?.modelIdentifier }
@@ -55,7 +63,7 @@ public final class RankingEngine: Sendable {
             let ranked = second.rerank(first).prefix(request.k)
             let explainer = Explainer(ranker: ranker)
             return Shortlist(requestID: request.id,
-                             vendors: ranked.map { explainer.learnedVendor($0, breakdown: second.breakdown($0), explain: explain) },
+                             vendors: ranked.map { explainer.learnedVendor($0, breakdown: second.breakdown($0, exact: explain), explain: explain) },
                              candidateCount: candidates, inferredServiceTypes: explainer.inferred)
         }
         let (ranked, candidates) = ranker.top(request.k)

@@ -6,6 +6,12 @@ import VendorMatchCore
 ///
 /// A value type: the engine hands readers a snapshot and applies writes to its own copy. Deleted and
 /// replaced records keep their slot, marked dead, so ordinals stay stable without a rebuild.
+///
+/// An index written to live answers exactly like one built from the resulting catalogue with the same
+/// text statistics (a restart must not change a shortlist): nothing a request sees depends on the order
+/// of writes. Ordinals do (a replaced case study gets a new one at the end), so every tie-break and
+/// every order of summation that reaches a score goes by record id instead: a vendor's cases are listed
+/// by case id, quality sums are exact, referral tallies are sorted by organisation and id.
 struct RankingIndex: Sendable {
     let taxonomy: Taxonomy
     let services: ServiceCodes
@@ -45,6 +51,8 @@ struct RankingIndex: Sendable {
     private(set) var vendorDescription: [SparseVector] = []
     /// Description-term postings (ordinal = vendor), so a request scores only vendors sharing a term.
     private(set) var descriptionPostings: [[NeedPosting]] = []
+    /// Each vendor's live cases, by case id (the order the scoring loop offers them in, so ties between
+    /// equal cases go the same way in a live and a rebuilt index).
     private(set) var vendorCases: [[Int32]] = []
     /// `vendorCases`, flat for the scoring loop: vendor `v`'s cases are the range `vendorKeys[v].caseStart`,
     /// `caseCount` of this list. A vendor whose cases change gets a new range at the end; the list is
@@ -98,8 +106,9 @@ struct RankingIndex: Sendable {
     private(set) var liveVendors = 0
     private(set) var liveCases = 0
     private(set) var liveReferrals = 0
-    /// Running totals for the catalogue mean of evaluation scores.
-    private(set) var qualityTotal = 0.0
+    /// The sum of the evaluation scores of every live case study, exact (a running `Double` total would
+    /// keep the rounding of scores added and taken away since the build), and their number.
+    private(set) var qualityTotal = ExactSum()
     private(set) var qualityCount = 0
 
     struct VendorKey: Sendable {
@@ -111,7 +120,8 @@ struct RankingIndex: Sendable {
         var industryCount: Int32 = 0
         /// Interned service set of the declared service types.
         var declaredSignature: Int32 = 0
-        /// Count and sum of evaluation scores (0…1) over the vendor's live case studies.
+        /// Count and sum of evaluation scores (0…1) over the vendor's live case studies (the sum correctly
+        /// rounded, whatever the order of its cases).
         var qualityCount: Int32 = 0
         var qualitySum = 0.0
         /// `TrustModel.trust` of `vendorOpenTrust` under the current model: what most vendors' trust is.
@@ -135,7 +145,10 @@ struct RankingIndex: Sendable {
         var weight: Float
     }
 
-    init(taxonomy: Taxonomy, model: RankingModel, analyzer: LexicalAnalyzer, catalogue: Catalogue, dense: DenseNeeds? = nil) {
+    /// - Parameter statistics: the lexical encoder's corpus statistics; without them they are learned
+    ///   from the catalogue's case-study needs and vendor descriptions.
+    init(taxonomy: Taxonomy, model: RankingModel, analyzer: LexicalAnalyzer, catalogue: Catalogue, dense: DenseNeeds? = nil,
+         statistics: LexicalNeedEncoder.Statistics? = nil) {
         self.taxonomy = taxonomy
         if let dense {
             denseEncoder = dense.encoder
@@ -144,18 +157,28 @@ struct RankingIndex: Sendable {
         }
         self.services = ServiceCodes(taxonomy: taxonomy)
         self.model = model
-        var encoder = LexicalNeedEncoder(analyzer: analyzer)
-        // Corpus statistics are fitted once here; later upserts add new terms but do not shift the
-        // weights of existing ones, so one write cannot reorder unrelated results.
-        for c in catalogue.caseStudies { if let need = c.need { encoder.learn(need) } }
-        for v in catalogue.vendors { if let d = v.description { encoder.learn(d) } }
+        // The corpus statistics are frozen: fitted here when none are given, never changed by a write.
+        // A term's weight then depends on the text alone, so one write cannot reorder unrelated results,
+        // and an index rebuilt from the database with the same statistics answers exactly like the live
+        // one (learning at every build would give a restart other weights than the writes before it).
+        var encoder: LexicalNeedEncoder
+        if let statistics {
+            encoder = LexicalNeedEncoder(analyzer: analyzer, statistics: statistics)
+            // Only the token cache is filled, and only where the statistics decide the token.
+            for c in catalogue.caseStudies { if let need = c.need { encoder.cacheTokens(of: need) } }
+            for v in catalogue.vendors { if let d = v.description { encoder.cacheTokens(of: d) } }
+        } else {
+            encoder = LexicalNeedEncoder(analyzer: analyzer)
+            for c in catalogue.caseStudies { if let need = c.need { encoder.learn(need) } }
+            for v in catalogue.vendors { if let d = v.description { encoder.learn(d) } }
+        }
         self.encoder = encoder
-        // Case studies of one vendor next to each other: the scoring loop walks them in order.
+        // Case studies of one vendor next to each other, by id: the scoring loop walks them in order.
         let order = Dictionary(grouping: catalogue.caseStudies.indices, by: { catalogue.caseStudies[$0].vendorID })
         upsert(vendors: catalogue.vendors)
         for v in catalogue.vendors {
             guard let idx = order[v.id] else { continue }
-            upsert(caseStudies: idx.map { catalogue.caseStudies[$0] })
+            upsert(caseStudies: idx.map { catalogue.caseStudies[$0] }.sorted { $0.id < $1.id })
         }
         let known = Set(catalogue.vendors.map(\.id))
         upsert(caseStudies: catalogue.caseStudies.filter { !known.contains($0.vendorID) })
@@ -252,6 +275,7 @@ struct RankingIndex: Sendable {
         for r in vendorReferrals[v] where referralAlive[Int(r)] { killReferral(Int(r)) }
         vendorCases[v] = []
         relistCases(v)
+        recomputeQuality(v)
         vendorReferrals[v] = []
         vendorOpenTrust[v] = TrustModel.Tally()
         vendorKeys[v].openTrust = 0
@@ -314,18 +338,33 @@ struct RankingIndex: Sendable {
             }
             vendorCases[v].append(ordinal)
             if let e = c.evaluation, let q = QualityModel.score(e, model: model) {
-                vendorKeys[v].qualitySum += q
-                vendorKeys[v].qualityCount += 1
-                qualityTotal += q
+                qualityTotal.add(q)
                 qualityCount += 1
             }
             liveCases += 1
             touched.insert(v)
         }
+        let all = cases
         for v in touched.sorted() {
+            vendorCases[v].sort { all[Int($0)].id < all[Int($1)].id }
             recomputeOffered(v)
             relistCases(v)
+            recomputeQuality(v)
         }
+    }
+
+    /// Vendor `v`'s quality count and sum from its live cases, the sum exact then rounded: the same
+    /// number whatever the order its cases were written in.
+    private mutating func recomputeQuality(_ v: Int) {
+        var sum = ExactSum(), count: Int32 = 0
+        for c in vendorCases[v] where caseKeys[Int(c)].alive {
+            if let e = cases[Int(c)].evaluation, let q = QualityModel.score(e, model: model) {
+                sum.add(q)
+                count += 1
+            }
+        }
+        vendorKeys[v].qualitySum = sum.value
+        vendorKeys[v].qualityCount = count
     }
 
     /// Gives vendor `v` a fresh range of `vendorCaseList` with its current cases.
@@ -342,14 +381,12 @@ struct RankingIndex: Sendable {
         vendorCaseList.append(contentsOf: vendorCases[v])
     }
 
+    /// Marks case `c` dead; its vendor's quality is recomputed by the caller.
     private mutating func killCase(_ c: Int) {
         caseKeys[c].alive = false
         liveCases -= 1
-        let v = Int(caseVendor[c])
         if let e = cases[c].evaluation, let q = QualityModel.score(e, model: model) {
-            vendorKeys[v].qualitySum -= q
-            vendorKeys[v].qualityCount -= 1
-            qualityTotal -= q
+            qualityTotal.add(-q)
             qualityCount -= 1
         }
     }
@@ -413,26 +450,20 @@ struct RankingIndex: Sendable {
             caseKeys[c].weight = Float(weighting.weight(of: cases[c]))
         }
         for r in referrals.indices { referralBase[r] = TrustModel.base(of: referrals[r], model: model) }
-        qualityTotal = 0
+        qualityTotal = ExactSum()
         qualityCount = 0
-        for v in vendors.indices {
-            vendorKeys[v].qualitySum = 0
-            vendorKeys[v].qualityCount = 0
-        }
         for c in cases.indices where caseKeys[c].alive {
             if let e = cases[c].evaluation, let q = QualityModel.score(e, model: model) {
-                let v = Int(caseVendor[c])
-                vendorKeys[v].qualitySum += q
-                vendorKeys[v].qualityCount += 1
-                qualityTotal += q
+                qualityTotal.add(q)
                 qualityCount += 1
             }
         }
+        for v in vendors.indices { recomputeQuality(v) }
         for v in vendors.indices where vendorAlive[v] { recomputeOpenTrust(v) }
     }
 
     /// The catalogue mean of evaluation scores (0.7 when there are none yet).
-    var qualityMean: Double { qualityCount > 0 ? qualityTotal / Double(qualityCount) : 0.7 }
+    var qualityMean: Double { qualityCount > 0 ? qualityTotal.value / Double(qualityCount) : 0.7 }
 
     func encodeNeed(_ text: String) -> SparseVector { encoder.encode(text) }
 }
@@ -454,6 +485,51 @@ final class IndexSnapshot: Sendable {
             cached = parts
             return parts
         }
+    }
+}
+
+/// A sum of doubles kept exactly, as non-overlapping partial sums (Shewchuk's algorithm, as Python's
+/// `math.fsum`): adding a value and later its negation leaves no trace, and the order of additions
+/// does not matter. `value` is the exact sum correctly rounded.
+struct ExactSum: Sendable {
+    /// Non-overlapping, by increasing magnitude.
+    private var partials: [Double] = []
+
+    mutating func add(_ value: Double) {
+        var x = value, kept = 0
+        for j in partials.indices {
+            var y = partials[j]
+            if abs(x) < abs(y) { swap(&x, &y) }
+            let hi = x + y
+            let lo = y - (hi - x)
+            if lo != 0 {
+                partials[kept] = lo
+                kept += 1
+            }
+            x = hi
+        }
+        partials.removeSubrange(kept...)
+        partials.append(x)
+    }
+
+    /// The exact sum rounded to the nearest double (ties to even).
+    var value: Double {
+        guard var n = partials.indices.last else { return 0 }
+        var hi = partials[n], lo = 0.0
+        while n > 0 {
+            let x = hi
+            n -= 1
+            let y = partials[n]
+            hi = x + y
+            lo = y - (hi - x)
+            if lo != 0 { break }
+        }
+        // Half-way between two doubles: the partials below decide the rounding direction.
+        if n > 0, (lo < 0 && partials[n - 1] < 0) || (lo > 0 && partials[n - 1] > 0) {
+            let y = lo * 2, x = hi + y
+            if y == x - hi { hi = x }
+        }
+        return hi
     }
 }
 

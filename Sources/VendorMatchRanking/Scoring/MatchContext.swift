@@ -386,18 +386,23 @@ struct MatchContext {
     }
 
     /// Reads the likely service types of a need from the case studies whose needs are most like it:
-    /// each of the nearest votes for its labelled service types with its similarity. Keeps the codes
-    /// with at least `infer.min_share` of the vote, at most three.
+    /// each of the nearest live case studies votes for its labelled service types with its similarity.
+    /// Keeps the codes with at least `infer.min_share` of the vote, at most three.
+    ///
+    /// `touched` may hold dead cases (replaced or deleted: their postings stay); they do not vote. Ties
+    /// go by case id, not ordinal (a replaced case gets a new ordinal): a live index and one rebuilt from
+    /// the database read the same services.
     static func inferServices(index: RankingIndex, needSim: [Float], touched: [Int32]) -> [(bit: Int, share: Double)] {
         let neighbours = max(1, Int(index.model.value(.inferNeighbours)))
         let minShare = index.model.value(.inferMinShare)
-        // The `neighbours` most similar cases (ties: lower ordinal), kept in a small sorted buffer.
+        // The `neighbours` most similar cases (ties: lower case id), kept in a small sorted buffer.
         var nearest: [Int32] = []
         nearest.reserveCapacity(neighbours + 1)
         func before(_ a: Int32, _ b: Int32) -> Bool {
-            needSim[Int(a)] != needSim[Int(b)] ? needSim[Int(a)] > needSim[Int(b)] : a < b
+            needSim[Int(a)] != needSim[Int(b)] ? needSim[Int(a)] > needSim[Int(b)] : index.cases[Int(a)].id < index.cases[Int(b)].id
         }
         for c in touched {
+            guard index.caseKeys[Int(c)].alive, index.vendorAlive[Int(index.caseVendor[Int(c)])] else { continue }
             if nearest.count == neighbours, !before(c, nearest[neighbours - 1]) { continue }
             var i = nearest.count
             nearest.append(c)

@@ -1,8 +1,51 @@
 import Foundation
+import VendorMatchCore
 
 /// TF-IDF over normalised unigrams and bigrams (`LexicalAnalyzer`): sublinear term frequency, smoothed
 /// inverse document frequency, L2-normalised, so a dot product is a cosine similarity.
+///
+/// The corpus statistics are either learned (`learn`) or given (`init(analyzer:statistics:)`): frozen
+/// statistics make encoding a function of the text alone, whatever was written to the catalogue since.
 public struct LexicalNeedEncoder: NeedEncoder {
+    /// What the encoder learned from its corpus, to be stored and handed to another encoder (which then
+    /// encodes exactly alike): the number of documents, the terms in id order (a bigram is its two
+    /// words joined by a space) and each term's document frequency.
+    public struct Statistics: Sendable, Codable, Equatable {
+        public let documentCount: Int
+        /// Term `i` has id `i`.
+        public let terms: [String]
+        /// Per term, in the order of `terms`: how many documents contain it.
+        public let documentFrequencies: [Int]
+
+        /// - Throws: `invalidInput` when the lists differ in length, a term is listed twice, or a count
+        ///   is negative.
+        public init(documentCount: Int, terms: [String], documentFrequencies: [Int]) throws(VMError) {
+            guard terms.count == documentFrequencies.count else {
+                throw VMError(.invalidInput, "text statistics: \(terms.count) terms but \(documentFrequencies.count) document frequencies")
+            }
+            guard Set(terms).count == terms.count else { throw VMError(.invalidInput, "text statistics: a term is listed twice") }
+            guard documentCount >= 0, documentFrequencies.allSatisfy({ $0 >= 0 }) else {
+                throw VMError(.invalidInput, "text statistics: negative counts")
+            }
+            self.init(unchecked: documentCount, terms: terms, documentFrequencies: documentFrequencies)
+        }
+
+        fileprivate init(unchecked documentCount: Int, terms: [String], documentFrequencies: [Int]) {
+            self.documentCount = documentCount
+            self.terms = terms
+            self.documentFrequencies = documentFrequencies
+        }
+
+        private enum CodingKeys: String, CodingKey { case documentCount, terms, documentFrequencies }
+
+        /// Decodes and checks like `init(documentCount:terms:documentFrequencies:)`.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            try self.init(documentCount: c.decode(Int.self, forKey: .documentCount), terms: c.decode([String].self, forKey: .terms),
+                          documentFrequencies: c.decode([Int].self, forKey: .documentFrequencies))
+        }
+    }
+
     public let analyzer: LexicalAnalyzer
     private(set) var vocabulary: [String: Int32] = [:]
     /// Bigram term ids by the ids of their two words (both are always in the vocabulary: a bigram is
@@ -19,6 +62,45 @@ public struct LexicalNeedEncoder: NeedEncoder {
 
     public init(analyzer: LexicalAnalyzer) {
         self.analyzer = analyzer
+    }
+
+    /// An encoder with given statistics: its vocabulary, term ids, bigrams and document frequencies are
+    /// those of `statistics`, so it encodes exactly like the encoder they were taken from.
+    public init(analyzer: LexicalAnalyzer, statistics: Statistics) {
+        self.analyzer = analyzer
+        documentCount = statistics.documentCount
+        documentFrequency = statistics.documentFrequencies.map { Int32(clamping: $0) }
+        vocabulary.reserveCapacity(statistics.terms.count)
+        for (id, term) in statistics.terms.enumerated() { vocabulary[term] = Int32(id) }
+        // A bigram "a b" is found by the ids of its words (always terms too: they were learned with it).
+        for (id, term) in statistics.terms.enumerated() {
+            guard let space = term.firstIndex(of: " "), let a = vocabulary[String(term[..<space])],
+                  let b = vocabulary[String(term[term.index(after: space)...])], a != b else { continue }
+            bigrams[LexicalNeedEncoder.pair(a, b)] = Int32(id)
+        }
+    }
+
+    /// The statistics learned or given, for `init(analyzer:statistics:)`.
+    public var statistics: Statistics {
+        var terms = [String](repeating: "", count: documentFrequency.count)
+        for (term, id) in vocabulary { terms[Int(id)] = term }
+        // Valid by construction: one term per id, non-negative counts.
+        return Statistics(unchecked: documentCount, terms: terms, documentFrequencies: documentFrequency.map(Int.init))
+    }
+
+    /// Fills the token cache from a text without learning from it: a token is cached only when the
+    /// statistics decide it (a term they know, or a token the analyzer drops). A word they do not know
+    /// is left to `encode`'s uncached way, which breaks the bigrams around it; the cache has no entry
+    /// for that, so the vectors are the same with or without the cache.
+    public mutating func cacheTokens(of text: String) {
+        analyzer.forEachToken(text) { token, bytes in
+            guard tokenIDs[token] == nil else { return }
+            guard let term = analyzer.term(ofToken: token, bytes: &bytes) else {
+                tokenIDs[token] = -1
+                return
+            }
+            if let id = vocabulary[term] { tokenIDs[token] = id }
+        }
     }
 
     public mutating func learn(_ text: String) {
