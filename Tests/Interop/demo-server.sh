@@ -1,6 +1,7 @@
 # Sourced by the interop scripts in Tests/ci.d/ (not run on its own): builds the binary, makes a temporary
 # directory that is removed on exit, and starts / stops `vendormatch serve` over a small demo market.
 #   start_demo_server TOKEN   → sets $server_pid and $port
+#   start_server ARGS…        → the same over an existing $tmp/db.sqlite, with extra serve ARGS
 #   stop_demo_server          → SIGTERM, and fails unless the server exits 0
 swift build --product vendormatch >/dev/null
 bin="$(swift build --show-bin-path)/vendormatch"
@@ -15,7 +16,12 @@ trap cleanup EXIT
 start_demo_server() {
     "$bin" demo-data --out "$tmp/market" --vendors 200 --requests 10 --models Models >/dev/null
     "$bin" import "$tmp/market" --db "$tmp/db.sqlite" --models Models >/dev/null
-    "$bin" serve --db "$tmp/db.sqlite" --models Models --port 0 --auth-token "$1" 2>"$tmp/serve.log" &
+    start_server --auth-token "$1"
+}
+
+# start_server ARGS…: `serve` over $tmp/db.sqlite on a free port with extra ARGS; sets $server_pid and $port.
+start_server() {
+    "$bin" serve --db "$tmp/db.sqlite" --models Models --port 0 "$@" 2>"$tmp/serve.log" &
     server_pid=$!
     port=""
     for _ in $(seq 1 300); do

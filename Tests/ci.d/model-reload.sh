@@ -31,16 +31,7 @@ grep -q "request.has_industry@99" "$tmp/err" || { echo "the message does not nam
 echo "mismatched model refused by shortlist (exit 2): $(head -c 200 "$tmp/err")"
 
 # The server: serve with the good model, then SIGHUP with a corrupt trees file, then with the good one again.
-"$bin" serve --db "$tmp/db.sqlite" --models Models --model "$tmp/model/ranking-model.json" --port 0 2>"$tmp/serve.log" &
-server_pid=$!
-port=""
-for _ in $(seq 1 300); do
-    port="$(grep -o 'listening on [0-9.]*:[0-9]*' "$tmp/serve.log" | head -1 | sed 's/.*://')" || true
-    [ -n "$port" ] && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/serve.log"; exit 1; }
-    sleep 0.1
-done
-[ -n "$port" ] || { echo "server did not start"; cat "$tmp/serve.log"; exit 1; }
+start_server --model "$tmp/model/ranking-model.json"
 
 "$bin" client shortlist --port "$port" --json "${request[@]}" > "$tmp/before.json"
 cp "$tmp/model/ranking-model.trees.json" "$tmp/good.trees.json"
