@@ -96,8 +96,8 @@ struct ClientShortlist: AsyncParsableCommand {
             for (i, v) in response.vendors.enumerated() {
                 print(String(format: "%2d. %@ (%@)  score %.3f", i + 1, v.name, v.vendorID, v.score))
                 let b = v.breakdown
-                print(String(format: "    industry %+.3f, size %+.3f, need %+.3f, service %+.3f, trust %+.3f, quality %+.3f",
-                             b.industry, b.size, b.need, b.service, b.trust, b.quality))
+                print(String(format: "    industry %+.3f, size %+.3f, need %+.3f, service %+.3f, trust %+.3f, quality %+.3f, other %+.3f",
+                             b.industry, b.size, b.need, b.service, b.trust, b.quality, b.other))
                 for reason in v.reasons { print("    - " + reason) }
                 for m in v.matchedCases { print(String(format: "    case %@: score %.3f", m.caseStudyID, m.score)) }
                 print("")
