@@ -20,6 +20,9 @@ apt_packages=(libsqlite3-dev libprotobuf-c-dev protobuf-c-compiler libopenblas0 
 pip_packages=(protobuf grpcio-tools ranx pytrec-eval-terrier)
 pip_modules=(google.protobuf grpc_tools ranx pytrec_eval)
 
+# --list: print the Debian packages (for .ci/run's explicit apt-get line) and stop.
+if [ "${1:-}" = "--list" ]; then echo "${apt_packages[*]}"; exit 0; fi
+
 if command -v dpkg >/dev/null 2>&1; then
     missing=()
     for package in "${apt_packages[@]}"; do
