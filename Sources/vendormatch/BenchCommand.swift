@@ -43,23 +43,23 @@ struct BenchCommand: AsyncParsableCommand {
                                        analyzer: LexicalAnalyzer.load(modelsDirectory: modelsDirectory), catalogue: market.catalogue)
             let built = clock.now - start
             let rssAfter = Self.residentBytes()
+            // Milliseconds of each shortlist over the market's requests, the first five left out (they warm caches).
+            func timeShortlists(explain: Bool) throws -> [Double] {
+                var out: [Double] = []
+                for (i, q) in market.requests.enumerated() {
+                    let t0 = clock.now
+                    let list = try engine.shortlist(q, explain: explain)
+                    let t1 = clock.now
+                    if i >= 5 { out.append(Self.ms(t1 - t0)) }
+                    _ = list.vendors.count
+                }
+                return out
+            }
             // With explanations (what `shortlist` prints) and without (what portals ask for by default).
             var latencies: [Double] = [], briefLatencies: [Double] = []
             for _ in 0..<max(1, passes) {
-                for (i, q) in market.requests.enumerated() {
-                    let t0 = clock.now
-                    let list = try engine.shortlist(q)
-                    let t1 = clock.now
-                    if i >= 5 { latencies.append(Self.ms(t1 - t0)) } // the first few warm caches
-                    _ = list.vendors.count
-                }
-                for (i, q) in market.requests.enumerated() {
-                    let t0 = clock.now
-                    let list = try engine.shortlist(q, explain: false)
-                    let t1 = clock.now
-                    if i >= 5 { briefLatencies.append(Self.ms(t1 - t0)) }
-                    _ = list.vendors.count
-                }
+                latencies += try timeShortlists(explain: true)
+                briefLatencies += try timeShortlists(explain: false)
             }
             // The first phase alone (the linear model without its second phase), on the same index and
             // requests: the baseline of the two-phase figures, and what the naive scan must match.
@@ -79,15 +79,7 @@ struct BenchCommand: AsyncParsableCommand {
                     _ = scores.count
                 }
                 engine.replaceModel(firstOnly)
-                for _ in 0..<max(1, passes) {
-                    for (i, q) in market.requests.enumerated() {
-                        let t0 = clock.now
-                        let list = try engine.shortlist(q, explain: false)
-                        let t1 = clock.now
-                        if i >= 5 { firstLatencies.append(Self.ms(t1 - t0)) }
-                        _ = list.vendors.count
-                    }
-                }
+                for _ in 0..<max(1, passes) { firstLatencies += try timeShortlists(explain: false) }
             }
             let naive = naiveRequests > 0 ? NaiveScan(engine: engine) : nil
             var naiveLatencies: [Double] = []

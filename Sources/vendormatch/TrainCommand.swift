@@ -359,7 +359,8 @@ extension TrainCommand {
         var groups: [LearningGroup] = []
         var hashes: [String] = [], requestHashes: [String] = [], qrelsHashes: [String] = []
         var start: RankingModel?
-        for (i, source) in try sources().enumerated() {
+        let sources = try sources()
+        for (i, source) in sources.enumerated() {
             let requestBytes = try readBytes(source.requests), qrelsBytes = try readBytes(source.qrels)
             hashes.append(SHA256.hex(requestBytes + qrelsBytes))
             requestHashes.append(SHA256.hex(requestBytes))
@@ -403,7 +404,7 @@ extension TrainCommand {
         }
         meta["source"] = "vendormatch train --learner trees"
         meta["training.date"] = ISO8601DateFormatter().string(from: Date())
-        meta["training.sources"] = try sources().map(\.name).joined(separator: ", ")
+        meta["training.sources"] = sources.map(\.name).joined(separator: ", ")
         // Per source, comma-separated: SHA-256 of the requests file, of the qrels, and of both concatenated.
         meta["training.data_sha256"] = hashes.joined(separator: ",")
         meta["training.requests_sha256"] = requestHashes.joined(separator: ",")

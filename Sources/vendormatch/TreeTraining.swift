@@ -47,7 +47,7 @@ struct TreeTrainer {
     func masked(_ g: LearningGroup) -> [Float] {
         guard !hidden.isEmpty else { return g.rows }
         var rows = g.rows
-        let n = FeatureCountProvider.count
+        let n = Feature.allCases.count
         for i in 0..<(rows.count / n) { for c in hidden { rows[i * n + c] = .nan } }
         return rows
     }
@@ -55,7 +55,7 @@ struct TreeTrainer {
     func fit(_ groups: [LearningGroup], rounds: Int, xgb: XGBoost) throws -> Data {
         let trainable = groups.filter { $0.labels.contains { $0 > 0 } }
         guard !trainable.isEmpty else { throw VMError(.invalidInput, "no training request has a relevant vendor among its candidates") }
-        return try xgb.train(features: trainable.flatMap(masked), columns: FeatureCountProvider.count, labels: trainable.flatMap(\.labels),
+        return try xgb.train(features: trainable.flatMap(masked), columns: Feature.allCases.count, labels: trainable.flatMap(\.labels),
                              groups: trainable.map { UInt32($0.vendorIDs.count) }, parameters: parameters, rounds: rounds)
     }
 
@@ -80,7 +80,7 @@ struct TreeTrainer {
             let ensemble = try TreeEnsemble(json: model, source: "fold \(f + 1)")
             var foldScore = 0.0, foldCount = 0
             for (gi, g) in groups.enumerated() where assignment[g.key] == f {
-                let leaves = ensemble.leafValues(matrix: masked(g), columns: FeatureCountProvider.count)
+                let leaves = ensemble.leafValues(matrix: masked(g), columns: Feature.allCases.count)
                 let n = g.vendorIDs.count, t = ensemble.treeCount
                 var scores = [Float](repeating: ensemble.baseScore, count: n)
                 var tree = 0
@@ -105,11 +105,6 @@ struct TreeTrainer {
                                comparison: PairedComparison(a: linear, b: trees, permutations: permutations, seed: seed),
                                byRounds: zip(steps, means).map { ($0, $1) })
     }
-}
-
-/// The width of a feature row.
-enum FeatureCountProvider {
-    static let count = Feature.allCases.count
 }
 
 extension RankingEngine {

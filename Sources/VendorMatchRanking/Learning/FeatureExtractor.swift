@@ -167,7 +167,7 @@ struct FeatureExtractor {
         var decayed = 0.0, factor = 1.0
         for x in values.prefix(16) { decayed += factor * x.value; factor *= 0.5 }
         set(.caseValueDecayedSum, decayed)
-        set(.caseValueStrongCount, values.filter { $0.value >= 0.5 }.count)
+        set(.caseValueStrongCount, values.reduce(0) { $0 + ($1.value >= 0.5 ? 1 : 0) })
         if hasI, hasV { set(.industryServiceMax, industryService) }
         if hasI, hasS, hasV { set(.industrySizeServiceMax, industrySizeService) }
         if hasN, hasV { set(.serviceNeedMax, serviceNeed) }

@@ -11,8 +11,8 @@ struct SecondPhaseRanker {
         var first: TopK.Entry
         /// The trees' margin: the final score.
         var score: Double
-        /// The feature vector behind it (`Feature.allCases` order).
-        var row: [Float]
+        /// The feature vector behind it (`Feature.allCases` order): a view of the shared matrix, not a copy.
+        var row: ArraySlice<Float>
     }
 
     /// All candidates re-ranked: score descending, then vendor id ascending.
@@ -22,7 +22,7 @@ struct SecondPhaseRanker {
         let scores = ensemble.predict(matrix: matrix, columns: columns)
         let ids = ranker.index.vendorIDs
         var entries = candidates.indices.map { i in
-            Entry(first: candidates[i], score: scores[i], row: Array(matrix[(i * columns)..<((i + 1) * columns)]))
+            Entry(first: candidates[i], score: scores[i], row: matrix[(i * columns)..<((i + 1) * columns)])
         }
         entries.sort { a, b in a.score != b.score ? a.score > b.score : ids[a.first.vendor] < ids[b.first.vendor] }
         return entries

@@ -3,25 +3,17 @@ import VendorMatchCore
 
 /// A boosted tree ensemble read from an XGBoost JSON model file (`XGBoosterSaveModel` to `*.json`),
 /// evaluated natively: the same traversal as XGBoost (`x < split` goes left, a missing value goes the
-/// node's default way, leaf values summed in `Float` onto the base score), and exact per-feature
+/// node's default way; leaf values summed onto the base score), and exact per-feature
 /// contributions by TreeSHAP (Lundberg et al., the algorithm of XGBoost's `pred_contribs`).
 public struct TreeEnsemble: Sendable, Equatable {
-    /// Nodes of every tree, flat; `roots[t]` is tree `t`'s first node. Children are absolute indices
-    /// (-1 for a leaf).
-    var left: [Int32] = [], right: [Int32] = []
-    var feature: [Int32] = []
-    var threshold: [Float] = []
-    var defaultLeft: [Bool] = []
-    /// A leaf's value (the split condition of an inner node is in `threshold`).
-    var leafValue: [Float] = []
+    /// Nodes of every tree, flat; `roots[t]` is tree `t`'s first node.
+    var nodes: [Node] = []
     /// Sum of hessians that reached the node (XGBoost's cover).
     var cover: [Double] = []
     /// Cover-weighted mean leaf value under each node (TreeSHAP's expectations).
     var meanValue: [Double] = []
     var roots: [Int] = []
     var depth: [Int] = []
-    /// The traversal's packed copy of the fields above.
-    var nodes: [Node] = []
     public private(set) var baseScore: Float = 0
     public private(set) var featureCount = 0
 
@@ -49,33 +41,29 @@ public struct TreeEnsemble: Sendable, Equatable {
             let dl = try numbers(tree, "default_left"), hess = try numbers(tree, "sum_hessian")
             let n = l.count
             guard n > 0, [r.count, idx.count, cond.count, dl.count, hess.count].allSatisfy({ $0 == n }) else { throw bad("tree arrays of unequal length") }
-            let offset = left.count
+            let offset = nodes.count
             roots.append(offset)
             for i in 0..<n {
                 let isLeaf = l[i] < 0
                 guard isLeaf || (Int(l[i]) < n && Int(r[i]) < n && Int(idx[i]) < nf) else { throw bad("node \(i) points outside its tree") }
-                left.append(isLeaf ? -1 : Int32(offset + Int(l[i])))
-                right.append(isLeaf ? -1 : Int32(offset + Int(r[i])))
-                feature.append(isLeaf ? 0 : Int32(idx[i]))
-                threshold.append(Float(cond[i]))
-                leafValue.append(isLeaf ? Float(cond[i]) : 0)
-                defaultLeft.append(dl[i] != 0)
+                nodes.append(Node(left: isLeaf ? -1 : Int32(offset + Int(l[i])), right: isLeaf ? -1 : Int32(offset + Int(r[i])),
+                                  feature: isLeaf ? 0 : Int32(idx[i]), threshold: Float(cond[i]), defaultLeft: dl[i] != 0))
                 cover.append(hess[i])
             }
         }
-        meanValue = [Double](repeating: 0, count: left.count)
+        meanValue = [Double](repeating: 0, count: nodes.count)
         for root in roots {
             _ = fillMean(root)
             depth.append(maxDepth(root))
         }
-        nodes = TreeEnsemble.pack(self)
     }
 
     private mutating func fillMean(_ node: Int) -> Double {
-        if left[node] < 0 {
-            meanValue[node] = Double(leafValue[node])
+        let n = nodes[node]
+        if n.left < 0 {
+            meanValue[node] = Double(n.threshold)
         } else {
-            let l = Int(left[node]), r = Int(right[node])
+            let l = Int(n.left), r = Int(n.right)
             let ml = fillMean(l), mr = fillMean(r)
             let c = cover[node]
             meanValue[node] = c > 0 ? (ml * cover[l] + mr * cover[r]) / c : 0.5 * (ml + mr)
@@ -84,7 +72,8 @@ public struct TreeEnsemble: Sendable, Equatable {
     }
 
     private func maxDepth(_ node: Int) -> Int {
-        left[node] < 0 ? 0 : 1 + max(maxDepth(Int(left[node])), maxDepth(Int(right[node])))
+        let n = nodes[node]
+        return n.left < 0 ? 0 : 1 + max(maxDepth(Int(n.left)), maxDepth(Int(n.right)))
     }
 
     public static func load(from url: URL) throws(VMError) -> TreeEnsemble {
@@ -95,22 +84,14 @@ public struct TreeEnsemble: Sendable, Equatable {
         return try TreeEnsemble(json: data, source: url.path)
     }
 
-    /// One node packed for the traversal loop (16 bytes): children (-1 for a leaf), the split feature and
-    /// threshold, the default direction; for a leaf, `threshold` holds the leaf value.
+    /// One node, packed for the traversal loop (20 bytes): children (-1 for a leaf), the split feature and
+    /// threshold (`x < threshold` goes left), the way a missing value goes; a leaf's `threshold` is its value.
     struct Node: Equatable {
         var left: Int32
         var right: Int32
         var feature: Int32
         var threshold: Float
         var defaultLeft: Bool
-    }
-
-    /// `nodes` laid out from the per-field arrays (done once, at load).
-    private static func pack(_ e: TreeEnsemble) -> [Node] {
-        e.left.indices.map { i in
-            Node(left: e.left[i], right: e.right[i], feature: e.feature[i],
-                 threshold: e.left[i] < 0 ? e.leafValue[i] : e.threshold[i], defaultLeft: e.defaultLeft[i])
-        }
     }
 
     @inline(__always)

@@ -92,15 +92,14 @@ public final class XGBoost: @unchecked Sendable {
             try check(groups.withUnsafeBufferPointer { setUIntInfo(dtrain, "group", $0.baseAddress, UInt64($0.count)) }, "set groups")
         }
         var booster: Handle? = nil
-        var handles: [Handle?] = [dtrain]
-        try check(handles.withUnsafeMutableBufferPointer { boosterCreate($0.baseAddress, 1, &booster) }, "XGBoosterCreate")
+        let handles: [Handle?] = [dtrain]
+        try check(handles.withUnsafeBufferPointer { boosterCreate($0.baseAddress, 1, &booster) }, "XGBoosterCreate")
         defer { _ = boosterFree(booster) }
         for (name, value) in parameters { try check(setParam(booster, name, value), "set \(name)=\(value)") }
         for i in 0..<rounds {
             try check(updateOneIter(booster, Int32(i), dtrain), "round \(i)")
             progress?(i + 1)
         }
-        _ = handles
         return try save(booster!)
     }
 
