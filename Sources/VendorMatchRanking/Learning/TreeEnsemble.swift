@@ -1,3 +1,4 @@
+import CTreeKernel
 import Foundation
 import VendorMatchCore
 
@@ -16,6 +17,9 @@ public struct TreeEnsemble: Sendable, Equatable {
     var depth: [Int] = []
     public private(set) var baseScore: Float = 0
     public private(set) var featureCount = 0
+    /// The same trees as complete binary trees of one depth, for the branch-free batch traversal
+    /// (`nil` when a tree is deeper than `CompleteTrees.maxDepth`).
+    var complete: CompleteTrees?
 
     public var treeCount: Int { roots.count }
 
@@ -55,6 +59,63 @@ public struct TreeEnsemble: Sendable, Equatable {
         for root in roots {
             _ = fillMean(root)
             depth.append(maxDepth(root))
+        }
+        complete = CompleteTrees(nodes: nodes, roots: roots, depth: depth.max() ?? 0, featureCount: nf)
+    }
+
+    /// Trees padded to complete binary trees of the ensemble's depth: a leaf above the bottom becomes
+    /// splits that always go left (threshold +∞, missing left) down to copies of its value.
+    struct CompleteTrees: Equatable {
+        static let maxDepth = 10
+        var depth: Int32
+        var feature: [UInt16] = []
+        var threshold: [Float] = []
+        var missingRight: [UInt8] = []
+        var leaf: [Float] = []
+
+        init?(nodes: [Node], roots: [Int], depth: Int, featureCount: Int) {
+            guard depth <= CompleteTrees.maxDepth, featureCount <= Int(UInt16.max), !roots.isEmpty else { return nil }
+            self.depth = Int32(depth)
+            let splits = (1 << depth) - 1, leaves = 1 << depth
+            feature = [UInt16](repeating: 0, count: roots.count * splits)
+            threshold = [Float](repeating: .infinity, count: roots.count * splits)
+            missingRight = [UInt8](repeating: 0, count: roots.count * splits)
+            leaf = [Float](repeating: 0, count: roots.count * leaves)
+            for (t, root) in roots.enumerated() { place(nodes, node: root, position: 0, tree: t, splits: splits, leaves: leaves) }
+        }
+
+        private mutating func place(_ nodes: [Node], node: Int, position: Int, tree: Int, splits: Int, leaves: Int) {
+            let n = nodes[node]
+            if position >= splits {
+                leaf[tree * leaves + position - splits] = n.threshold // a leaf: its value
+                return
+            }
+            if n.left < 0 {
+                // Padding: always left (and right too, should +∞ ever be a feature value).
+                place(nodes, node: node, position: 2 * position + 1, tree: tree, splits: splits, leaves: leaves)
+                place(nodes, node: node, position: 2 * position + 2, tree: tree, splits: splits, leaves: leaves)
+                return
+            }
+            feature[tree * splits + position] = UInt16(n.feature)
+            threshold[tree * splits + position] = n.threshold
+            missingRight[tree * splits + position] = n.defaultLeft ? 0 : 1
+            place(nodes, node: Int(n.left), position: 2 * position + 1, tree: tree, splits: splits, leaves: leaves)
+            place(nodes, node: Int(n.right), position: 2 * position + 2, tree: tree, splits: splits, leaves: leaves)
+        }
+
+        /// Adds each tree's leaf to `out[i]`, tree after tree (the order `predict(row)` sums in).
+        func predict(_ matrix: UnsafeBufferPointer<Float>, rows: Int, columns: Int, into out: UnsafeMutableBufferPointer<Double>) {
+            feature.withUnsafeBufferPointer { f in
+                threshold.withUnsafeBufferPointer { t in
+                    missingRight.withUnsafeBufferPointer { m in
+                        leaf.withUnsafeBufferPointer { l in
+                            var trees = vm_complete_trees(feature: f.baseAddress, threshold: t.baseAddress, missingRight: m.baseAddress,
+                                                          leaf: l.baseAddress, trees: Int32(l.count >> Int(depth)), depth: depth)
+                            vm_trees_predict(&trees, matrix.baseAddress, rows, columns, out.baseAddress)
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -127,6 +188,10 @@ public struct TreeEnsemble: Sendable, Equatable {
         let rows = columns == 0 ? 0 : matrix.count / columns
         guard rows > 0, !roots.isEmpty else { return [Double](repeating: Double(baseScore), count: rows) }
         var out = [Double](repeating: Double(baseScore), count: rows)
+        if let complete {
+            matrix.withUnsafeBufferPointer { m in out.withUnsafeMutableBufferPointer { complete.predict(m, rows: rows, columns: columns, into: $0) } }
+            return out
+        }
         matrix.withUnsafeBufferPointer { m in
             nodes.withUnsafeBufferPointer { nodes in
                 roots.withUnsafeBufferPointer { roots in
