@@ -33,6 +33,9 @@ struct FeaturesCommand: AsyncParsableCommand {
     @Option(help: "Candidates per request for --first-phase-dump (default: every candidate meeting the hard constraints).")
     var limit: Int = Int.max
 
+    @Flag(name: .customLong("second-phase-score"), help: "With --first-phase-dump: add the second phase's score of each candidate (its trees over all 69 features).")
+    var secondPhaseScore = false
+
     func run() async throws {
         if let firstPhaseDump { return try dump(to: firstPhaseDump) }
         if json {
@@ -59,12 +62,21 @@ struct FeaturesCommand: AsyncParsableCommand {
             throw VMError(.io, "cannot write \(path)")
         }
         defer { try? out.close() }
-        out.write(Data("request_id\tvendor_id\trank\tindustry\tsize\tneed\tservice\ttrust\tquality\n".utf8))
+        let ensemble = ranking.engine.model.secondPhase?.ensemble
+        if secondPhaseScore, ensemble == nil { throw VMError(.invalidInput, "--second-phase-score needs a model with a second phase", field: "model") }
+        out.write(Data(("request_id\tvendor_id\trank\tindustry\tsize\tneed\tservice\ttrust\tquality" + (secondPhaseScore ? "\tsecond" : "") + "\n").utf8))
         for (n, r) in list.enumerated() {
             var text = ""
-            for (rank, c) in try ranking.engine.features(for: r, limit: min(limit, ranking.engine.counts.vendors)).enumerated() {
+            let depth = min(limit, ranking.engine.counts.vendors)
+            var second: [Double] = []
+            if secondPhaseScore, let ensemble {
+                let rows = try ranking.engine.featureRows(for: r, limit: depth)
+                second = ensemble.predict(matrix: rows.matrix, columns: Feature.allCases.count)
+            }
+            for (rank, c) in try ranking.engine.features(for: r, limit: depth).enumerated() {
                 text += "\(r.id)\t\(c.vendorID)\t\(rank + 1)"
                 for v in c.values { text += "\t" + String(format: "%.5g", v) }
+                if !second.isEmpty { text += "\t" + String(format: "%.6g", second[rank]) }
                 text += "\n"
             }
             out.write(Data(text.utf8))

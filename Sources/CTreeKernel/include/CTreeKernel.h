@@ -21,4 +21,24 @@ typedef struct {
 /// tree after tree, so each row sums its trees in order (in double).
 void vm_trees_predict(const vm_complete_trees *trees, const float *matrix, size_t rows, size_t columns, double *out);
 
+/// Trees as flat node arrays (XGBoost's own shape), for TreeSHAP: node `i` splits on `feature[i]` at
+/// `threshold[i]` (`x < threshold` goes to `left[i]`, else `right[i]`; a NaN goes left when `defaultLeft[i]`);
+/// a leaf has `left[i] < 0` and its value in `threshold[i]`; `cover[i]` is the hessian sum that reached it.
+typedef struct {
+    const int32_t *left;
+    const int32_t *right;
+    const int32_t *feature;
+    const float *threshold;
+    const uint8_t *defaultLeft;
+    const double *cover;
+    const int64_t *roots;
+    int32_t trees;
+    int32_t maxDepth;
+} vm_tree_nodes;
+
+/// Adds the exact SHAP contributions of `row` (Lundberg's path-dependent TreeSHAP, as XGBoost's
+/// `pred_contribs`) of every tree to `phi[feature]`; the bias is left to the caller. Returns 0, or -1
+/// when out of memory.
+int vm_tree_shap(const vm_tree_nodes *trees, const float *row, double *phi);
+
 #endif

@@ -60,10 +60,11 @@ public final class RankingEngine: Sendable {
             // Retrieve and first phase: the best `candidates`; second phase: the trees re-rank them.
             let (first, candidates) = ranker.top(max(request.k, phase.candidates))
             let second = SecondPhaseRanker(ranker: ranker, ensemble: ensemble)
-            let ranked = second.rerank(first).prefix(request.k)
+            let ranked = Array(second.rerank(first).prefix(request.k))
+            let breakdowns = second.breakdowns(ranked, exact: explain)
             let explainer = Explainer(ranker: ranker)
             return Shortlist(requestID: request.id,
-                             vendors: ranked.map { explainer.learnedVendor($0, breakdown: second.breakdown($0, exact: explain), explain: explain) },
+                             vendors: ranked.indices.map { explainer.learnedVendor(ranked[$0], breakdown: breakdowns[$0], explain: explain) },
                              candidateCount: candidates, inferredServiceTypes: explainer.inferred)
         }
         let (ranked, candidates) = ranker.top(request.k)
