@@ -5,10 +5,11 @@ import VendorMatchStore
 
 extension GlobalOptions {
     /// The ranking model: `--model`, else `Models/ranking-model.json`, else the built-in defaults.
-    func rankingModel(modelsDirectory: URL) throws -> RankingModel {
-        if let model { return try RankingModel.load(from: URL(fileURLWithPath: model)) }
+    /// - Parameter firstPhaseOnly: leave out the model's second phase (for training a new one).
+    func rankingModel(modelsDirectory: URL, firstPhaseOnly: Bool = false) throws -> RankingModel {
+        if let model { return try RankingModel.load(from: URL(fileURLWithPath: model), secondPhase: !firstPhaseOnly) }
         let file = modelsDirectory.appendingPathComponent("ranking-model.json")
-        if FileManager.default.fileExists(atPath: file.path) { return try RankingModel.load(from: file) }
+        if FileManager.default.fileExists(atPath: file.path) { return try RankingModel.load(from: file, secondPhase: !firstPhaseOnly) }
         return .defaults
     }
 

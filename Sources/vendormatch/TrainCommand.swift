@@ -366,7 +366,8 @@ extension TrainCommand {
             requestHashes.append(SHA256.hex(requestBytes))
             qrelsHashes.append(SHA256.hex(qrelsBytes))
             let judgements = try Qrels.parse(Data(qrelsBytes), file: source.qrels)
-            let ranking = try EvalRanking.make(global: global, data: source.data, depth: 10)
+            // The first phase chooses the candidates; the second phase being replaced need not load.
+            let ranking = try EvalRanking.make(global: global, data: source.data, depth: 10, firstPhaseOnly: true)
             if start == nil { start = ranking.engine.model }
             let list = try EvalInputs.requests(source.requests, taxonomy: ranking.taxonomy)
             var n = 0
