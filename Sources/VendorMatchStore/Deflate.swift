@@ -60,49 +60,111 @@ enum Deflate {
 
 /// The blob formats of the shortlist log: a feature matrix (`Float` bits, exactly) or a list of ids.
 ///
+/// A matrix is stored column by column, each column the cheapest of three forms — a feature's column
+/// across one request's candidates is often one value (request-level features, a dimension the request
+/// does not give: NaN throughout) or a few (counts, similarity levels) — at a few nanoseconds per value,
+/// since it is encoded on the server (deflate would cost more CPU per shortlist than ranking it):
+///
 /// ```
-/// byte 0     format: 1 stored as is, 2 deflated
-/// bytes 1-4  (format 2) the stored length, UInt32 little-endian
-/// then       the payload: for a matrix, its values column by column split into four byte planes (low
-///            bytes of every value first), which deflate packs far better than rows of floats
+/// byte 0       3 (columns)
+/// bytes 1-4    rows, UInt32 little-endian
+/// per column   0, value (4 bytes)                          one value in every row
+///              1, n - 1 (1 byte), n values, rows indexes   at most 256 distinct values
+///              2, rows values                               anything else
 /// ```
+/// (values as their little-endian `Float` bit patterns). Ids are joined by newlines and deflated
+/// (format 2: byte 0, then the length as UInt32, then the zlib stream) or stored as is (format 1).
 public enum LogBlob {
-    static let stored: UInt8 = 1, deflated: UInt8 = 2
+    static let stored: UInt8 = 1, deflated: UInt8 = 2, columnar: UInt8 = 3
+    static let constant: UInt8 = 0, dictionary: UInt8 = 1, plain: UInt8 = 2
 
     /// A row-major matrix of `columns` columns, exact to the bit (NaN payloads included).
     public static func encode(matrix: [Float], columns: Int) -> Data {
         let rows = columns > 0 ? matrix.count / columns : 0
-        var planes = [UInt8](repeating: 0, count: matrix.count * 4)
-        let n = matrix.count
-        var i = 0
-        for c in 0..<columns {
-            for r in 0..<rows {
-                let bits = matrix[r * columns + c].bitPattern
-                planes[i] = UInt8(truncatingIfNeeded: bits)
-                planes[n + i] = UInt8(truncatingIfNeeded: bits >> 8)
-                planes[2 * n + i] = UInt8(truncatingIfNeeded: bits >> 16)
-                planes[3 * n + i] = UInt8(truncatingIfNeeded: bits >> 24)
-                i += 1
+        var out = [UInt8]()
+        out.reserveCapacity(5 + matrix.count * 2)
+        out.append(columnar)
+        append32(&out, UInt32(rows))
+        // A 1,024-slot open-addressing table of the column's distinct values (slot → index + 1).
+        var slots = [UInt16](repeating: 0, count: 1024)
+        var distinct = [UInt32](), codes = [UInt8](repeating: 0, count: rows)
+        matrix.withUnsafeBufferPointer { m in
+            for c in 0..<columns {
+                for i in slots.indices { slots[i] = 0 }
+                distinct.removeAll(keepingCapacity: true)
+                var fits = true
+                for r in 0..<rows {
+                    let bits = m[r * columns + c].bitPattern
+                    var h = Int((bits &* 0x9E37_79B1) >> 22)
+                    while true {
+                        let s = Int(slots[h])
+                        if s == 0 {
+                            guard distinct.count < 256 else { fits = false; break }
+                            distinct.append(bits)
+                            slots[h] = UInt16(distinct.count)
+                            codes[r] = UInt8(distinct.count - 1)
+                            break
+                        }
+                        if distinct[s - 1] == bits { codes[r] = UInt8(s - 1); break }
+                        h = (h + 1) & 1023
+                    }
+                    if !fits { break }
+                }
+                if fits && distinct.count == 1 {
+                    out.append(constant)
+                    append32(&out, distinct[0])
+                } else if fits && rows > 0 {
+                    out.append(dictionary)
+                    out.append(UInt8(distinct.count - 1))
+                    for v in distinct { append32(&out, v) }
+                    out.append(contentsOf: codes)
+                } else {
+                    out.append(plain)
+                    for r in 0..<rows { append32(&out, m[r * columns + c].bitPattern) }
+                }
             }
         }
-        return pack(planes)
+        return Data(out)
     }
 
     public static func decodeMatrix(_ blob: Data, columns: Int) -> [Float]? {
-        guard let planes = unpack(blob), planes.count % 4 == 0 else { return nil }
-        let n = planes.count / 4
-        guard columns > 0, n % columns == 0 else { return n == 0 ? [] : nil }
-        let rows = n / columns
-        var out = [Float](repeating: 0, count: n)
-        var i = 0
+        let bytes = [UInt8](blob)
+        guard bytes.count >= 5, bytes[0] == columnar, columns > 0 else { return nil }
+        let rows = Int(read32(bytes, 1))
+        var out = [Float](repeating: 0, count: rows * columns)
+        var p = 5
         for c in 0..<columns {
-            for r in 0..<rows {
-                let bits = UInt32(planes[i]) | UInt32(planes[n + i]) << 8 | UInt32(planes[2 * n + i]) << 16 | UInt32(planes[3 * n + i]) << 24
-                out[r * columns + c] = Float(bitPattern: bits)
-                i += 1
+            guard p < bytes.count else { return nil }
+            let form = bytes[p]
+            p += 1
+            switch form {
+            case constant:
+                guard p + 4 <= bytes.count else { return nil }
+                let v = Float(bitPattern: read32(bytes, p))
+                p += 4
+                for r in 0..<rows { out[r * columns + c] = v }
+            case dictionary:
+                guard p < bytes.count else { return nil }
+                let n = Int(bytes[p]) + 1
+                p += 1
+                guard p + 4 * n + rows <= bytes.count else { return nil }
+                let values = (0..<n).map { Float(bitPattern: read32(bytes, p + 4 * $0)) }
+                p += 4 * n
+                for r in 0..<rows {
+                    let code = Int(bytes[p + r])
+                    guard code < n else { return nil }
+                    out[r * columns + c] = values[code]
+                }
+                p += rows
+            case plain:
+                guard p + 4 * rows <= bytes.count else { return nil }
+                for r in 0..<rows { out[r * columns + c] = Float(bitPattern: read32(bytes, p + 4 * r)) }
+                p += 4 * rows
+            default:
+                return nil
             }
         }
-        return out
+        return p == bytes.count ? out : nil
     }
 
     /// Ids joined by newlines (an id never holds one: ids are validated tokens).
@@ -114,8 +176,17 @@ public enum LogBlob {
         return String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 
+    private static func append32(_ out: inout [UInt8], _ v: UInt32) {
+        out.append(UInt8(truncatingIfNeeded: v)); out.append(UInt8(truncatingIfNeeded: v >> 8))
+        out.append(UInt8(truncatingIfNeeded: v >> 16)); out.append(UInt8(truncatingIfNeeded: v >> 24))
+    }
+
+    private static func read32(_ b: [UInt8], _ p: Int) -> UInt32 {
+        UInt32(b[p]) | UInt32(b[p + 1]) << 8 | UInt32(b[p + 2]) << 16 | UInt32(b[p + 3]) << 24
+    }
+
     static func pack(_ bytes: [UInt8]) -> Data {
-        if let packed = Deflate.compress(bytes), packed.count + 5 < bytes.count + 1 {
+        if let packed = Deflate.compress(bytes, level: 1), packed.count + 5 < bytes.count + 1 {
             var out = Data([deflated])
             let n = UInt32(bytes.count)
             out.append(contentsOf: [UInt8(truncatingIfNeeded: n), UInt8(truncatingIfNeeded: n >> 8),
@@ -136,8 +207,7 @@ public enum LogBlob {
             return Array(bytes.dropFirst())
         case deflated:
             guard bytes.count >= 5 else { return nil }
-            let n = Int(bytes[1]) | Int(bytes[2]) << 8 | Int(bytes[3]) << 16 | Int(bytes[4]) << 24
-            return Deflate.decompress(bytes[5...], count: n)
+            return Deflate.decompress(bytes[5...], count: Int(read32(bytes, 1)))
         default:
             return nil
         }

@@ -121,15 +121,11 @@ struct OutcomeTraining {
         meta["training.serving_model"] = serving.servingVersion + (servingPath.map { " (\($0))" } ?? "")
         meta["training.request_count"] = String(training.count)
         meta["training.rows"] = String(training.reduce(0) { $0 + $1.vendorIDs.count })
-        meta["training.method"] = "XGBoost rank:ndcg on logged feature rows and recorded grades, " + trainer.parameters
-            .filter { ["eta", "max_depth", "subsample", "colsample_bytree", "min_child_weight"].contains($0.0) }
-            .map { "\($0.0)=\($0.1)" }.joined(separator: " ") + ", \(cv.rounds) rounds chosen by \(c.folds)-fold cross-validation; seed \(c.seed)"
+        meta["training.method"] = trainer.method(learningFrom: " on logged feature rows and recorded grades", rounds: cv.rounds)
         meta["heldout.requests"] = String(heldOut.count)
         meta["heldout.ndcg@10"] = fmt(comparison.meanB)
         meta["heldout.ndcg@10.serving"] = fmt(comparison.meanA)
-        meta["heldout.t_test_p"] = String(format: "%.3g", comparison.tTestP)
-        meta["heldout.randomisation_p"] = String(format: "%.3g", comparison.randomisationP) + " (\(comparison.permutations) permutations)"
-        meta["heldout.wins_ties_losses"] = "\(comparison.wins)/\(comparison.ties)/\(comparison.losses)"
+        meta.merge(comparison.metadata("heldout")) { $1 }
         if !beats { meta["heldout.forced"] = "written with --force although it does not beat the serving model with p < 0.05" }
         model.metadata = meta
         try model.write(to: outURL)

@@ -437,16 +437,13 @@ extension TrainCommand {
         meta["training.qrels_sha256"] = qrelsHashes.joined(separator: ",")
         meta["training.request_count"] = String(groups.count)
         meta["training.rows"] = String(rows)
-        meta["training.method"] = "XGBoost rank:ndcg, " + trainer.parameters.filter { ["eta", "max_depth", "subsample", "colsample_bytree", "min_child_weight"].contains($0.0) }
-            .map { "\($0.0)=\($0.1)" }.joined(separator: " ") + ", \(cv.rounds) rounds chosen by \(folds)-fold cross-validation; seed \(seed)"
+        meta["training.method"] = trainer.method(learningFrom: "", rounds: cv.rounds)
         if !hidden.isEmpty { meta["training.hidden_features"] = ablateGroups.joined(separator: ",") }
         meta["cv.folds"] = String(folds)
         meta["cv.rounds"] = String(cv.rounds)
         meta["cv.ndcg@10.test"] = fmt(c.meanB)
         meta["cv.ndcg@10.test.first_phase"] = fmt(c.meanA)
-        meta["cv.t_test_p"] = String(format: "%.3g", c.tTestP)
-        meta["cv.randomisation_p"] = String(format: "%.3g", c.randomisationP) + " (\(c.permutations) permutations)"
-        meta["cv.wins_ties_losses"] = "\(c.wins)/\(c.ties)/\(c.losses)"
+        meta.merge(c.metadata("cv")) { $1 }
         model.metadata = meta
         try model.write(to: outURL)
         // Read back what was written: the same checks as every --model load.

@@ -22,6 +22,19 @@ import VendorMatchCore
         let blob = LogBlob.encode(matrix: values, columns: 69)
         let back = try #require(LogBlob.decodeMatrix(blob, columns: 69))
         #expect(back.map(\.bitPattern) == values.map(\.bitPattern))
+        // Constant, few-valued and all-distinct columns (the three stored forms), 0 and -0 apart.
+        let rows = 300
+        let mixed: [Float] = (0..<(rows * 3)).map { i in
+            switch i % 3 {
+            case 0: .nan
+            case 1: [Float(0), -0.0, 0.35, 1][(i / 3) % 4]
+            default: Float(i) * 1.000_1
+            }
+        }
+        let mixedBlob = LogBlob.encode(matrix: mixed, columns: 3)
+        #expect(try #require(LogBlob.decodeMatrix(mixedBlob, columns: 3)).map(\.bitPattern) == mixed.map(\.bitPattern))
+        #expect(mixedBlob.count == 5 + 5 + (2 + 16 + rows) + (1 + 4 * rows))
+        #expect(LogBlob.decodeMatrix(mixedBlob.dropLast(), columns: 3) == nil)
         let ids = (0..<300).map { "v\($0)" }
         #expect(LogBlob.decodeIDs(LogBlob.encode(ids: ids)) == ids)
         #expect(LogBlob.decodeIDs(LogBlob.encode(ids: [])) == [])
@@ -79,7 +92,7 @@ import VendorMatchCore
         #expect(try store.rollbackModel() == nil)
         try store.promoteModel(path: "/m/a.json")
         let b = try store.promoteModel(path: "/m/b.json")
-        #expect(try store.currentPromotion() == b)
+        #expect(try store.currentPromotion().map { [$0.seq: $0.path] } == [b.seq: "/m/b.json"])
         #expect(try store.rollbackModel()?.path == "/m/b.json")
         #expect(try store.currentPromotion()?.path == "/m/a.json")
         #expect(try store.rollbackModel()?.path == "/m/a.json")
