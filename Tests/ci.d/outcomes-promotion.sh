@@ -56,6 +56,8 @@ grep -q "reloaded the ranking model on promotion" "$tmp/serve.log" || { echo "th
 "$bin" client shortlist --port "$port" --json "${request[@]}" > "$tmp/promoted.json"
 if cmp -s "$tmp/before.json" "$tmp/promoted.json"; then echo "the promoted model answers exactly like the old one"; exit 1; fi
 echo "promoted model picked up without a restart: $(grep -o 'held-out NDCG@10[^;]*' "$tmp/train.out" | head -1)"
+# 12 of the requests served again, now by the promoted model (their log rows say so; outcomes recorded again).
+PYTHONPATH="$tmp/gen" python3 Tools/replay_outcomes.py --port "$port" --requests "$tmp/few.jsonl" --qrels "$tmp/market/qrels.txt" >/dev/null
 
 # Rollback: the previous model's answers, byte for byte.
 "$bin" model rollback --db "$tmp/db.sqlite" --models Models
@@ -80,10 +82,14 @@ echo "broken model not promoted: $(head -c 160 "$tmp/err")"
 python3 - "$tmp/report.json" <<'PY'
 import json, sys
 rows = json.load(open(sys.argv[1]))
-served = sum(r["served"] for r in rows)
-assert served == 90 + 3, rows   # 90 replayed (12 of them twice: logged once) + 3 tour requests
-assert len({r["model_version"] for r in rows}) == 2, rows
-assert any(r["with_outcomes"] == 90 and r["ndcg@10"] is not None for r in rows), rows
+# 90 requests replayed (12 of them again by the promoted model: logged once, under it), and the three
+# `client shortlist` calls, which share the client's request id "cli" (logged once, last by the old model).
+by = {r["model_version"]: r for r in rows}
+assert len(by) == 2 and sum(r["served"] for r in rows) == 91, rows
+new = [r for v, r in by.items() if v.startswith("new@")][0]
+old = [r for v, r in by.items() if not v.startswith("new@")][0]
+assert (new["served"], new["with_outcomes"], old["served"], old["with_outcomes"]) == (12, 12, 79, 78), rows
+assert new["ndcg@10"] is not None and old["ndcg@10"] is not None, rows
 print("report --outcomes: %s" % [(r["model_version"], r["served"], r["with_outcomes"], r["ndcg@10"]) for r in rows])
 PY
 stop_demo_server
