@@ -42,7 +42,7 @@ public struct ShortlistLogRetention: Sendable, Equatable {
     public var rows: Int?
     public var days: Double?
 
-    public init(rows: Int? = 1_000_000, days: Double? = 180) { self.rows = rows; self.days = days }
+    public init(rows: Int? = 250_000, days: Double? = 180) { self.rows = rows; self.days = days }
 }
 
 extension CatalogueStore {

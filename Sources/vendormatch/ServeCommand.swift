@@ -57,7 +57,7 @@ struct ServeCommand: AsyncParsableCommand {
     var logShortlists = true
 
     @Option(name: .customLong("log-retention-rows"), help: "Logged shortlists kept at most (the newest; 0 = no limit).")
-    var logRetentionRows = 1_000_000
+    var logRetentionRows = 250_000
 
     @Option(name: .customLong("log-retention-days"), help: "Days a logged shortlist is kept (0 = no limit).")
     var logRetentionDays: Double = 180
