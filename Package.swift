@@ -150,7 +150,7 @@ let package = Package(
             name: "VendorMatchServerTests",
             dependencies: [
                 "VendorMatchServer", "VendorMatchClient", "VendorMatchWire", "VendorMatchProto", "VendorMatchCore",
-                "VendorMatchRanking", "VendorMatchStore",
+                "VendorMatchRanking", "VendorMatchStore", "VendorMatchDemo",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

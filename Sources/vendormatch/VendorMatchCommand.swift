@@ -33,6 +33,7 @@ struct VendorMatchCommand: AsyncParsableCommand {
             LoadgenCommand.self,
             BenchEncoderCommand.self,
             EmbedCommand.self,
+            ModelCommand.self,
         ]
     )
 
