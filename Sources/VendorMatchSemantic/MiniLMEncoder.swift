@@ -37,6 +37,10 @@ public final class MiniLMEncoder: Sendable {
         /// The AVX512_BF16 kernel: weights and activations rounded to bfloat16 for the products
         /// (`vdpbf16ps`, twice the multiplies per instruction), sums in single precision.
         case bfloat16Kernel = "bfloat16-kernel"
+        /// The AVX512_VNNI kernel: weights rounded to 13-bit integers per output and activations to
+        /// 14-bit integers per row (`vpdpwssd`, twice the multiplies per instruction of an FMA), exact
+        /// integer sums moved to single precision every 64 inputs. For CPUs without AVX512_BF16.
+        case int16Kernel = "int16-kernel"
 
         /// The fastest backend this CPU runs, where the build is optimised (C targets are built
         /// without optimisation in debug, where BLAS is faster); BLAS otherwise.
@@ -45,6 +49,7 @@ public final class MiniLMEncoder: Sendable {
             return .blas
             #else
             if bfloat16KernelSupported { return .bfloat16Kernel }
+            if int16KernelSupported { return .int16Kernel }
             return halfPrecisionKernelSupported ? .halfPrecisionKernel : .blas
             #endif
         }
@@ -53,12 +58,15 @@ public final class MiniLMEncoder: Sendable {
         public static var halfPrecisionKernelSupported: Bool { vm_minilm_half_kernel_supported() != 0 }
         /// Whether this CPU runs the bfloat16 kernel (AVX-512F, AVX512_BF16).
         public static var bfloat16KernelSupported: Bool { vm_minilm_bf16_kernel_supported() != 0 }
+        /// Whether this CPU runs the 16-bit integer kernel (AVX-512F, AVX-512BW, AVX512_VNNI).
+        public static var int16KernelSupported: Bool { vm_minilm_int16_kernel_supported() != 0 }
 
         var weightFormat: MiniLMWeights.WeightFormat {
             switch self {
             case .blas: return .dense
             case .halfPrecisionKernel: return .halfPanels
             case .bfloat16Kernel: return .bfloat16Panels
+            case .int16Kernel: return .int16Panels
             }
         }
     }
@@ -85,6 +93,9 @@ public final class MiniLMEncoder: Sendable {
     init(directory: URL, backend: Backend, cacheCapacity: Int, matrixProduct: MatrixProduct) throws(VMError) {
         if backend == .halfPrecisionKernel, !Backend.halfPrecisionKernelSupported {
             throw VMError(.unavailable, "the half-precision kernel needs a CPU with AVX-512F, F16C and FMA")
+        }
+        if backend == .int16Kernel, !Backend.int16KernelSupported {
+            throw VMError(.unavailable, "the int16 kernel needs a CPU with AVX-512F, AVX-512BW and AVX512_VNNI")
         }
         if backend == .bfloat16Kernel, !Backend.bfloat16KernelSupported {
             throw VMError(.unavailable, "the bfloat16 kernel needs a CPU with AVX-512F and AVX512_BF16")
@@ -150,28 +161,57 @@ public final class MiniLMEncoder: Sendable {
         return vector
     }
 
-    /// Embeds many texts (e.g. case studies at import), several per pass so each weight matrix is read
-    /// once for the whole batch; `progress` is called with the count done. Not cached.
-    public func embed(_ texts: [String], progress: ((Int) -> Void)? = nil) -> [[Float]] {
-        var out: [[Float]] = []
-        out.reserveCapacity(texts.count)
-        var batch: [[Int32]] = []
-        var rows = 0
-        func flush() {
-            guard !batch.isEmpty else { return }
-            out += embed(tokenBatch: batch)
-            batch.removeAll(keepingCapacity: true)
-            rows = 0
-            progress?(out.count)
+    /// Embeds many texts (e.g. case studies at import) on `threads` threads, several texts per pass so
+    /// each weight matrix is read once for the whole batch. A text that occurs more than once is encoded
+    /// once. `progress` is called (from any of the threads, one call at a time) with the count of
+    /// distinct texts done and their total. Not cached; each result equals `embed(tokens:)` of the text.
+    public func embed(_ texts: [String], threads: Int = 1, progress: (@Sendable (_ done: Int, _ total: Int) -> Void)? = nil) -> [[Float]] {
+        var slot: [String: Int] = [:]
+        var distinct: [String] = []
+        let slots = texts.map { text in
+            if let s = slot[text] { return s }
+            slot[text] = distinct.count
+            distinct.append(text)
+            return distinct.count - 1
         }
-        for text in texts {
-            let tokens = tokenizer.encode(text, maxTokens: maxTokens)
-            if rows + tokens.count > Self.batchRows { flush() }
-            batch.append(tokens)
-            rows += tokens.count
+        let vectors = embedDistinct(distinct, threads: max(1, threads), progress: progress)
+        return slots.map { vectors[$0] }
+    }
+
+    /// Texts per unit of work a thread takes: small enough to balance two threads near the end.
+    static let textsPerChunk = 48
+
+    private func embedDistinct(_ texts: [String], threads: Int, progress: (@Sendable (Int, Int) -> Void)?) -> [[Float]] {
+        let chunks = (texts.count + Self.textsPerChunk - 1) / Self.textsPerChunk
+        let out = UnsafeMutableBufferPointer<[Float]>.allocate(capacity: texts.count)
+        out.initialize(repeating: [])
+        defer { out.deinitialize(); out.deallocate() }
+        let shared = ChunkQueue(chunks: chunks)
+        let output = UncheckedBuffer(buffer: out)
+        DispatchQueue.concurrentPerform(iterations: min(threads, max(1, chunks))) { _ in
+            while let chunk = shared.next() {
+                let range = (chunk * Self.textsPerChunk)..<min(texts.count, (chunk + 1) * Self.textsPerChunk)
+                var batch: [[Int32]] = []
+                var first = range.lowerBound
+                var rows = 0
+                func flush() {
+                    guard !batch.isEmpty else { return }
+                    for (i, v) in embed(tokenBatch: batch).enumerated() { output.buffer[first + i] = v }
+                    first += batch.count
+                    batch.removeAll(keepingCapacity: true)
+                    rows = 0
+                }
+                for i in range {
+                    let tokens = tokenizer.encode(texts[i], maxTokens: maxTokens)
+                    if rows + tokens.count > Self.batchRows { flush() }
+                    batch.append(tokens)
+                    rows += tokens.count
+                }
+                flush()
+                shared.finished(range.count) { done in progress?(done, texts.count) }
+            }
         }
-        flush()
-        return out
+        return Array(out)
     }
 
     /// Token rows per batched pass: enough to amortise reading the weights, small enough for the cache.
@@ -263,6 +303,14 @@ public final class MiniLMEncoder: Sendable {
         case .bfloat16Panels:
             layer.packed.withUnsafeBufferPointer { w in
                 vm_minilm_gemm_bf16(Int32(rows), Int32(outputs), Int32(inputs), input, Int32(inputs), w.baseAddress, out, Int32(outputs))
+            }
+            return
+        case .int16Panels:
+            layer.packedInt16.withUnsafeBufferPointer { w in
+                layer.scales.withUnsafeBufferPointer { scale in
+                    vm_minilm_gemm_i16(Int32(rows), Int32(outputs), Int32(inputs), input, Int32(inputs), w.baseAddress,
+                                       scale.baseAddress, out, Int32(outputs))
+                }
             }
             return
         case .dense:
@@ -392,4 +440,35 @@ public final class MiniLMEncoder: Sendable {
         }
         return out
     }
+}
+
+/// Hands out chunk numbers to the threads of a bulk encoding and counts the texts done.
+private final class ChunkQueue: @unchecked Sendable {  // state under `lock`
+    private let lock = NSLock()
+    private var nextChunk = 0
+    private var done = 0
+    private let chunks: Int
+
+    init(chunks: Int) { self.chunks = chunks }
+
+    func next() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard nextChunk < chunks else { return nil }
+        nextChunk += 1
+        return nextChunk - 1
+    }
+
+    /// Adds `count` texts done and reports the total under the lock, so reports never go backwards.
+    func finished(_ count: Int, report: (Int) -> Void) {
+        lock.lock()
+        defer { lock.unlock() }
+        done += count
+        report(done)
+    }
+}
+
+/// The bulk encoder's output slots: each thread writes only the slots of the chunks it took.
+private struct UncheckedBuffer<Element>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Element>
 }

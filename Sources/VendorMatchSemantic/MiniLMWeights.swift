@@ -1,3 +1,4 @@
+import CMiniLMKernels
 import Foundation
 import VendorMatchCore
 
@@ -22,6 +23,9 @@ struct MiniLMWeights: Sendable {
         case halfPanels
         /// bfloat16 in 32-output panels of input pairs, for the AVX512_BF16 kernel.
         case bfloat16Panels
+        /// 13-bit integers (one scale per output) in the bfloat16 kernel's panel layout, for the
+        /// AVX512_VNNI kernel.
+        case int16Panels
     }
 
     /// A dense layer `y = x · Wᵀ + b` with `W` `[outputs, inputs]`.
@@ -34,13 +38,20 @@ struct MiniLMWeights: Sendable {
         let dense: [Float]
         /// Packed panels (`.halfPanels`, `.bfloat16Panels`), layouts in `CMiniLMKernels.h`.
         let packed: [UInt16]
+        /// `.int16Panels`: the integer weights and each output's scale (`w ≈ q · scale`).
+        let packedInt16: [Int16]
+        let scales: [Float]
 
         init(bits: [UInt16], bias: [Float], outputs: Int, inputs: Int, format: WeightFormat) {
             self.inputs = inputs
             self.outputs = outputs
             self.bias = bias
             self.format = format
+            (packedInt16, scales) = format == .int16Panels ? Self.int16Panels(bits, outputs: outputs, inputs: inputs) : ([], [])
             switch format {
+            case .int16Panels:
+                dense = []
+                packed = []
             case .dense:
                 dense = HalfConversion.widen(bits)
                 packed = []
@@ -80,6 +91,37 @@ struct MiniLMWeights: Sendable {
                     n = bits.count
                 }
             }
+        }
+
+        /// Rounds each output's weights to ±`VM_INT16_WEIGHT_MAX` steps of its own scale and packs them
+        /// in the bfloat16 panel layout (32 outputs, input pairs interleaved), for `vm_minilm_gemm_i16`.
+        static func int16Panels(_ bits: [UInt16], outputs: Int, inputs: Int) -> (packed: [Int16], scales: [Float]) {
+            precondition(outputs % 32 == 0 && inputs % Int(VM_INT16_FLUSH_INPUTS) == 0,
+                         "int16 panels need 32k outputs and inputs in steps of \(VM_INT16_FLUSH_INPUTS)")
+            let table = HalfConversion.table
+            let limit = Float(VM_INT16_WEIGHT_MAX)
+            var scales = [Float](repeating: 1, count: outputs)
+            for o in 0..<outputs {
+                var largest: Float = 0
+                for k in 0..<inputs { largest = max(largest, abs(table[Int(bits[o * inputs + k])])) }
+                if largest > 0 { scales[o] = largest / limit }
+            }
+            var packed = [Int16](repeating: 0, count: bits.count)
+            for j in 0..<(outputs / 32) {
+                for pair in 0..<(inputs / 2) {
+                    for h in 0..<2 {
+                        let base = ((j * (inputs / 2) + pair) * 2 + h) * 32
+                        for o in 0..<16 {
+                            let out = 32 * j + 16 * h + o
+                            for e in 0..<2 {
+                                let w = table[Int(bits[out * inputs + 2 * pair + e])] / scales[out]
+                                packed[base + 2 * o + e] = Int16(max(-limit, min(limit, w.rounded())))
+                            }
+                        }
+                    }
+                }
+            }
+            return (packed, scales)
         }
     }
 

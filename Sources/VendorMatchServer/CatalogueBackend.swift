@@ -45,6 +45,13 @@ public final class CatalogueBackend: VendorMatchBackend {
         return r
     }
 
+    /// The semantic channel's vectors, while `serve` computes those a database lacked
+    /// (`semantic-vectors`: case studies with a need whose vector is in; finished when the channel is on).
+    public func backgroundTasks() -> [BackgroundTask] {
+        guard let p = engine.semanticProgress else { return [] }
+        return [BackgroundTask(name: "semantic-vectors", done: p.encoded, total: p.needs, finished: p.active)]
+    }
+
     public func findCaseStudies(_ request: Vendormatch_V1_FindCaseStudiesRequest) throws -> Vendormatch_V1_FindCaseStudiesResponse {
         let query = CaseQuery(
             industry: request.hasIndustry ? request.industry : nil,

@@ -180,6 +180,7 @@ struct RequestRouter: Sendable {
             _ = try decode(Vendormatch_V1_StatsRequest.self, payload)
             var r = stats.snapshot()
             r.counts = try await backend.counts()
+            r.methods += backend.backgroundTasks().map(\.methodStats)
             return try encode(r)
 
         case .upsertVendors:

@@ -35,4 +35,37 @@ public protocol VendorMatchBackend: Sendable {
 
     /// Record counts of the catalogue.
     func counts() async throws -> Vendormatch_V1_CatalogueCounts
+
+    /// Work going on in the background (e.g. encoding case-study needs after a start without their
+    /// vectors), reported by Stats.
+    func backgroundTasks() -> [BackgroundTask]
+}
+
+extension VendorMatchBackend {
+    public func backgroundTasks() -> [BackgroundTask] { [] }
+}
+
+/// One background task's progress: `done` of `total` items; `finished` once its result is in use.
+public struct BackgroundTask: Sendable, Equatable {
+    public var name: String
+    public var done: Int
+    public var total: Int
+    public var finished: Bool
+
+    public init(name: String, done: Int, total: Int, finished: Bool) {
+        self.name = name
+        self.done = done
+        self.total = total
+        self.finished = finished
+    }
+
+    /// How Stats reports it without a field of its own: an entry of `methods` named
+    /// `background/<name>` whose `requests` counts the items done and `errors` the items still to do.
+    var methodStats: Vendormatch_V1_MethodStats {
+        var m = Vendormatch_V1_MethodStats()
+        m.method = "background/\(name)"
+        m.requests = UInt64(max(0, done))
+        m.errors = UInt64(max(0, total - done))
+        return m
+    }
 }

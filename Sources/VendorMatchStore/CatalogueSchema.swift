@@ -5,8 +5,8 @@ import GRDB
 ///
 /// Each record table keeps the columns lookups need plus `json`, the record's canonical JSON
 /// (`RecordCodec.json(_:).serialized()`), so a record can be rebuilt and exported exactly as validated.
-/// Deleting a vendor deletes its case studies and referrals (`ON DELETE CASCADE`), and deleting or
-/// changing a case study drops its stale embedding vector. `text_statistics` holds the ranking's frozen
+/// Deleting a vendor deletes its case studies and referrals (`ON DELETE CASCADE`); embedding vectors are
+/// kept by need text (`need_vectors`), so they outlive the case studies that said it. `text_statistics` holds the ranking's frozen
 /// text statistics, which an import clears.
 enum CatalogueSchema {
     static var migrator: DatabaseMigrator {
@@ -103,6 +103,22 @@ enum CatalogueSchema {
                     promoted_at REAL NOT NULL,
                     note        TEXT NOT NULL DEFAULT ''
                 );
+                """)
+        }
+        migrator.registerMigration("v4-need-vectors") { db in
+            // Sentence-encoder vectors keyed by need text (`CatalogueStore.saveNeedVectors`), float16: a
+            // text is encoded once, and survives re-imports and edits that keep it. Replaces the vectors
+            // kept per case study (they are computed again, in the background by `serve`).
+            try db.execute(sql: """
+                CREATE TABLE need_vectors (
+                    model     TEXT NOT NULL,
+                    text_hash BLOB NOT NULL CHECK (length(text_hash) = 16),
+                    dims      INTEGER NOT NULL CHECK (dims > 0),
+                    vector    BLOB NOT NULL CHECK (length(vector) = 2 * dims),
+                    PRIMARY KEY (model, text_hash)
+                ) WITHOUT ROWID;
+                DROP TRIGGER case_study_changed;
+                DROP TABLE case_study_vectors;
                 """)
         }
         return migrator

@@ -73,7 +73,7 @@ public struct CatalogueStats: Sendable {
             ("counts", .object([
                 ("vendors", .number(Double(counts.vendors))), ("case_studies", .number(Double(counts.caseStudies))),
                 ("referrals", .number(Double(counts.referrals))), ("outcomes", .number(Double(counts.outcomes))),
-                ("case_study_vectors", .number(Double(counts.caseStudyVectors))),
+                ("need_vectors", .number(Double(counts.needVectors))),
             ])),
             ("service_categories", .object(serviceCategories.map { group($0, [("vendors", $0.vendors), ("case_studies", $0.caseStudies)]) })),
             ("client_sectors", .object(clientSectors.map { group($0, [("case_studies", $0.caseStudies), ("vendors", $0.vendors)]) })),

@@ -70,11 +70,11 @@ public struct CatalogueStore: Sendable {
         public var caseStudies = 0
         public var referrals = 0
         public var outcomes = 0
-        public var caseStudyVectors = 0
+        public var needVectors = 0
 
-        public init(vendors: Int = 0, caseStudies: Int = 0, referrals: Int = 0, outcomes: Int = 0, caseStudyVectors: Int = 0) {
+        public init(vendors: Int = 0, caseStudies: Int = 0, referrals: Int = 0, outcomes: Int = 0, needVectors: Int = 0) {
             self.vendors = vendors; self.caseStudies = caseStudies; self.referrals = referrals
-            self.outcomes = outcomes; self.caseStudyVectors = caseStudyVectors
+            self.outcomes = outcomes; self.needVectors = needVectors
         }
 
         public var description: String {
@@ -87,7 +87,7 @@ public struct CatalogueStore: Sendable {
             func count(_ table: String) throws -> Int { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
             return Counts(
                 vendors: try count("vendors"), caseStudies: try count("case_studies"), referrals: try count("referrals"),
-                outcomes: try count("outcomes"), caseStudyVectors: try count("case_study_vectors")
+                outcomes: try count("outcomes"), needVectors: try count("need_vectors")
             )
         }
     }

@@ -27,9 +27,11 @@ struct BenchEncoderCommand: AsyncParsableCommand {
     @Option(help: "At most this many case-study texts.") var limit = 1000
     @Option(help: "JSON Lines of (need, match, mismatch) triples: report pairwise accuracy of lexical, semantic, hybrid.")
     var paraphrases: String?
-    @Option(help: "Matrix products: automatic, blas, half-precision-kernel or bfloat16-kernel.") var backend = "automatic"
+    @Option(help: "Matrix products: automatic, blas, half-precision-kernel, bfloat16-kernel or int16-kernel.") var backend = "automatic"
     @Option(help: "embeddings.jsonl of reference vectors ({text, embedding}): report the lowest cosine to them.")
     var fixture: String?
+    @Option(help: "With --case-studies: rounds of bulk throughput, each encoding the distinct texts with the half-precision kernel (today's encoder) and the automatic backend, on 1 and 2 threads, interleaved.")
+    var throughputRounds = 0
     @Flag(help: "Machine output: one JSON object.") var json = false
 
     func run() async throws {
@@ -41,7 +43,7 @@ struct BenchEncoderCommand: AsyncParsableCommand {
             } else if let named = MiniLMEncoder.Backend(rawValue: backend) {
                 chosen = named
             } else {
-                throw VMError(.invalidInput, "--backend \(backend): expected automatic, blas, half-precision-kernel or bfloat16-kernel", field: "backend")
+                throw VMError(.invalidInput, "--backend \(backend): expected automatic, blas, half-precision-kernel, bfloat16-kernel or int16-kernel", field: "backend")
             }
             var loadTimes: [Double] = []
             var encoder: MiniLMEncoder?
@@ -95,6 +97,9 @@ struct BenchEncoderCommand: AsyncParsableCommand {
                     ("bulk_batched_texts_per_s", .number(round3(Double(texts.count) / batchedSeconds))),
                 ]
             }
+            if let caseStudies, throughputRounds > 0 {
+                result += try throughput(caseStudies, automatic: encoder, modelsDirectory: modelsDirectory)
+            }
             if let fixture {
                 result += try fixtureAgreement(fixture, encoder: encoder)
             }
@@ -111,6 +116,56 @@ struct BenchEncoderCommand: AsyncParsableCommand {
         }
     }
 
+    /// Interleaved rounds: the half-precision kernel (the encoder before the integer kernel) and the
+    /// automatic backend, each on 1 and 2 threads, over the same distinct texts; texts per wall-clock
+    /// second (median and best round) and per CPU second (process CPU time, less sensitive to other load).
+    private func throughput(_ path: String, automatic: MiniLMEncoder, modelsDirectory: URL) throws -> [(String, JSONValue)] {
+        var seen = Set<String>()
+        let texts = try readNeeds(path, limit: limit).filter { seen.insert($0).inserted }
+        var encoders: [(String, MiniLMEncoder)] = [(automatic.backend.rawValue, automatic)]
+        if MiniLMEncoder.Backend.halfPrecisionKernelSupported, automatic.backend != .halfPrecisionKernel {
+            encoders.insert(("half-precision-kernel", try MiniLMEncoder(modelsDirectory: modelsDirectory, backend: .halfPrecisionKernel)), at: 0)
+        }
+        var wall: [String: [Double]] = [:]
+        var cpu: [String: [Double]] = [:]
+        var order: [String] = []
+        for _ in 0..<throughputRounds {
+            for (name, encoder) in encoders {
+                for threads in [1, 2] {
+                    let key = "\(name)_\(threads)t"
+                    if wall[key] == nil { order.append(key) }
+                    let cpuStart = Self.processCPUSeconds()
+                    let start = ContinuousClock.now
+                    _ = encoder.embed(texts, threads: threads)
+                    let seconds = milliseconds(ContinuousClock.now - start) / 1000
+                    let cpuSeconds = Self.processCPUSeconds() - cpuStart
+                    wall[key, default: []].append(Double(texts.count) / seconds)
+                    cpu[key, default: []].append(Double(texts.count) / cpuSeconds)
+                }
+            }
+        }
+        var out: [(String, JSONValue)] = [("throughput_texts", .number(Double(texts.count))), ("throughput_rounds", .number(Double(throughputRounds)))]
+        for key in order {
+            out.append(("texts_per_s_\(key)_median", .number(round3(percentile(wall[key]!, 0.5)))))
+            out.append(("texts_per_s_\(key)_best", .number(round3(wall[key]!.max()!))))
+            out.append(("texts_per_cpu_s_\(key)_median", .number(round3(percentile(cpu[key]!, 0.5)))))
+        }
+        if encoders.count == 2 {
+            let sample = Array(texts.prefix(500))
+            let a = encoders[0].1.embed(sample, threads: 2), b = encoders[1].1.embed(sample, threads: 2)
+            let cosines = zip(a, b).map { Double(MiniLMEncoder.similarity($0, $1)) }
+            out.append(("lowest_cosine_automatic_vs_half_precision", .number(cosines.min() ?? 1)))
+        }
+        return out
+    }
+
+    /// User plus system CPU time of this process.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
     private func readNeeds(_ path: String, limit: Int) throws -> [String] {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
@@ -123,7 +178,8 @@ struct BenchEncoderCommand: AsyncParsableCommand {
                 guard texts.count < limit else { return }
                 if case let .string(need)? = value["need"] {
                     texts.append(need)
-                } else if failure == nil {
+                } else if value["need"] != nil, failure == nil {
+                    // A case study without a need has nothing to encode.
                     failure = RecordError(file: path, line: line, field: "need", reason: "must be a string")
                 }
             }

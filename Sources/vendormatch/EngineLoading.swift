@@ -26,15 +26,19 @@ extension GlobalOptions {
     /// Opens the catalogue (seeding the default database on first use) and builds the ranking engine
     /// with the database's text statistics (`CatalogueStore.rankingEngine`).
     /// `model` chooses the model from the opened store (default: `rankingModel`).
-    func loadEngine(model chooseModel: ((CatalogueStore) throws -> RankingModel)? = nil) throws
+    /// - Parameter backgroundVectors: missing need vectors are left to `SemanticBackfill` (`serve`) instead
+    ///   of being encoded before the engine answers.
+    func loadEngine(model chooseModel: ((CatalogueStore) throws -> RankingModel)? = nil, backgroundVectors: Bool = false) throws
         -> (engine: RankingEngine, store: CatalogueStore, codec: RecordCodec) {
         let modelsDirectory = try ModelsDirectory.locate(explicit: models)
         let taxonomy = try Taxonomy.load(modelsDirectory: modelsDirectory)
         let store = try openCatalogueStoreSeedingDefault(taxonomy: taxonomy)
+        let catalogue = try store.loadCatalogue()
         let engine = try store.rankingEngine(
             taxonomy: taxonomy, model: try chooseModel?(store) ?? rankingModel(modelsDirectory: modelsDirectory),
-            analyzer: LexicalAnalyzer.load(modelsDirectory: modelsDirectory), catalogue: try store.loadCatalogue(),
-            dense: try SemanticChannel.load(mode: needEncoder, modelsDirectory: modelsDirectory, store: store))
+            analyzer: LexicalAnalyzer.load(modelsDirectory: modelsDirectory), catalogue: catalogue,
+            dense: try SemanticChannel.load(mode: needEncoder, modelsDirectory: modelsDirectory, store: store,
+                                            catalogue: catalogue, background: backgroundVectors))
         return (engine, store, RecordCodec(taxonomy: taxonomy))
     }
 

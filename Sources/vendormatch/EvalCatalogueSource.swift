@@ -19,13 +19,13 @@ extension EvalRanking {
             catalogue = try EvalInputs.catalogue(directory: data, taxonomy: taxonomy)
             engine = RankingEngine(
                 taxonomy: taxonomy, model: model, analyzer: analyzer, catalogue: catalogue,
-                dense: try SemanticChannel.load(mode: global.needEncoder, modelsDirectory: modelsDirectory, store: nil))
+                dense: try SemanticChannel.load(mode: global.needEncoder, modelsDirectory: modelsDirectory, store: nil, catalogue: catalogue))
         } else {
             let store = try global.openCatalogueStoreSeedingDefault(taxonomy: taxonomy)
             catalogue = try store.loadCatalogue()
             engine = try store.rankingEngine(
                 taxonomy: taxonomy, model: model, analyzer: analyzer, catalogue: catalogue,
-                dense: try SemanticChannel.load(mode: global.needEncoder, modelsDirectory: modelsDirectory, store: store))
+                dense: try SemanticChannel.load(mode: global.needEncoder, modelsDirectory: modelsDirectory, store: store, catalogue: catalogue))
         }
         return EvalRanking(engine: engine, catalogue: catalogue, taxonomy: taxonomy, depth: depth)
     }

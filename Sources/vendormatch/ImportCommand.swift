@@ -28,8 +28,10 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
-    @Flag(help: "Then compute and store MiniLM vectors of the new case-study needs (the semantic channel; see `embed`).")
-    var embed = false
+    @Flag(help: "Skip computing MiniLM vectors of the new case-study needs (the semantic channel; `serve` computes them in the background, `embed` stores them later).")
+    var noEmbed = false
+
+    @Flag(help: .hidden) var embed = false  // the default since vectors are computed at import; kept for old scripts
 
     func run() async throws {
         do {
@@ -41,10 +43,12 @@ struct ImportCommand: AsyncParsableCommand {
                 printError("  \(p.file): line \(grouped(p.line))…")
             } : nil)
             print(json ? Self.json(summary, path: store.path).serialized() : Self.text(summary, path: store.path))
-            if embed {
+            if !noEmbed {
                 let modelsDirectory = try ModelsDirectory.locate(explicit: global.models)
-                let n = try SemanticChannel.embedMissing(store: store, modelsDirectory: modelsDirectory)
-                printError("stored \(n) case-study vectors")
+                if try SemanticChannel.encoder(modelsDirectory: modelsDirectory) != nil {
+                    let n = try SemanticChannel.embedMissing(store: store, modelsDirectory: modelsDirectory)
+                    if n > 0 { printError("stored \(grouped(n)) need vectors") }
+                }
             }
         } catch let failure as ImportFailure {
             printError("vendormatch import: " + failure.description)

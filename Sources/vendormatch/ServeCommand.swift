@@ -116,8 +116,11 @@ struct ServeCommand: AsyncParsableCommand {
     /// The one place `serve` opens its catalogue: `--db`, or the default database seeded with the demo
     /// market on first use, loaded into the ranking engine.
     private func openDefaultCatalogue(logger: Logger) throws -> (CatalogueBackend, RankingEngine, CatalogueStore) {
-        let (engine, store, codec) = try global.loadEngine { store in
+        let (engine, store, codec) = try global.loadEngine(model: { store in
             try ModelReloader.initialModel(global: global, store: store, logger: logger)
+        }, backgroundVectors: true)
+        SemanticBackfill.start(engine: engine, store: store, modelsDirectory: try ModelsDirectory.locate(explicit: global.models)) {
+            logger.info("\($0)")
         }
         let log = logShortlists ? ShortlistLogger(
             store: store,

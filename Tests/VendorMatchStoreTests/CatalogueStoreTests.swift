@@ -80,9 +80,9 @@ import VendorMatchCore
         #expect(try store.loadCatalogue() == good)
     }
 
-    @Test func deletingAVendorCascadesToItsCaseStudiesReferralsAndVectors() throws {
+    @Test func deletingAVendorCascadesToItsCaseStudiesAndReferrals() throws {
         let store = try market()
-        try store.saveVectors(["cs-1": [1, 2, 3], "cs-3": [4, 5, 6]], model: "m")
+        try store.saveNeedVectors([("a need", [1, 2, 3])], model: "m")
         try store.record(outcomes: [Outcome(requestID: "q1", vendorID: "v-acme", grade: 2)])
         #expect(try store.deleteVendor(id: "v-acme"))
         #expect(try store.deleteVendor(id: "v-acme") == false)
@@ -90,10 +90,9 @@ import VendorMatchCore
         let catalogue = try store.loadCatalogue()
         #expect(!catalogue.caseStudies.contains { $0.vendorID == "v-acme" })
         #expect(!catalogue.referrals.contains { $0.vendorID == "v-acme" })
-        #expect(try store.loadVectors(model: "m").keys.sorted() == ["cs-3"])
-        // Outcomes are history: they stay.
+        // Outcomes are history, and vectors belong to texts: they stay.
         #expect(try store.counts().outcomes == 1)
-        #expect(try store.counts() == CatalogueStore.Counts(vendors: 3, caseStudies: 2, referrals: 2, outcomes: 1, caseStudyVectors: 1))
+        #expect(try store.counts() == CatalogueStore.Counts(vendors: 3, caseStudies: 2, referrals: 2, outcomes: 1, needVectors: 1))
     }
 
     @Test func recordsOutcomesOnePerRequestAndVendor() throws {
@@ -111,19 +110,37 @@ import VendorMatchCore
         #expect(throws: VMError.self) { try store.record(outcomes: [Outcome(requestID: "q", vendorID: "v", grade: -1)]) }
     }
 
-    @Test func storesVectorsAndDropsThemWhenTheCaseStudyChanges() throws {
+    @Test func storesVectorsByTextInHalfPrecision() throws {
         let store = try market()
-        let stored = try store.saveVectors(["cs-1": [0.5, -1.25, .pi], "cs-2": [1, 0, 0], "no-such-case": [1, 1, 1]], model: "enc-v1")
+        let stored = try store.saveNeedVectors([("a need", [0.5, -1.25, .pi]), ("another need", [1, 0, 0])], model: "enc-v1")
         #expect(stored == 2)
-        #expect(try store.loadVectors(model: "enc-v1")["cs-1"] == [0.5, -1.25, .pi])
-        #expect(try store.loadVectors(model: "other").isEmpty)
-        // Re-storing the same case study unchanged keeps its vector; changing it drops the vector.
-        var cs2 = try #require(store.caseStudies(vendorID: "v-acme").first { $0.id == "cs-2" })
-        try store.upsert(caseStudies: [cs2])
-        #expect(try store.loadVectors(model: "enc-v1").count == 2)
-        cs2.need = "A different need"
-        try store.upsert(caseStudies: [cs2])
-        #expect(try store.loadVectors(model: "enc-v1").keys.sorted() == ["cs-1"])
+        let found = try store.needVectors(for: ["a need", "another need", "a need", "never stored"], model: "enc-v1")
+        #expect(found.keys.sorted() == ["a need", "another need"])
+        // float16: 0.5 and -1.25 exactly, π to 11 bits.
+        #expect(found["a need"]?.prefix(2) == [0.5, -1.25])
+        #expect(abs((found["a need"]?[2] ?? 0) - .pi) < 2e-3)
+        #expect(try store.needVectors(for: ["a need"], model: "other").isEmpty)
+        #expect(try store.needVectorCount(model: "enc-v1") == 2)
+        // Re-storing a text replaces its vector instead of adding one.
+        try store.saveNeedVectors([("a need", [0, 1, 0])], model: "enc-v1")
+        #expect(try store.needVectors(for: ["a need"], model: "enc-v1")["a need"] == [0, 1, 0])
+        #expect(try store.needVectorCount(model: "enc-v1") == 2)
+    }
+
+    @Test func halfPrecisionRoundsToNearestEven() {
+        for value: Float in [0, 1, -2, 65504, 0.1, 1e-5, 6e-8, 3.14159, -0.33333] {
+            let back = HalfFloat.value(HalfFloat.bits(value))
+            #expect(abs(back - value) <= abs(value) * 0x1p-11 + 0x1p-25, "\(value)")
+        }
+        #expect(HalfFloat.bits(1 + 0x1p-11) == HalfFloat.bits(1))  // halfway: ties to even
+        #expect(HalfFloat.value(HalfFloat.bits(1e6)).isInfinite)
+    }
+
+    @Test func textHashesDifferForNearlyEqualTexts() {
+        #expect(NeedTextHash("cloud migration") == NeedTextHash("cloud migration"))
+        #expect(NeedTextHash("cloud migration") != NeedTextHash("cloud migration "))
+        #expect(NeedTextHash("") != NeedTextHash(" "))
+        #expect(NeedTextHash("cloud migration").data.count == 16)
     }
 
     @Test func reportsPathAndSize() throws {

@@ -21,6 +21,25 @@ int vm_minilm_bf16_kernel_supported(void);
 /// N must be a multiple of 32 and K even. Only call when supported.
 void vm_minilm_gemm_bf16(int M, int N, int K, const float *X, int ldx, const uint16_t *packed, float *C, int ldc);
 
+/// 1 when this CPU runs the 16-bit integer kernel (AVX-512F, AVX-512BW and AVX512_VNNI), 0 otherwise.
+int vm_minilm_int16_kernel_supported(void);
+
+/// The 16-bit integer kernel's quantisation limits: weights are rounded to ±VM_INT16_WEIGHT_MAX per
+/// output (scale = largest |w| of the output / VM_INT16_WEIGHT_MAX), activations to ±VM_INT16_INPUT_MAX
+/// per row; int32 sums are moved to float every VM_INT16_FLUSH_INPUTS inputs, so
+/// VM_INT16_FLUSH_INPUTS · VM_INT16_WEIGHT_MAX · VM_INT16_INPUT_MAX < 2³¹ and they never overflow.
+#define VM_INT16_WEIGHT_MAX 4095
+#define VM_INT16_INPUT_MAX 8191
+#define VM_INT16_FLUSH_INPUTS 64
+
+/// C[M×N] += X[M×K] · W on one thread with 16-bit integer products (`vpdpwssd`, two multiply-adds per
+/// 32-bit lane) and int32 sums moved to float every VM_INT16_FLUSH_INPUTS inputs. X is quantised per row
+/// on the way in; W is packed like the bfloat16 kernel's panels but with int16 values
+/// (`packed[((j·K/2 + p)·2 + h)·32 + 2o + e] = round(W[32j + 16h + o][2p + e] / scale[32j + 16h + o])`).
+/// N must be a multiple of 32 and K of VM_INT16_FLUSH_INPUTS. Only call when supported.
+void vm_minilm_gemm_i16(int M, int N, int K, const float *X, int ldx, const int16_t *packed, const float *scale,
+                        float *C, int ldc);
+
 /// C = alpha·A·op(B) + beta·C in row-major order, the part of `cblas_sgemm(CblasRowMajor, CblasNoTrans, …)`
 /// the encoder uses: A is M×K (row stride lda); op(B) is B (K×N, stride ldb) when transB is 0, else Bᵀ with
 /// B N×K (stride ldb); C is M×N (stride ldc). With beta 0, C is only written. Portable C (vector

@@ -33,6 +33,20 @@ public final class RankingEngine: Sendable {
     /// The semantic encoder's model identifier, when the semantic channel is on.
     public var semanticModel: String? { snapshot().index.denseEncoder?.modelIdentifier }
 
+    /// How far the semantic channel is (nil without one): see `DenseNeeds.encodeMissing`.
+    public var semanticProgress: SemanticProgress? { snapshot().index.semanticProgress }
+
+    /// Need texts of case studies still waiting for their vector (empty once the channel is on).
+    public var needsAwaitingVectors: [String] { snapshot().index.needsAwaitingVectors }
+
+    /// Hands the semantic channel vectors of need texts (e.g. computed in the background after a start
+    /// without them); the channel joins the blend once no case study waits for one. Returns how many
+    /// case studies got a vector.
+    @discardableResult
+    public func installNeedVectors(_ vectors: [String: [Float]]) -> Int {
+        write { $0.installNeedVectors(vectors) }
+    }
+
     /// The published snapshot: one retain, where copying the index would retain each of its arrays.
     private func snapshot() -> IndexSnapshot { state.withLock { $0! } }
 

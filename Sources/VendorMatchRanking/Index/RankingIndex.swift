@@ -80,6 +80,13 @@ struct RankingIndex: Sendable {
     private(set) var denseDimensions = 0
     private(set) var caseDense: [Float] = []
     private(set) var caseHasDense: [Bool] = []
+    /// The channel is in the blend: off while needs built without their vectors wait for them
+    /// (`DenseNeeds.encodeMissing` false), on once none is missing.
+    private(set) var denseActive = false
+    /// Whether an indexed case study without a stored vector is encoded on the spot.
+    private var encodesMissingVectors = true
+    /// Live case studies with a need but no vector, by need text (kept only while the channel is off).
+    private var casesAwaitingVectors: [String: [Int32]] = [:]
     /// For each service category bit, the cases with a code in that category (ascending ordinals).
     private(set) var categoryCases: [[Int32]] = []
     /// For each service code bit, the cases that list that code (ascending ordinals).
@@ -154,6 +161,7 @@ struct RankingIndex: Sendable {
             denseEncoder = dense.encoder
             denseDimensions = dense.caseVectors.values.first?.count ?? dense.encoder.embed("dimensions").count
             pendingVectors = dense.caseVectors
+            encodesMissingVectors = dense.encodeMissing
         }
         self.services = ServiceCodes(taxonomy: taxonomy)
         self.model = model
@@ -184,6 +192,8 @@ struct RankingIndex: Sendable {
         upsert(caseStudies: catalogue.caseStudies.filter { !known.contains($0.vendorID) })
         add(referrals: catalogue.referrals)
         pendingVectors = [:]
+        encodesMissingVectors = true
+        denseActive = denseEncoder != nil && casesAwaitingVectors.isEmpty
     }
 
     /// Stored vectors handed to `init`, consumed as the case studies are indexed.
@@ -324,10 +334,13 @@ struct RankingIndex: Sendable {
                                     size: c.clientSize.map { Int8($0.rawValue) } ?? -1, alive: true))
             if denseEncoder != nil {
                 var vector = pendingVectors[c.id] ?? []
-                if vector.count != denseDimensions, let need = c.need, let e = denseEncoder { vector = e.embed(need) }
+                if vector.count != denseDimensions, encodesMissingVectors, let need = c.need, let e = denseEncoder {
+                    vector = e.embed(need)
+                }
                 let ok = vector.count == denseDimensions && c.need != nil
                 caseDense.append(contentsOf: ok ? vector : [Float](repeating: 0, count: denseDimensions))
                 caseHasDense.append(ok)
+                if !ok, let need = c.need { casesAwaitingVectors[need, default: []].append(ordinal) }
             }
             if let need = c.need {
                 let vec = encoder.encode(need)
@@ -351,6 +364,39 @@ struct RankingIndex: Sendable {
             relistCases(v)
             recomputeQuality(v)
         }
+    }
+
+    /// Need texts of live case studies still waiting for their vector (see `DenseNeeds.encodeMissing`).
+    var needsAwaitingVectors: [String] { casesAwaitingVectors.keys.sorted() }
+
+    var semanticProgress: SemanticProgress? {
+        guard denseEncoder != nil else { return nil }
+        var waiting = 0
+        for (_, ordinals) in casesAwaitingVectors {
+            for c in ordinals where caseKeys[Int(c)].alive && !caseHasDense[Int(c)] { waiting += 1 }
+        }
+        var needs = 0
+        for c in cases.indices where caseKeys[c].alive && cases[c].need != nil { needs += 1 }
+        return SemanticProgress(needs: needs, encoded: needs - waiting, active: denseActive)
+    }
+
+    /// Gives case studies waiting for a vector the vectors of their need texts; turns the channel on
+    /// when none waits any more. Returns the case studies that got one.
+    @discardableResult
+    mutating func installNeedVectors(_ vectors: [String: [Float]]) -> Int {
+        guard denseEncoder != nil else { return 0 }
+        var installed = 0
+        for (text, vector) in vectors where vector.count == denseDimensions {
+            guard let ordinals = casesAwaitingVectors.removeValue(forKey: text) else { continue }
+            for c in ordinals where !caseHasDense[Int(c)] && cases[Int(c)].need == text {
+                let base = Int(c) * denseDimensions
+                caseDense.replaceSubrange(base..<(base + denseDimensions), with: vector)
+                caseHasDense[Int(c)] = true
+                installed += 1
+            }
+        }
+        if !denseActive, casesAwaitingVectors.isEmpty { denseActive = true }
+        return installed
     }
 
     /// Vendor `v`'s quality count and sum from its live cases, the sum exact then rounded: the same

@@ -94,7 +94,7 @@ struct MatchContext {
         }
         var touched: [Int32] = []
         let dense: [Float] = {
-            guard let need, !need.isEmpty, let e = index.denseEncoder else { return [] }
+            guard let need, !need.isEmpty, index.denseActive, let e = index.denseEncoder else { return [] }
             let q = e.embed(need)
             return q.count == index.denseDimensions ? q : []
         }()

@@ -11,9 +11,28 @@ public protocol DenseNeedEncoder: Sendable {
 public struct DenseNeeds: Sendable {
     public var encoder: any DenseNeedEncoder
     public var caseVectors: [String: [Float]]
+    /// Whether building the index encodes the needs that have no stored vector (one at a time, before
+    /// the engine answers). Without, the channel stays off (need similarity lexical) until the missing
+    /// vectors are handed to `RankingEngine.installNeedVectors`, which turns it on once none is missing.
+    public var encodeMissing: Bool
 
-    public init(encoder: any DenseNeedEncoder, caseVectors: [String: [Float]]) {
+    public init(encoder: any DenseNeedEncoder, caseVectors: [String: [Float]], encodeMissing: Bool = true) {
         self.encoder = encoder
         self.caseVectors = caseVectors
+        self.encodeMissing = encodeMissing
+    }
+}
+
+/// How far the semantic channel is: case studies with a need, and how many of them have their vector.
+public struct SemanticProgress: Sendable, Equatable {
+    public var needs: Int
+    public var encoded: Int
+    /// The channel is in the blend (every need has its vector).
+    public var active: Bool
+
+    public init(needs: Int, encoded: Int, active: Bool) {
+        self.needs = needs
+        self.encoded = encoded
+        self.active = active
     }
 }
