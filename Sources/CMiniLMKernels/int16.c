@@ -29,7 +29,7 @@ int vm_minilm_int16_kernel_supported(void) {
 
 // R rows × 32 outputs (R ≤ 6 constant after inlining): 2R int32 and 2R float accumulators.
 VM_I16_TARGET static inline __attribute__((always_inline)) void i16_block(
-    const int R, int K, const int16_t *x, const int16_t *p, const float *sw, const float *sx, float *c, int ldc) {
+    const int R, int K, const int16_t *x, const int16_t *p, const float *sw, const float *sx, const float *bias, float *c, int ldc) {
     __m512 f0[6], f1[6];
     __m512i a0[6], a1[6];
     for (int r = 0; r < R; r++) { f0[r] = _mm512_setzero_ps(); f1[r] = _mm512_setzero_ps(); }
@@ -55,19 +55,23 @@ VM_I16_TARGET static inline __attribute__((always_inline)) void i16_block(
     for (int r = 0; r < R; r++) {
         const __m512 s = _mm512_set1_ps(sx[r]);
         float *row = c + (size_t)r * ldc;
-        _mm512_storeu_ps(row, _mm512_fmadd_ps(f0[r], s, _mm512_loadu_ps(row)));
-        _mm512_storeu_ps(row + 16, _mm512_fmadd_ps(f1[r], s, _mm512_loadu_ps(row + 16)));
+        const float *base = bias ? bias : row;
+        _mm512_storeu_ps(row, _mm512_fmadd_ps(f0[r], s, _mm512_loadu_ps(base)));
+        _mm512_storeu_ps(row + 16, _mm512_fmadd_ps(f1[r], s, _mm512_loadu_ps(base + 16)));
     }
 }
 
-VM_I16_TARGET static void i16_block6(int K, const int16_t *x, const int16_t *p, const float *sw, const float *sx, float *c, int ldc) {
-    i16_block(6, K, x, p, sw, sx, c, ldc);
+VM_I16_TARGET static void i16_block6(int K, const int16_t *x, const int16_t *p, const float *sw, const float *sx, const float *bias,
+                                      float *c, int ldc) {
+    i16_block(6, K, x, p, sw, sx, bias, c, ldc);
 }
-VM_I16_TARGET static void i16_block3(int K, const int16_t *x, const int16_t *p, const float *sw, const float *sx, float *c, int ldc) {
-    i16_block(3, K, x, p, sw, sx, c, ldc);
+VM_I16_TARGET static void i16_block3(int K, const int16_t *x, const int16_t *p, const float *sw, const float *sx, const float *bias,
+                                      float *c, int ldc) {
+    i16_block(3, K, x, p, sw, sx, bias, c, ldc);
 }
-VM_I16_TARGET static void i16_block1(int K, const int16_t *x, const int16_t *p, const float *sw, const float *sx, float *c, int ldc) {
-    i16_block(1, K, x, p, sw, sx, c, ldc);
+VM_I16_TARGET static void i16_block1(int K, const int16_t *x, const int16_t *p, const float *sw, const float *sx, const float *bias,
+                                      float *c, int ldc) {
+    i16_block(1, K, x, p, sw, sx, bias, c, ldc);
 }
 
 // Row r of X to int16 with scale sx[r] = max|x| / VM_INT16_INPUT_MAX (rounded to nearest).
@@ -91,23 +95,38 @@ VM_I16_TARGET static void quantize_rows(int M, int K, const float *X, int ldx, i
     }
 }
 
-VM_I16_TARGET void vm_minilm_gemm_i16(int M, int N, int K, const float *X, int ldx, const int16_t *packed, const float *scale,
-                                      float *C, int ldc) {
+VM_I16_TARGET static void gemm_i16(int M, int N, int K, const float *X, int ldx, const int16_t *packed, const float *scale,
+                                   const float *bias, float *C, int ldc) {
     int16_t *x = malloc((size_t)M * K * sizeof(int16_t) + 64);
     float *sx = malloc((size_t)M * sizeof(float) + 64);
     if (x == NULL || sx == NULL) abort();
     quantize_rows(M, K, X, ldx, x, sx);
     for (int n0 = 0; n0 < N; n0 += 32) {
         const int16_t *p = packed + (size_t)n0 * K;
+        const float *b = bias ? bias + n0 : NULL;
         int m = 0;
-        for (; m + 6 <= M; m += 6) i16_block6(K, x + (size_t)m * K, p, scale + n0, sx + m, C + (size_t)m * ldc + n0, ldc);
-        for (; m + 3 <= M; m += 3) i16_block3(K, x + (size_t)m * K, p, scale + n0, sx + m, C + (size_t)m * ldc + n0, ldc);
-        for (; m < M; m++) i16_block1(K, x + (size_t)m * K, p, scale + n0, sx + m, C + (size_t)m * ldc + n0, ldc);
+        for (; m + 6 <= M; m += 6) i16_block6(K, x + (size_t)m * K, p, scale + n0, sx + m, b, C + (size_t)m * ldc + n0, ldc);
+        for (; m + 3 <= M; m += 3) i16_block3(K, x + (size_t)m * K, p, scale + n0, sx + m, b, C + (size_t)m * ldc + n0, ldc);
+        for (; m < M; m++) i16_block1(K, x + (size_t)m * K, p, scale + n0, sx + m, b, C + (size_t)m * ldc + n0, ldc);
     }
     free(x);
     free(sx);
 }
+
+void vm_minilm_gemm_i16(int M, int N, int K, const float *X, int ldx, const int16_t *packed, const float *scale,
+                        float *C, int ldc) {
+    gemm_i16(M, N, K, X, ldx, packed, scale, NULL, C, ldc);
+}
+
+void vm_minilm_gemm_i16_bias(int M, int N, int K, const float *X, int ldx, const int16_t *packed, const float *scale,
+                             const float *bias, float *C, int ldc) {
+    gemm_i16(M, N, K, X, ldx, packed, scale, bias, C, ldc);
+}
 #else
+void vm_minilm_gemm_i16_bias(int M, int N, int K, const float *X, int ldx, const int16_t *packed, const float *scale,
+                             const float *bias, float *C, int ldc) {
+    (void)M; (void)N; (void)K; (void)X; (void)ldx; (void)packed; (void)scale; (void)bias; (void)C; (void)ldc;
+}
 void vm_minilm_gemm_i16(int M, int N, int K, const float *X, int ldx, const int16_t *packed, const float *scale,
                         float *C, int ldc) {
     (void)M; (void)N; (void)K; (void)X; (void)ldx; (void)packed; (void)scale; (void)C; (void)ldc;

@@ -251,20 +251,18 @@ public final class MiniLMEncoder: Sendable {
         let scores = inner + t * f
 
         for (tokens, offset) in zip(tokenBatch, offsets) { embedTokens(tokens, into: x + offset * h) }
-        layerNorm(x, rows: t, gain: weights.embeddingNormGain, bias: weights.embeddingNormBias)
+        addLayerNorm(x, nil, rows: t, gain: weights.embeddingNormGain, bias: weights.embeddingNormBias)
         for layer in weights.layers {
             linear(x, rows: t, layer.qkv, into: qkv)
             for (tokens, offset) in zip(tokenBatch, offsets) {
                 attention(qkv + offset * 3 * h, tokens: tokens.count, scores: scores, into: context + offset * h)
             }
             linear(context, rows: t, layer.attentionOut, into: projection)
-            addInPlace(x, projection, count: t * h)
-            layerNorm(x, rows: t, gain: layer.attentionNormGain, bias: layer.attentionNormBias)
+            addLayerNorm(x, projection, rows: t, gain: layer.attentionNormGain, bias: layer.attentionNormBias)
             linear(x, rows: t, layer.intermediate, into: inner)
             gelu(inner, count: t * f)
             linear(inner, rows: t, layer.output, into: projection)
-            addInPlace(x, projection, count: t * h)
-            layerNorm(x, rows: t, gain: layer.outputNormGain, bias: layer.outputNormBias)
+            addLayerNorm(x, projection, rows: t, gain: layer.outputNormGain, bias: layer.outputNormBias)
         }
         return zip(tokenBatch, offsets).map { tokens, offset in meanPoolNormalized(x + offset * h, rows: tokens.count) }
     }
@@ -291,6 +289,17 @@ public final class MiniLMEncoder: Sendable {
     /// `out[rows, outputs] = input[rows, inputs] · weightᵀ + bias`.
     private func linear(_ input: UnsafePointer<Float>, rows: Int, _ layer: MiniLMWeights.Linear, into out: UnsafeMutablePointer<Float>) {
         let (inputs, outputs) = (layer.inputs, layer.outputs)
+        if layer.format == .int16Panels {
+            layer.packedInt16.withUnsafeBufferPointer { w in
+                layer.scales.withUnsafeBufferPointer { scale in
+                    layer.bias.withUnsafeBufferPointer { b in
+                        vm_minilm_gemm_i16_bias(Int32(rows), Int32(outputs), Int32(inputs), input, Int32(inputs), w.baseAddress,
+                                                scale.baseAddress, b.baseAddress, out, Int32(outputs))
+                    }
+                }
+            }
+            return
+        }
         layer.bias.withUnsafeBufferPointer { b in
             for r in 0..<rows { (out + r * outputs).update(from: b.baseAddress!, count: outputs) }
         }
@@ -306,13 +315,7 @@ public final class MiniLMEncoder: Sendable {
             }
             return
         case .int16Panels:
-            layer.packedInt16.withUnsafeBufferPointer { w in
-                layer.scales.withUnsafeBufferPointer { scale in
-                    vm_minilm_gemm_i16(Int32(rows), Int32(outputs), Int32(inputs), input, Int32(inputs), w.baseAddress,
-                                       scale.baseAddress, out, Int32(outputs))
-                }
-            }
-            return
+            preconditionFailure("handled above, with the bias")
         case .dense:
             break
         }
@@ -365,6 +368,24 @@ public final class MiniLMEncoder: Sendable {
         for i in 0..<count { row[i] *= inverse }
     }
 
+    /// Whether the row-wise layers run on the AVX-512 kernels (same formulas, vectorised).
+    private static let rowwiseKernels = vm_minilm_rowwise_supported() != 0
+
+    /// `x += y` (when given), then layer normalisation, row by row.
+    private func addLayerNorm(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>?, rows: Int, gain: [Float], bias: [Float]) {
+        let h = weights.hidden
+        if Self.rowwiseKernels, h % 16 == 0 {
+            gain.withUnsafeBufferPointer { g in
+                bias.withUnsafeBufferPointer { b in
+                    vm_minilm_add_layer_norm(x, y, Int32(rows), Int32(h), g.baseAddress, b.baseAddress, layerNormEpsilon)
+                }
+            }
+            return
+        }
+        if let y { addInPlace(x, y, count: rows * h) }
+        layerNorm(x, rows: rows, gain: gain, bias: bias)
+    }
+
     private func layerNorm(_ x: UnsafeMutablePointer<Float>, rows: Int, gain: [Float], bias: [Float]) {
         let h = weights.hidden
         gain.withUnsafeBufferPointer { g in
@@ -389,6 +410,10 @@ public final class MiniLMEncoder: Sendable {
 
     /// GELU with the error function, as BERT's `hidden_act: "gelu"`.
     private func gelu(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        if Self.rowwiseKernels {
+            vm_minilm_gelu(x, count)
+            return
+        }
         let invSqrt2: Float = 0.70710678118654752
         for i in 0..<count {
             let v = x[i]

@@ -40,6 +40,20 @@ int vm_minilm_int16_kernel_supported(void);
 void vm_minilm_gemm_i16(int M, int N, int K, const float *X, int ldx, const int16_t *packed, const float *scale,
                         float *C, int ldc);
 
+/// C[M×N] = X[M×K] · W + bias (C only written), otherwise as vm_minilm_gemm_i16.
+void vm_minilm_gemm_i16_bias(int M, int N, int K, const float *X, int ldx, const int16_t *packed, const float *scale,
+                             const float *bias, float *C, int ldc);
+
+/// 1 when this CPU runs the row-wise kernels below (AVX-512F and FMA), 0 otherwise.
+int vm_minilm_rowwise_supported(void);
+
+/// x = GELU(x) with the error function (Eigen's rational erf, as `MiniLMEncoder.erf`). Only call when supported.
+void vm_minilm_gelu(float *x, long count);
+
+/// Each of `rows` rows of x (h floats, h a multiple of 16): x += y (when y is not NULL), then layer
+/// normalisation with gain and bias. Only call when supported.
+void vm_minilm_add_layer_norm(float *x, const float *y, int rows, int h, const float *gain, const float *bias, float eps);
+
 /// C = alpha·A·op(B) + beta·C in row-major order, the part of `cblas_sgemm(CblasRowMajor, CblasNoTrans, …)`
 /// the encoder uses: A is M×K (row stride lda); op(B) is B (K×N, stride ldb) when transB is 0, else Bᵀ with
 /// B N×K (stride ldb); C is M×N (stride ldc). With beta 0, C is only written. Portable C (vector
