@@ -216,24 +216,4 @@ import VendorMatchCore
             #expect(scores == scores.sorted(by: >))
         }
     }
-
-    /// Pool percentiles worked by hand: values 3, NaN, 1, 3, 7 rank (mid-ranks over the four present)
-    /// 1 → 0, 3 and 3 → ranks 2 and 3, mean 2.5 → 0.5, 7 → 1; the NaN stays missing.
-    @Test func poolPercentilesByHand() {
-        let columns = FeatureExtractor.count
-        let source = Feature.poolQualityCount.poolSource!
-        var m = [Float](repeating: .nan, count: 5 * columns)
-        for (r, x) in [Float(3), .nan, 1, 3, 7].enumerated() { m[r * columns + source.rawValue] = x }
-        FeatureExtractor.fillPoolPercentiles(&m, rows: 5)
-        let got = (0..<5).map { m[$0 * columns + Feature.poolQualityCount.rawValue] }
-        #expect(got[0] == 0.5 && got[2] == 0 && got[3] == 0.5 && got[4] == 1)
-        #expect(got[1].isNaN)
-        // A lone value sits in the middle.
-        var one = [Float](repeating: .nan, count: columns)
-        one[source.rawValue] = 4
-        FeatureExtractor.fillPoolPercentiles(&one, rows: 1)
-        #expect(one[Feature.poolQualityCount.rawValue] == 0.5)
-        #expect(Feature.poolQualityCount.name == "pool.quality.count.percentile")
-        #expect(Feature.poolQualityCount.component == .quality)
-    }
 }

@@ -26,34 +26,7 @@ struct FeatureExtractor {
                      entry: entry, rank: i + 1, index: snapshot.index, context: ranker.context, scratch: &scratch)
             }
         }
-        FeatureExtractor.fillPoolPercentiles(&out, rows: ranked.count)
         return out
-    }
-
-    /// The pool features: each source feature's mid-rank percentile among the rows (the request's
-    /// candidates), `(rank − 1) / (n − 1)` with ties at their mean rank; 0.5 for a lone value; NaN stays NaN.
-    static func fillPoolPercentiles(_ matrix: inout [Float], rows: Int) {
-        let columns = FeatureExtractor.count
-        var values: [(value: Float, row: Int)] = []
-        values.reserveCapacity(rows)
-        for pooled in Feature.allCases {
-            guard let source = pooled.poolSource else { continue }
-            values.removeAll(keepingCapacity: true)
-            for r in 0..<rows {
-                let x = matrix[r * columns + source.rawValue]
-                if !x.isNaN { values.append((x, r)) }
-            }
-            values.sort { $0.value < $1.value }
-            let n = values.count
-            var i = 0
-            while i < n {
-                var j = i
-                while j + 1 < n, values[j + 1].value == values[i].value { j += 1 }
-                let percentile = n == 1 ? 0.5 : Float(Double(i + j) / 2 / Double(n - 1))
-                for t in i...j { matrix[values[t].row * columns + pooled.rawValue] = percentile }
-                i = j + 1
-            }
-        }
     }
 
     /// Per-row working lists, kept between rows so filling a row does not allocate.

@@ -34,27 +34,6 @@ public enum Feature: Int, CaseIterable, Sendable {
     case qualityShrunk, qualityMean, qualityCount, qualitySpread, wouldRecommendMean
     // Cold start.
     case noCaseStudies, noReferrals, noEvaluations
-    // Where the vendor stands among this request's candidates (percentile 0-1 of a feature above): scale-free,
-    // so a model trained on one catalogue reads them alike on another whose counts and scores run larger.
-    case poolCaseValueMax, poolAllDimensionsMax, poolCaseRelevantCount, poolIndustryMax, poolNeedMax,
-         poolServiceExactCount, poolTrustSaturated, poolPraiseCount, poolQualityShrunk, poolQualityCount
-
-    /// The feature each pool feature ranks, or `nil` for the others.
-    public var poolSource: Feature? {
-        switch self {
-        case .poolCaseValueMax: .caseValueMax
-        case .poolAllDimensionsMax: .allDimensionsMax
-        case .poolCaseRelevantCount: .caseRelevantCount
-        case .poolIndustryMax: .industryMax
-        case .poolNeedMax: .needMax
-        case .poolServiceExactCount: .serviceExactCount
-        case .poolTrustSaturated: .trustSaturated
-        case .poolPraiseCount: .praiseCount
-        case .poolQualityShrunk: .qualityShrunk
-        case .poolQualityCount: .qualityCount
-        default: nil
-        }
-    }
 
     /// The buyer-facing components contributions are grouped into (the six of the linear model, plus other).
     public enum Group: String, CaseIterable, Sendable {
@@ -71,8 +50,7 @@ public enum Feature: Int, CaseIterable, Sendable {
     }
 
     var isExperience: Bool {
-        if let source = poolSource { return source.isExperience }
-        return switch self {
+        switch self {
         case .industryServiceMax, .industrySizeServiceMax, .serviceNeedMax, .contextForWorkMax, .caseValueMax,
              .caseValueMeanBest3, .caseValueDecayedSum, .caseValueStrongCount, .allDimensionsMax, .allDimensionsStrongCount,
              .caseCount, .caseRelevantCount, .credibilityBest3, .verifiedCount, .topClientCount, .newestCaseAge,
@@ -84,8 +62,7 @@ public enum Feature: Int, CaseIterable, Sendable {
     }
 
     public var name: String {
-        if let source = poolSource { return "pool.\(source.name).percentile" }
-        return switch self {
+        switch self {
         case .requestHasIndustry: "request.has_industry"
         case .requestHasSize: "request.has_size"
         case .requestHasNeed: "request.has_need"
@@ -155,15 +132,11 @@ public enum Feature: Int, CaseIterable, Sendable {
         case .noCaseStudies: "cold.no_case_studies"
         case .noReferrals: "cold.no_referrals"
         case .noEvaluations: "cold.no_evaluations"
-        default: fatalError("pool features are named after their source")
         }
     }
 
     public var meaning: String {
-        if let source = poolSource {
-            return "percentile (0 lowest - 1 highest, ties at their middle) of \(source.name) among this request's candidates; missing where it is"
-        }
-        return switch self {
+        switch self {
         case .requestHasIndustry: "1 when the request names an industry, else 0"
         case .requestHasSize: "1 when the request names a client size band, else 0"
         case .requestHasNeed: "1 when the request describes its need in words, else 0"
@@ -233,7 +206,6 @@ public enum Feature: Int, CaseIterable, Sendable {
         case .noCaseStudies: "1 for a vendor without case studies"
         case .noReferrals: "1 for a vendor without referrals that count for this buyer"
         case .noEvaluations: "1 for a vendor without evaluations"
-        default: fatalError("pool features are described by their source")
         }
     }
 
@@ -241,8 +213,7 @@ public enum Feature: Int, CaseIterable, Sendable {
     public var version: Int { 1 }
 
     public var group: Group {
-        if let source = poolSource { return source.group }
-        return switch self {
+        switch self {
         case .linearIndustry, .industryMax, .industryDeclared, .industryInsideCount, .industryGroupCount,
              .industrySubsectorCount, .industrySectorCount, .industryDepthMax:
             .industry
