@@ -35,8 +35,14 @@ struct MatchContext {
     var inferredServices: [(bit: Int, share: Double)] = []
     /// Service similarity of every interned service set (`RankingIndex.serviceSignatures`).
     var signatureSim: [Float] = []
-    /// Need similarity per case ordinal; empty when the request has no usable need text.
+    /// Need similarity per case ordinal; empty when the request has no usable need text. With the
+    /// semantic channel on, the blend of the two below (`blend`).
     var needSim: [Float] = []
+    /// The two need channels apart, per case ordinal, for learned features: the lexical (TF-IDF cosine)
+    /// similarity, and the semantic one (MiniLM cosine rescaled from `need.semantic_floor`…1 to 0…1; -1
+    /// for a case without a vector). Both empty when the channel is off: `needSim` is then the lexical one.
+    var needLexicalSim: [Float] = []
+    var needSemanticSim: [Float] = []
     var needVector = SparseVector()
     /// Need similarities below this are noise (a shared common word) and count as 0 (`need.floor`).
     var needFloor: Float = 0.05
@@ -112,7 +118,9 @@ struct MatchContext {
                 }
             }
             if !dense.isEmpty {
-                MatchContext.blendSemantic(into: &scores, query: dense, index: index)
+                needLexicalSim = scores
+                needSemanticSim = MatchContext.semanticSimilarities(query: dense, index: index)
+                MatchContext.blend(into: &scores, semantic: needSemanticSim, model: index.model)
             }
             // The cases whose need matches at all, ascending: one branch-free scatter above, then one
             // sequential scan here (cheaper than remembering first touches in the scatter).
@@ -246,23 +254,31 @@ struct MatchContext {
         return out
     }
 
-    /// Hybrid need similarity: `(1 − s) · lexical + s · semantic`, the semantic cosine rescaled from
-    /// `need.semantic_floor … 1` to `0 … 1`. Cases without a vector keep their lexical score.
-    static func blendSemantic(into scores: inout [Float], query: [Float], index: RankingIndex) {
-        let share = Float(min(1, max(0, index.model.value(.needSemanticShare))))
+    /// Per case, the MiniLM cosine to the query rescaled from `need.semantic_floor … 1` to `0 … 1`
+    /// (below the floor 0); -1 for a case without a vector.
+    static func semanticSimilarities(query: [Float], index: RankingIndex) -> [Float] {
         let floor = Float(index.model.value(.needSemanticFloor))
         let dims = index.denseDimensions
+        var out = [Float](repeating: -1, count: index.cases.count)
         index.caseDense.withUnsafeBufferPointer { vectors in
             query.withUnsafeBufferPointer { q in
                 for c in 0..<index.cases.count where index.caseHasDense[c] {
                     let base = c * dims
                     var dot: Float = 0
                     for i in 0..<dims { dot += q[i] * vectors[base + i] }
-                    let semantic = max(0, (dot - floor) / (1 - floor))
-                    let lexical = scores[c]
-                    scores[c] = (1 - share) * lexical + share * semantic
+                    out[c] = max(0, (dot - floor) / (1 - floor))
                 }
             }
+        }
+        return out
+    }
+
+    /// Hybrid need similarity: `(1 − s) · lexical + s · semantic` with `s` = `need.semantic_share`.
+    /// Cases without a vector keep their lexical score.
+    static func blend(into scores: inout [Float], semantic: [Float], model: RankingModel) {
+        let share = Float(min(1, max(0, model.value(.needSemanticShare))))
+        for c in scores.indices where semantic[c] >= 0 {
+            scores[c] = (1 - share) * scores[c] + share * semantic[c]
         }
     }
 
