@@ -107,7 +107,8 @@ final class ProgressReporter: @unchecked Sendable {  // state under `lock`
     }
 
     private func printLine() {
-        let seconds = max(1e-9, Double((ContinuousClock.now - start).components.attoseconds) / 1e18 + Double((ContinuousClock.now - start).components.seconds))
+        let elapsed = (ContinuousClock.now - start).components
+        let seconds = max(1e-9, Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
         printError("\(label): \(grouped(done)) of \(grouped(total)) (\(Int((Double(done) / seconds).rounded()))/s)")
     }
 }

@@ -13,15 +13,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# These checks are about the wire, model reloads and outcomes: they rank lexically (no need vectors at
+# import, none computed by serve), since the debug binary encodes needs slowly and a server switching to
+# the semantic channel mid-check would change its answers. ci.d/semantic-background.sh covers the channel.
 start_demo_server() {
     "$bin" demo-data --out "$tmp/market" --vendors 200 --requests 10 --models Models >/dev/null
-    "$bin" import "$tmp/market" --db "$tmp/db.sqlite" --models Models >/dev/null
+    "$bin" import "$tmp/market" --db "$tmp/db.sqlite" --models Models --no-embed >/dev/null
     start_server --auth-token "$1"
 }
 
 # start_server ARGS…: `serve` over $tmp/db.sqlite on a free port with extra ARGS; sets $server_pid and $port.
 start_server() {
-    "$bin" serve --db "$tmp/db.sqlite" --models Models --port 0 "$@" 2>"$tmp/serve.log" &
+    "$bin" serve --db "$tmp/db.sqlite" --models Models --port 0 --need-encoder "${serve_need_encoder:-lexical}" "$@" 2>"$tmp/serve.log" &
     server_pid=$!
     port=""
     for _ in $(seq 1 300); do

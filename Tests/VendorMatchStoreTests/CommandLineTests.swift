@@ -41,6 +41,31 @@ import VendorMatchCore
         #expect(try String(contentsOfFile: out + "/referrals.jsonl", encoding: .utf8).split(separator: "\n").count == 4)
     }
 
+    @Test func importStoresNeedVectorsUnlessToldNotTo() throws {
+        func vectors(_ db: String) throws -> JSONValue? {
+            let stats = try run(["stats", "--db", db, "--json"])
+            return try JSONParser.parse(stats.stdout.trimmingCharacters(in: .whitespacesAndNewlines))["counts"]?["need_vectors"]
+        }
+        let fixtureNeeds = try String(contentsOfFile: fixtureMarket + "/case_studies.jsonl", encoding: .utf8)
+            .split(separator: "\n").filter { $0.contains(#""need""#) }.count
+        #expect(fixtureNeeds > 0)
+
+        let plain = dir.file("plain.sqlite")
+        #expect(try run(["import", fixtureMarket, "--db", plain, "--no-embed"]).status == 0)
+        #expect(try vectors(plain) == .number(0))
+
+        let embedded = dir.file("embedded.sqlite")
+        let imported = try run(["import", fixtureMarket, "--db", embedded])
+        #expect(imported.status == 0)
+        let stored = Set(try CatalogueStore(path: embedded).loadCatalogue().caseStudies.compactMap(\.need)).count
+        #expect(try vectors(embedded) == .number(Double(stored)))
+        #expect(imported.stderr.contains("encoding case-study needs"), "\(imported.stderr)")
+        // A re-import encodes nothing again: the vectors are kept by need text.
+        let again = try run(["import", fixtureMarket, "--db", embedded])
+        #expect(!again.stderr.contains("encoding case-study needs"), "\(again.stderr)")
+        #expect(try vectors(embedded) == .number(Double(stored)))
+    }
+
     /// 20,000 vendors and 150,000 case studies: long enough to be caught mid-transaction.
     func writeLargeImport(to directory: String) throws {
         var vendors = [UInt8]()

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 source Tests/Interop/demo-server.sh
 
 "$bin" demo-data --out "$tmp/market" --vendors 200 --requests 10 --models Models >/dev/null
-"$bin" import "$tmp/market" --db "$tmp/db.sqlite" --models Models >/dev/null
+"$bin" import "$tmp/market" --db "$tmp/db.sqlite" --models Models --no-embed >/dev/null
 mkdir -p "$tmp/model"
 cp Models/ranking-model.json Models/ranking-model.trees.json "$tmp/model/"
 grep -q '"second_phase"' "$tmp/model/ranking-model.json" || { echo "the shipped model has no second phase"; exit 1; }

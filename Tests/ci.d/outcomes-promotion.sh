@@ -13,7 +13,7 @@ mkdir -p "$tmp/gen"
 python3 -m grpc_tools.protoc -I Protos --python_out="$tmp/gen" Protos/vendormatch/v1/vendormatch.proto
 
 "$bin" demo-data --out "$tmp/market" --vendors 300 --requests 90 --seed 5 --taste quality=4,work=0.6 --models Models >/dev/null
-"$bin" import "$tmp/market" --db "$tmp/db.sqlite" --models Models >/dev/null
+"$bin" import "$tmp/market" --db "$tmp/db.sqlite" --models Models --no-embed >/dev/null
 head -n 12 "$tmp/market/requests.jsonl" > "$tmp/few.jsonl"
 
 start_server --model-poll-ms 100
