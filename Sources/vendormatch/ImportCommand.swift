@@ -16,7 +16,10 @@ struct ImportCommand: AsyncParsableCommand {
         import also clears the text statistics stored in the database (the lexical need encoder's \
         vocabulary and document frequencies): the next command that builds the ranking engine (serve, \
         shortlist, cases, eval --db) fits them again to the imported catalogue and stores them. Live \
-        writes through serve never change them, so a restart ranks exactly like the running server.
+        writes through serve never change them, so a restart ranks exactly like the running server. \
+        Then the MiniLM vectors of case-study needs that have none are computed on both cores and stored \
+        (progress on stderr); --no-embed skips that, and the ranking verbs stay lexical until `embed` or \
+        `serve` computes them.
         """
     )
 

@@ -78,7 +78,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Ranking model file (default: Models/ranking-model.json).")
     var model: String?
 
-    @Option(name: .long, help: "Need similarity: auto (hybrid when case-study vectors are stored, see `embed`), lexical, hybrid.")
+    @Option(name: .long, help: "Need similarity: auto (hybrid when need vectors are stored, as `import` does by default; `serve` computes missing ones in the background), lexical, hybrid.")
     var needEncoder: NeedEncoderMode = .auto
 
     @Option(name: .long, help: "Models directory (default: $VENDORMATCH_MODELS, ./Models, or beside the executable).")
