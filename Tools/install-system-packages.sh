@@ -8,6 +8,8 @@
 #                                                present (faster than its built-in sgemm where OpenBLAS knows the
 #                                                CPU); the tests cover both
 #         libxgboost-dev                         XGBoost, loaded at run time by `vendormatch train`
+#         prometheus                             a real Prometheus server and `promtool` for Tests/ci.d/prometheus-metrics.sh
+#                                                (the test runs its own on a free loopback port)
 #   pip:  protobuf grpcio-tools                  the Python client of Tests/ci.d/python-interop.sh
 #         ranx pytrec-eval-terrier               the reference metrics of Tests/ci.d/trec-metrics.sh, demo-data.sh
 #
@@ -15,7 +17,7 @@
 # run and exits 2. Missing pip packages are installed for this python3 (as the user when not root).
 set -euo pipefail
 
-apt_packages=(libsqlite3-dev libprotobuf-c-dev protobuf-c-compiler libopenblas0 libxgboost-dev)
+apt_packages=(libsqlite3-dev libprotobuf-c-dev protobuf-c-compiler libopenblas0 libxgboost-dev prometheus)
 # pip name → the module that shows it is installed
 pip_packages=(protobuf grpcio-tools ranx pytrec-eval-terrier)
 pip_modules=(google.protobuf grpc_tools ranx pytrec_eval)

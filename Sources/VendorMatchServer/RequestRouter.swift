@@ -54,7 +54,7 @@ struct RequestRouter: Sendable {
         return finish(frame, method: method, receivedAt: receivedAt, result: result, logger: logger)
     }
 
-    /// The response frame of a call's result; logs failures and records the call in `stats`.
+    /// The response frame of a call's result; logs failures and records the call in `stats` (and its telemetry).
     private func finish(
         _ frame: Vendormatch_V1_Frame, method: VendorMatchMethod?, receivedAt: ContinuousClock.Instant,
         result: Result<Data, Failure>, logger: Logger
@@ -76,9 +76,7 @@ struct RequestRouter: Sendable {
             }
         }
         let elapsed = ContinuousClock.now - receivedAt
-        let micros = UInt64(max(0, elapsed.components.seconds)) * 1_000_000
-            + UInt64(max(0, elapsed.components.attoseconds) / 1_000_000_000_000)
-        stats.record(method: frame.method, known: method != nil, failed: response.statusCode != .ok, microseconds: micros)
+        stats.finished(frame, method: method, response: response, elapsed: elapsed, tenant: nil, logger: logger)
         return response
     }
 

@@ -41,12 +41,13 @@ public final class VendorMatchServer: Service, Sendable {
         configuration: ServerConfiguration,
         backend: any VendorMatchBackend,
         logger: Logger = Logger(label: "vendormatch.server"),
-        group: MultiThreadedEventLoopGroup = .singleton
+        group: MultiThreadedEventLoopGroup = .singleton,
+        telemetry: ServerTelemetry = ServerTelemetry()
     ) {
         self.configuration = configuration
         self.logger = logger
         self.group = group
-        let stats = ServerStats()
+        let stats = ServerStats(telemetry: telemetry)
         self.stats = stats
         let draining = self.draining
         self.router = RequestRouter(

@@ -27,6 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var telemetryOptions: TelemetryOptions
 
     @Option(help: "Address to bind.")
     var host = "127.0.0.1"
@@ -83,15 +84,12 @@ struct ServeCommand: AsyncParsableCommand {
         // stays on that thread, which saves two thread switches per request (see BENCHMARKS.md).
         let onEventLoops = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        telemetryOptions.bootstrapLogging(level: level)
         let logger = Logger(label: "vendormatch.server")
         logger.debug("swift concurrency on the NIO event loops: \(onEventLoops)")
         do {
             let (backend, engine, store) = try openDefaultCatalogue(logger: logger)
+            let (telemetry, telemetryServices) = telemetryOptions.telemetry(engine: engine, serverHost: host)
             let reloader = ModelReloader.start(global: global, engine: engine, store: store,
                                                pollInterval: .milliseconds(modelPollMilliseconds), logger: logger)
             defer { reloader.cancel() }
@@ -102,10 +100,11 @@ struct ServeCommand: AsyncParsableCommand {
                     maximumInFlightPerConnection: maxInFlight, idleTimeout: .seconds(Int64(idleTimeout)), authToken: token
                 ),
                 backend: backend,
-                logger: logger
+                logger: logger,
+                telemetry: telemetry
             )
             let group = ServiceGroup(configuration: .init(
-                services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: [server] + telemetryServices, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
             try await backend.shortlistLog?.flush()
         } catch {

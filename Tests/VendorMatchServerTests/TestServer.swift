@@ -52,7 +52,8 @@ struct TestServer {
 
     /// With `shortlistLog`, the backend logs served shortlists (and checks outcomes against the log).
     static func start(_ configuration: ServerConfiguration = ServerConfiguration(), catalogue: Catalogue = smallCatalogue(),
-                      model: RankingModel = .defaults, shortlistLog: ShortlistLogger.Configuration? = nil) async throws -> TestServer {
+                      model: RankingModel = .defaults, shortlistLog: ShortlistLogger.Configuration? = nil,
+                      telemetry: ServerTelemetry = ServerTelemetry()) async throws -> TestServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vm-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("catalogue.sqlite").path
@@ -69,7 +70,7 @@ struct TestServer {
         logger.logLevel = .critical
         let backend = CatalogueBackend(engine: engine, store: store, codec: RecordCodec(taxonomy: taxonomy),
                                        shortlistLog: shortlistLog.map { ShortlistLogger(store: store, configuration: $0, logger: logger) })
-        let server = VendorMatchServer(configuration: config, backend: backend, logger: logger)
+        let server = VendorMatchServer(configuration: config, backend: backend, logger: logger, telemetry: telemetry)
         let task = Task { try await server.run() }
         let address = try await server.listeningAddress
         return TestServer(server: server, port: address.port!, directory: directory, databasePath: path, backend: backend, engine: engine,
