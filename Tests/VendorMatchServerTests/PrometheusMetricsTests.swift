@@ -11,7 +11,7 @@ import VendorMatchServer
 import VendorMatchWire
 
 @Suite("Prometheus metrics and structured logs")
-struct MetricsTests {
+struct PrometheusMetricsTests {
     /// A test server whose metrics are served over HTTP on a second loopback port.
     struct MeteredServer {
         let server: TestServer
