@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import VendorMatchCore
 
 /// A swift-log handler writing one JSON object per line (`serve --log-format json`):
 /// `{"time":"2026-12-06T14:21:10.123Z","level":"info","logger":"vendormatch.server","message":"request",
@@ -38,67 +39,31 @@ public struct JSONLogHandler: LogHandler {
         var all = metadata
         if let provided = metadataProvider?.get() { all.merge(provided) { _, new in new } }
         if let explicit = event.metadata { all.merge(explicit) { _, new in new } }
-        var line = "{\"time\":\"\(Self.timestamp())\",\"level\":\"\(event.level.rawValue)\",\"logger\":"
-        Self.appendString(label, to: &line)
-        line += ",\"message\":"
-        Self.appendString("\(event.message)", to: &line)
-        for (key, value) in all.sorted(by: { $0.key < $1.key }) {
-            line += ","
-            Self.appendString(key, to: &line)
-            line += ":"
-            Self.append(value, to: &line)
-        }
-        line += "}\n"
-        write(line)
+        var fields: [(String, JSONValue)] = [
+            ("time", .string(Self.timestamp())), ("level", .string(event.level.rawValue)), ("logger", .string(label)),
+            ("message", .string("\(event.message)")),
+        ]
+        fields += all.sorted { $0.key < $1.key }.map { ($0.key, Self.json($0.value)) }
+        var line: [UInt8] = []
+        JSONValue.object(fields).write(to: &line)
+        line.append(UInt8(ascii: "\n"))
+        write(String(decoding: line, as: UTF8.self))
     }
 
-    private static func append(_ value: Logger.MetadataValue, to line: inout String) {
+    private static func json(_ value: Logger.MetadataValue) -> JSONValue {
         switch value {
-        case let .string(s):
-            appendString(s, to: &line)
+        case let .string(s): return .string(s)
         case let .stringConvertible(v):
             switch v {
-            case is LogNull: line += "null"
-            case let i as any BinaryInteger: line += "\(i)"
-            case let d as Double where d.isFinite: line += "\(d)"
-            case let b as Bool: line += b ? "true" : "false"
-            default: appendString(v.description, to: &line)
+            case is LogNull: return .null
+            case let b as Bool: return .bool(b)
+            case let i as any BinaryInteger: return .number(Double(i))
+            case let d as Double where d.isFinite: return .number(d)
+            default: return .string(v.description)
             }
-        case let .array(values):
-            line += "["
-            for (i, v) in values.enumerated() {
-                if i > 0 { line += "," }
-                append(v, to: &line)
-            }
-            line += "]"
-        case let .dictionary(entries):
-            line += "{"
-            for (i, (k, v)) in entries.sorted(by: { $0.key < $1.key }).enumerated() {
-                if i > 0 { line += "," }
-                appendString(k, to: &line)
-                line += ":"
-                append(v, to: &line)
-            }
-            line += "}"
+        case let .array(values): return .array(values.map(json))
+        case let .dictionary(entries): return .object(entries.sorted { $0.key < $1.key }.map { ($0.key, json($0.value)) })
         }
-    }
-
-    /// `s` as a JSON string literal.
-    static func appendString(_ s: String, to line: inout String) {
-        line += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": line += "\\\""
-            case "\\": line += "\\\\"
-            case "\n": line += "\\n"
-            case "\r": line += "\\r"
-            case "\t": line += "\\t"
-            case _ where scalar.value < 0x20:
-                line += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-            default: line.unicodeScalars.append(scalar)
-            }
-        }
-        line += "\""
     }
 
     /// UTC, milliseconds: `2026-12-06T14:21:10.123Z`.
