@@ -24,12 +24,7 @@ http_get() { python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.req
 "$bin" demo-data --out "$tmp/market" --vendors 200 --requests 10 --models Models >/dev/null
 "$bin" import "$tmp/market" --db "$tmp/db.sqlite" --models Models >/dev/null
 start_server --metrics-port 0 --log-format json
-metrics_port=""
-for _ in $(seq 1 100); do
-    metrics_port="$(grep -o 'metrics on http://[0-9.]*:[0-9]*' "$tmp/serve.log" | head -1 | sed 's/.*://')" || true
-    [ -n "$metrics_port" ] && break
-    sleep 0.1
-done
+metrics_port="$(logged_port 'metrics on http://')"
 [ -n "$metrics_port" ] || { echo "no metrics port in the log"; cat "$tmp/serve.log"; exit 1; }
 metrics_url="http://127.0.0.1:$metrics_port/metrics"
 
