@@ -41,14 +41,18 @@ func smallCatalogue() -> Catalogue {
 }
 
 /// A real server on a loopback port picked by the kernel, over a real SQLite file in a temporary directory.
+/// With `keys`, it checks API keys stored in that file (`store.createKey`, `store.revokeKey`).
 struct TestServer {
     let server: VendorMatchServer
     let port: Int
     let directory: URL
     let databasePath: String
+    let store: CatalogueStore
     private let task: Task<Void, any Error>
 
-    static func start(_ configuration: ServerConfiguration = ServerConfiguration(), catalogue: Catalogue = smallCatalogue()) async throws -> TestServer {
+    static func start(
+        _ configuration: ServerConfiguration = ServerConfiguration(), catalogue: Catalogue = smallCatalogue(), keys: Bool = false
+    ) async throws -> TestServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vm-server-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("catalogue.sqlite").path
@@ -64,10 +68,10 @@ struct TestServer {
         logger.logLevel = .critical
         let server = VendorMatchServer(
             configuration: config, backend: CatalogueBackend(engine: engine, store: store, codec: RecordCodec(taxonomy: taxonomy)),
-            logger: logger)
+            keys: keys ? try store.keyRing() : nil, logger: logger)
         let task = Task { try await server.run() }
         let address = try await server.listeningAddress
-        return TestServer(server: server, port: address.port!, directory: directory, databasePath: path, task: task)
+        return TestServer(server: server, port: address.port!, directory: directory, databasePath: path, store: store, task: task)
     }
 
     func client(token: String? = nil) async throws -> VendorMatchClient {
