@@ -294,8 +294,7 @@ struct KeyTests {
     }
 
     @Test func checkingAKeyStaysCheap() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vm-keycost-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try makeTemporaryDirectory("vm-keycost")
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try CatalogueStore(path: directory.appendingPathComponent("k.sqlite").path)
         for i in 0..<50 { _ = try store.createKey(tenant: "t\(i)", scopes: .read) }

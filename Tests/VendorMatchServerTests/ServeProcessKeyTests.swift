@@ -23,8 +23,7 @@ func runVendormatch(_ arguments: [String]) throws -> (status: Int32, stdout: Str
 struct ServeProcessKeyTests {
     @Test(.enabled(if: ServerProcess.executable != nil, "needs the vendormatch executable (swift build --build-tests)"))
     func keysSurviveARestartAndARevocationCountsAtOnce() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vm-keys-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try makeTemporaryDirectory("vm-keys")
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = directory.appendingPathComponent("catalogue.sqlite").path
 
@@ -63,8 +62,7 @@ struct ServeProcessKeyTests {
 
     @Test(.enabled(if: ServerProcess.executable != nil, "needs the vendormatch executable (swift build --build-tests)"))
     func serveRefusesUnsafeSettingsWithExitTwo() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vm-unsafe-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try makeTemporaryDirectory("vm-unsafe")
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = directory.appendingPathComponent("catalogue.sqlite").path
         let open = try runVendormatch(["serve", "--db", database, "--host", "0.0.0.0", "--port", "0"])

@@ -40,6 +40,13 @@ func smallCatalogue() -> Catalogue {
     )
 }
 
+/// A new empty directory under the system's temporary directory, named `prefix-<uuid>`.
+func makeTemporaryDirectory(_ prefix: String) throws -> URL {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory
+}
+
 /// A real server on a loopback port picked by the kernel, over a real SQLite file in a temporary directory.
 /// With `keys`, it checks API keys stored in that file (`store.createKey`, `store.revokeKey`).
 struct TestServer {
@@ -53,8 +60,7 @@ struct TestServer {
     static func start(
         _ configuration: ServerConfiguration = ServerConfiguration(), catalogue: Catalogue = smallCatalogue(), keys: Bool = false
     ) async throws -> TestServer {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vm-server-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try makeTemporaryDirectory("vm-server")
         let path = directory.appendingPathComponent("catalogue.sqlite").path
         let store = try CatalogueStore(path: path)
         try store.upsert(vendors: catalogue.vendors)
