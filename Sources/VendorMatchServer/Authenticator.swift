@@ -16,12 +16,12 @@ struct Authenticator: Sendable {
 
     func caller(for method: VendorMatchMethod, header: String?) throws(VMError) -> Caller {
         if method == .health { return .unrestricted }
+        if let token, token.isAuthorized(header) { return .unrestricted }
         let current = try keys?.current()
         guard token != nil || current?.areRequired == true else { return .unrestricted }
         guard let header else {
             throw VMError(.unauthenticated, "missing authorization: send metadata \"authorization: Bearer <key>\"")
         }
-        if let token, token.isAuthorized(header) { return .unrestricted }
         if let current, header.hasPrefix("Bearer "), let key = current.verify(String(header.dropFirst("Bearer ".count))) {
             return Caller(key)
         }
