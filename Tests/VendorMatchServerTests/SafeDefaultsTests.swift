@@ -23,7 +23,7 @@ struct SafeDefaultsTests {
             #expect(closed)
             #expect(frames.isEmpty)
             #expect(elapsed >= .milliseconds(350), "closed after \(elapsed), before the timeout")
-            #expect(elapsed < .seconds(3), "closed only after \(elapsed)")
+            #expect(elapsed < .seconds(8), "closed only after \(elapsed) (the idle timeout is 5 minutes)")
         }
         // Everyone else is still served.
         let client = try await server.client()
@@ -33,19 +33,20 @@ struct SafeDefaultsTests {
     }
 
     @Test func aSlowFrameThatCompletesInTimeIsAnsweredAndAQuietConnectionStaysOpen() async throws {
-        let server = try await TestServer.start(ServerConfiguration(frameTimeout: .milliseconds(600)))
+        // Generous bounds: the whole test suite runs in parallel on two cores.
+        let server = try await TestServer.start(ServerConfiguration(frameTimeout: .seconds(3)))
         try await RawConnection.with(port: server.port) { raw in
             let bytes = try FrameEncoder.bytes(.request(id: 7, method: .health, message: Vendormatch_V1_HealthRequest()))
             let third = bytes.count / 3
             for chunk in [bytes[..<third], bytes[third..<(2 * third)], bytes[(2 * third)...]] {
                 try await raw.write(Array(chunk))
-                try await Task.sleep(for: .milliseconds(150))
+                try await Task.sleep(for: .milliseconds(100))
             }
             let (first, closedEarly) = try await raw.read(count: 1)
             #expect(!closedEarly)
             #expect(first.first?.id == 7 && first.first?.statusCode == .ok)
             // Longer than the frame timeout with no frame begun: not a slow frame, nothing to close.
-            try await Task.sleep(for: .milliseconds(1000))
+            try await Task.sleep(for: .milliseconds(3500))
             try await raw.write(try FrameEncoder.bytes(.request(id: 8, method: .health, message: Vendormatch_V1_HealthRequest())))
             let (second, closed) = try await raw.read(count: 1)
             #expect(!closed)
