@@ -35,7 +35,9 @@ let package = Package(
         // Offline evaluation: TREC qrels/runs, trec_eval-exact metrics, significance tests, segments.
         .target(name: "VendorMatchEval", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
         // Pure ranking math over an in-memory index: encoders, similarity, trust, quality, ranker.
-        .target(name: "VendorMatchRanking", dependencies: ["VendorMatchCore", "CPrefetch"], swiftSettings: swiftSettings),
+        .target(name: "VendorMatchRanking", dependencies: ["VendorMatchCore", "CPrefetch", "CTreeKernel"], swiftSettings: swiftSettings),
+        // The second phase's batch tree traversal: complete trees walked without branches, rows interleaved.
+        .target(name: "CTreeKernel"),
         // A cache prefetch hint for the scoring loop (no Swift spelling for it).
         .target(name: "CPrefetch"),
         // The SQLite catalogue: schema, migrations, JSON Lines import/export, stats, API keys (stored hashed).
@@ -150,7 +152,7 @@ let package = Package(
             name: "VendorMatchServerTests",
             dependencies: [
                 "VendorMatchServer", "VendorMatchClient", "VendorMatchWire", "VendorMatchProto", "VendorMatchCore",
-                "VendorMatchRanking", "VendorMatchStore",
+                "VendorMatchRanking", "VendorMatchStore", "VendorMatchDemo",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

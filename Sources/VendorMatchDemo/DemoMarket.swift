@@ -5,9 +5,15 @@ public struct DemoQrel: Sendable, Equatable, Hashable {
     public var requestID: String
     public var vendorID: String
     public var grade: Int
+    /// The vendor's rank by the buyer's utility without its noise, among the `candidates` vendors that met
+    /// the request (1 = best): how far down an oracle that knew every vendor's true competences would
+    /// have to look to find it. The noise makes a buyer's choice unpredictable; this measures how much.
+    public var oracleRank: Int
+    public var candidates: Int
 
-    public init(requestID: String, vendorID: String, grade: Int) {
+    public init(requestID: String, vendorID: String, grade: Int, oracleRank: Int = 0, candidates: Int = 0) {
         self.requestID = requestID; self.vendorID = vendorID; self.grade = grade
+        self.oracleRank = oracleRank; self.candidates = candidates
     }
 
     /// The TREC qrels line: `request_id 0 vendor_id grade`.

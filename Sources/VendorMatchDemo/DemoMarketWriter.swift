@@ -11,12 +11,19 @@ public enum DemoMarketWriter {
         public var referrals = 0
         public var requests = 0
         public var qrels = 0
+        /// Share of the judged vendors within the noise-free oracle's top `n` (`DemoQrel.oracleRank`), by `n`.
+        public var oracleRecall: [(depth: Int, recall: Double)] = []
+
+        public static func == (a: Summary, b: Summary) -> Bool {
+            (a.vendors, a.caseStudies, a.referrals, a.requests, a.qrels) == (b.vendors, b.caseStudies, b.referrals, b.requests, b.qrels)
+                && a.oracleRecall.elementsEqual(b.oracleRecall) { $0 == $1 }
+        }
     }
 
-    public static let fileNames = ["vendors.jsonl", "case_studies.jsonl", "referrals.jsonl", "requests.jsonl", "qrels.txt"]
+    public static let fileNames = ["vendors.jsonl", "case_studies.jsonl", "referrals.jsonl", "requests.jsonl", "qrels.txt", "oracle.tsv"]
 
-    /// Writes `vendors.jsonl`, `case_studies.jsonl`, `referrals.jsonl`, `requests.jsonl` and `qrels.txt`
-    /// into `directory` (created if needed). `progress` is called now and then with the vendors done.
+    /// Writes `vendors.jsonl`, `case_studies.jsonl`, `referrals.jsonl`, `requests.jsonl`, `qrels.txt` and
+    /// `oracle.tsv` (each judged vendor's rank by the buyer's noise-free utility) into `directory` (created if needed). `progress` is called now and then with the vendors done.
     public static func write(
         to directory: URL, vendors: Int = DemoMarket.defaultVendors, seed: UInt64 = DemoMarket.defaultSeed,
         requests: Int = DemoMarket.defaultRequests, taxonomy: Taxonomy, taste: BuyerTaste = .standard,
@@ -49,6 +56,15 @@ public enum DemoMarketWriter {
             let qrelFile = try LineFile(directory.appendingPathComponent("qrels.txt"))
             for q in result.qrels { try qrelFile.append(q.trecLine) }
             try qrelFile.close()
+            let oracleFile = try LineFile(directory.appendingPathComponent("oracle.tsv"))
+            try oracleFile.append("request_id\tvendor_id\tgrade\toracle_rank\tcandidates")
+            for q in result.qrels { try oracleFile.append("\(q.requestID)\t\(q.vendorID)\t\(q.grade)\t\(q.oracleRank)\t\(q.candidates)") }
+            try oracleFile.close()
+            if !result.qrels.isEmpty {
+                summary.oracleRecall = [10, 100, 300, 1000].map { n in
+                    (n, Double(result.qrels.filter { $0.oracleRank <= n }.count) / Double(result.qrels.count))
+                }
+            }
             summary.requests = result.requests.count
             summary.qrels = result.qrels.count
         } catch let e as VMError {

@@ -174,22 +174,26 @@ struct MarketGenerator {
         }
         // The best few by utility (ties: lower vendor index first), kept sorted while scanning.
         let shortlist = 1 + relax.int(3...5)
-        var scored: [(vendor: Int, utility: Double)] = []
+        var scored: [(vendor: Int, utility: Double, base: Double)] = []
         scored.reserveCapacity(shortlist + 1)
+        var bases: [Double] = []
+        bases.reserveCapacity(candidates.count)
         truths.withUnsafeBufferPointer { t in
             for v in candidates {
-                let u = BuyerChoice.utility(t[v], buyer: buyer, buyerIndex: Int32(draft.buyer), need: draft.need, shape: shape,
-                                            taste: taste)
-                    + BuyerChoice.noiseScale * noise.gumbel()
+                let base = BuyerChoice.utility(t[v], buyer: buyer, buyerIndex: Int32(draft.buyer), need: draft.need, shape: shape,
+                                               taste: taste)
+                bases.append(base)
+                let u = base + BuyerChoice.noiseScale * noise.gumbel()
                 if scored.count == shortlist, u <= scored[shortlist - 1].utility { continue }
                 var at = scored.count
                 while at > 0, scored[at - 1].utility < u { at -= 1 }
-                scored.insert((v, u), at: at)
+                scored.insert((v, u, base), at: at)
                 if scored.count > shortlist { scored.removeLast() }
             }
         }
         return scored.enumerated().map { rank, s in
-            DemoQrel(requestID: draft.request.id, vendorID: truths[s.vendor].id, grade: rank == 0 ? 2 : 1)
+            DemoQrel(requestID: draft.request.id, vendorID: truths[s.vendor].id, grade: rank == 0 ? 2 : 1,
+                     oracleRank: 1 + bases.reduce(0) { $0 + ($1 > s.base ? 1 : 0) }, candidates: candidates.count)
         }
     }
 }

@@ -15,11 +15,14 @@ public final class CatalogueBackend: VendorMatchBackend {
     private let engine: RankingEngine
     private let store: CatalogueStore
     private let writer: NIOThreadPool
+    /// Where served shortlists are logged (nil: not logged, and outcomes are not checked against the log).
+    public let shortlistLog: ShortlistLogger?
 
-    public init(engine: RankingEngine, store: CatalogueStore, codec: RecordCodec) {
+    public init(engine: RankingEngine, store: CatalogueStore, codec: RecordCodec, shortlistLog: ShortlistLogger? = nil) {
         self.engine = engine
         self.store = store
         self.codec = codec
+        self.shortlistLog = shortlistLog
         writer = NIOThreadPool(numberOfThreads: 1)
         writer.start()
     }
@@ -33,7 +36,8 @@ public final class CatalogueBackend: VendorMatchBackend {
     }
 
     public func shortlist(_ request: BuyerRequest, explain: Bool) throws -> Vendormatch_V1_ShortlistResponse {
-        let list = try engine.shortlist(request, explain: explain)
+        let list = try engine.shortlist(request, explain: explain, logCandidates: shortlistLog != nil)
+        if let shortlistLog, let served = list.served { shortlistLog.enqueue(request, served: served) }
         var r = Vendormatch_V1_ShortlistResponse()
         r.requestID = list.requestID
         r.candidateCount = Int32(clamping: list.candidateCount)
@@ -84,7 +88,20 @@ public final class CatalogueBackend: VendorMatchBackend {
         let records = outcomes.map {
             Outcome(requestID: $0.requestID, buyerOrg: $0.hasBuyerOrg ? $0.buyerOrg : nil, vendorID: $0.vendorID, grade: Int($0.grade))
         }
-        try await write { try store.record(outcomes: records) }
+        // Outcomes join the log: with one, every request id must name a logged shortlist (queued ones included).
+        let checked = shortlistLog != nil
+        try await shortlistLog?.flush()
+        try await write {
+            if checked {
+                let ids = records.map(\.requestID)
+                let unknown = Set(try store.unloggedRequestIDs(Array(Set(ids))))
+                if let i = ids.firstIndex(where: unknown.contains) {
+                    throw FieldError(field: "outcomes[\(i)].request_id",
+                                     reason: "no served shortlist is logged under request id \"\(ids[i])\" (never served here, or older than the log's retention)")
+                }
+            }
+            try store.record(outcomes: records)
+        }
     }
 
     public func vendor(id: String) async throws -> Vendor? {

@@ -90,6 +90,35 @@ enum CatalogueSchema {
                 );
                 """)
         }
+        migrator.registerMigration("v3-shortlist-log") { db in
+            // Every served shortlist: the request, its candidates in served order with their feature rows as
+            // the second phase saw them (`FeatureMatrixCoding`), and the model version. Outcomes join it by
+            // request id; retention deletes the oldest rows (`CatalogueStore.pruneShortlistLog`).
+            try db.execute(sql: """
+                CREATE TABLE shortlist_log (
+                    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+                    request_id    TEXT NOT NULL UNIQUE,
+                    served_at     REAL NOT NULL,
+                    model_version TEXT NOT NULL,
+                    features_hash TEXT NOT NULL,
+                    k             INTEGER NOT NULL,
+                    request       TEXT NOT NULL,
+                    vendor_ids    BLOB NOT NULL,
+                    matrix        BLOB NOT NULL
+                );
+                CREATE INDEX shortlist_log_served_at ON shortlist_log(served_at);
+                """)
+            // The model promotions (`train --from-outcomes --promote`, `model promote`): the newest row is the
+            // serving model; `model rollback` deletes it, so the one before serves again (none: the configured one).
+            try db.execute(sql: """
+                CREATE TABLE model_promotions (
+                    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+                    path        TEXT NOT NULL,
+                    promoted_at REAL NOT NULL,
+                    note        TEXT NOT NULL DEFAULT ''
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -67,9 +67,14 @@ struct BenchCommand: AsyncParsableCommand {
             let twoPhases = firstOnly.secondPhase != nil
             firstOnly.secondPhase = nil
             var firstLatencies: [Double] = [], featureLatencies: [Double] = [], treeLatencies: [Double] = []
+            var retrieveLatencies: [Double] = []
             if twoPhases, let phase = model.secondPhase, let ensemble = phase.ensemble {
                 // The stages apart: first phase to `candidates` with their features, then the trees alone.
                 for (i, q) in market.requests.enumerated() {
+                    let r0 = clock.now
+                    let retrieved = try engine.features(for: q, limit: max(q.k, phase.candidates))
+                    if i >= 5 { retrieveLatencies.append(Self.ms(clock.now - r0)) }
+                    _ = retrieved.count
                     let t0 = clock.now
                     let (_, rows) = try engine.featureRows(for: q, limit: max(q.k, phase.candidates))
                     let t1 = clock.now
@@ -123,7 +128,9 @@ struct BenchCommand: AsyncParsableCommand {
             if twoPhases {
                 let f = Self.summary(firstLatencies)
                 print(String(format: "| first phase alone, explain off | %d | %.3f | %.3f | %.3f |", firstLatencies.count, f.p50, f.p99, f.mean))
-                let fe = Self.summary(featureLatencies), tr = Self.summary(treeLatencies)
+                let fe = Self.summary(featureLatencies), tr = Self.summary(treeLatencies), re = Self.summary(retrieveLatencies)
+                print(String(format: "| first phase to %d candidates | %d | %.3f | %.3f | %.3f |", model.secondPhase?.candidates ?? 0,
+                             retrieveLatencies.count, re.p50, re.p99, re.mean))
                 print(String(format: "| first phase to %d candidates + their features | %d | %.3f | %.3f | %.3f |", model.secondPhase?.candidates ?? 0,
                              featureLatencies.count, fe.p50, fe.p99, fe.mean))
                 print(String(format: "| trees alone on those candidates | %d | %.3f | %.3f | %.3f |", treeLatencies.count, tr.p50, tr.p99, tr.mean))

@@ -52,6 +52,11 @@ struct DemoDataCommand: AsyncParsableCommand {
             let seconds = Date().timeIntervalSince(started)
             print("wrote \(summary.vendors) vendors, \(summary.caseStudies) case studies, \(summary.referrals) referrals, "
                 + "\(summary.requests) requests, \(summary.qrels) qrels to \(out) (seed \(seed), \(String(format: "%.1f", seconds)) s)")
+            if !summary.oracleRecall.isEmpty {
+                print("an oracle ranking by the buyers' utility without its noise finds "
+                    + summary.oracleRecall.map { String(format: "%.3f in its top %d", $0.recall, $0.depth) }.joined(separator: ", ")
+                    + " of the judged vendors (oracle.tsv)")
+            }
         } catch {
             exitWith(error)
         }

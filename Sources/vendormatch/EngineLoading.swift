@@ -5,21 +5,34 @@ import VendorMatchStore
 
 extension GlobalOptions {
     /// The ranking model: `--model`, else `Models/ranking-model.json`, else the built-in defaults.
-    func rankingModel(modelsDirectory: URL) throws -> RankingModel {
-        if let model { return try RankingModel.load(from: URL(fileURLWithPath: model)) }
+    /// Each carries its version (`ServedCandidates.modelVersionKey`), logged with every shortlist it serves.
+    /// - Parameter firstPhaseOnly: leave out the model's second phase (for training a new one).
+    func rankingModel(modelsDirectory: URL, firstPhaseOnly: Bool = false) throws -> RankingModel {
+        if let model { return try RankingModel.loadVersioned(from: URL(fileURLWithPath: model), secondPhase: !firstPhaseOnly) }
         let file = modelsDirectory.appendingPathComponent("ranking-model.json")
-        if FileManager.default.fileExists(atPath: file.path) { return try RankingModel.load(from: file) }
-        return .defaults
+        if FileManager.default.fileExists(atPath: file.path) { return try RankingModel.loadVersioned(from: file, secondPhase: !firstPhaseOnly) }
+        var defaults = RankingModel.defaults
+        defaults.metadata[ServedCandidates.modelVersionKey] = "hand-set-defaults"
+        return defaults
+    }
+
+    /// The configured model's file (`--model`, else `Models/ranking-model.json`), nil for the built-in defaults.
+    func rankingModelPath(modelsDirectory: URL) -> String? {
+        if let model { return URL(fileURLWithPath: model).standardizedFileURL.path }
+        let file = modelsDirectory.appendingPathComponent("ranking-model.json")
+        return FileManager.default.fileExists(atPath: file.path) ? file.standardizedFileURL.path : nil
     }
 
     /// Opens the catalogue (seeding the default database on first use) and builds the ranking engine
     /// with the database's text statistics (`CatalogueStore.rankingEngine`).
-    func loadEngine() throws -> (engine: RankingEngine, store: CatalogueStore, codec: RecordCodec) {
+    /// `model` chooses the model from the opened store (default: `rankingModel`).
+    func loadEngine(model chooseModel: ((CatalogueStore) throws -> RankingModel)? = nil) throws
+        -> (engine: RankingEngine, store: CatalogueStore, codec: RecordCodec) {
         let modelsDirectory = try ModelsDirectory.locate(explicit: models)
         let taxonomy = try Taxonomy.load(modelsDirectory: modelsDirectory)
         let store = try openCatalogueStoreSeedingDefault(taxonomy: taxonomy)
         let engine = try store.rankingEngine(
-            taxonomy: taxonomy, model: try rankingModel(modelsDirectory: modelsDirectory),
+            taxonomy: taxonomy, model: try chooseModel?(store) ?? rankingModel(modelsDirectory: modelsDirectory),
             analyzer: LexicalAnalyzer.load(modelsDirectory: modelsDirectory), catalogue: try store.loadCatalogue(),
             dense: try SemanticChannel.load(mode: needEncoder, modelsDirectory: modelsDirectory, store: store))
         return (engine, store, RecordCodec(taxonomy: taxonomy))

@@ -7,10 +7,11 @@ extension EvalRanking {
     /// The engine over the catalogue of `--data DIR` (JSON Lines files; text statistics learned from it)
     /// or else the database (`--db`, the default one seeded with the demo market; with the text
     /// statistics stored there, as `serve` ranks), with the model of `--model` or `Models/`.
-    static func make(global: GlobalOptions, data: String?, depth: Int) throws -> EvalRanking {
+    /// - Parameter firstPhaseOnly: rank with the model's first phase alone (`train` learns a new second phase).
+    static func make(global: GlobalOptions, data: String?, depth: Int, firstPhaseOnly: Bool = false) throws -> EvalRanking {
         let modelsDirectory = try ModelsDirectory.locate(explicit: global.models)
         let taxonomy = try Taxonomy.load(modelsDirectory: modelsDirectory)
-        let model = try global.rankingModel(modelsDirectory: modelsDirectory)
+        let model = try global.rankingModel(modelsDirectory: modelsDirectory, firstPhaseOnly: firstPhaseOnly)
         let analyzer = LexicalAnalyzer.load(modelsDirectory: modelsDirectory)
         let catalogue: Catalogue
         let engine: RankingEngine

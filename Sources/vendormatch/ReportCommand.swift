@@ -12,19 +12,30 @@ struct ReportCommand: AsyncParsableCommand {
         Ranks every request with the model (--model or Models/ranking-model.json), the engine's baselines
         (random, popularity, lexical) and any --extra-model / --baseline-run, then charts NDCG@k for k = 1…20,
         metrics by request segment, an ablation with each component off, and a significance table.
+
+        With --outcomes: the online evaluation, from the shortlists `serve` logged and the outcomes recorded
+        for them, per model version and ISO week: shortlists served, those with outcomes, the share of those
+        where the buyer shortlisted (grade ≥ 1) or chose (grade 2) a vendor it was shown, and NDCG@10 of the
+        served order against the recorded grades (over shortlists with a shortlisted or chosen vendor).
         """
     )
 
     @OptionGroup var global: GlobalOptions
 
     @Option(help: "The HTML file to write.")
-    var out: String
+    var out: String?
 
     @Option(help: "Requests (JSON Lines).")
-    var requests: String
+    var requests: String?
 
     @Option(help: "TREC qrels for the requests.")
-    var qrels: String
+    var qrels: String?
+
+    @Flag(help: "Instead: the online evaluation from the database's shortlist log and recorded outcomes, per model version and week.")
+    var outcomes = false
+
+    @Flag(help: "With --outcomes: JSON instead of a table.")
+    var json = false
 
     @Option(help: "Catalogue as JSON Lines files in this directory (instead of the --db database).")
     var data: String?
@@ -55,6 +66,14 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func execute() throws {
+        if outcomes {
+            let rows = try OutcomeReport.compute(store: try global.openCatalogueStore())
+            print(json ? OutcomeReport.json(rows) : OutcomeReport.table(rows))
+            return
+        }
+        guard let out, let requests, let qrels else {
+            throw VMError(.invalidInput, "report needs --out, --requests and --qrels (or --outcomes)", field: out == nil ? "out" : requests == nil ? "requests" : "qrels")
+        }
         let depth = 20
         let keys = MetricKey.all(cutoffs: Array(1...depth))
         let ndcg10 = MetricKey(.ndcg, 10)

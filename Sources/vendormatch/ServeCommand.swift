@@ -17,7 +17,10 @@ struct ServeCommand: AsyncParsableCommand {
         Each message is a gRPC length-prefixed vendormatch.v1.Frame (Protos/vendormatch/v1/). Clients may
         pipeline; responses carry the request's id and may come back in any order. SIGTERM or SIGINT stops
         accepting, answers the requests already read, and exits 0. SIGHUP reloads the ranking model
-        (--model, else Models/ranking-model.json) without dropping connections.
+        (--model, else Models/ranking-model.json) without dropping connections. Every served shortlist is
+        logged (request, its candidates' features as the second phase saw them, the model version) in the
+        database for RecordOutcomes and `train --from-outcomes`; a model promoted there (`--promote`,
+        `model promote`, `model rollback`) is picked up within --model-poll-ms.
         Authentication: once the database holds any API key (`vendormatch keys create`), every method but
         Health needs "authorization: Bearer <key>", and the key's scopes and tenant decide what it may do;
         keys created or revoked while serving count from the next request. --auth-token (or
@@ -64,6 +67,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
+    @Flag(name: .customLong("log-shortlists"), inversion: .prefixedNo,
+          help: "Log every served shortlist (its candidates' features and the model version) for outcomes and `train --from-outcomes`.")
+    var logShortlists = true
+
+    @Option(name: .customLong("log-retention-rows"), help: "Logged shortlists kept at most (the newest; 0 = no limit).")
+    var logRetentionRows = 250_000
+
+    @Option(name: .customLong("log-retention-days"), help: "Days a logged shortlist is kept (0 = no limit).")
+    var logRetentionDays: Double = 180
+
+    @Option(name: .customLong("model-poll-ms"), help: "How often the promoted-model pointer in the database is checked, in milliseconds.")
+    var modelPollMilliseconds = 1000
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
         guard maxFrameBytes >= 64 else { throw ValidationError("--max-frame-bytes must be at least 64") }
@@ -75,6 +91,10 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--auth-token must not be empty (an empty token would accept \"Bearer \" from anyone); leave it out to serve without a token")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        guard logRetentionRows >= 0, logRetentionDays >= 0 else {
+            throw ValidationError("--log-retention-rows and --log-retention-days must be at least 0 (0: no limit)")
+        }
+        guard modelPollMilliseconds >= 10 else { throw ValidationError("--model-poll-ms must be at least 10") }
     }
 
     func run() async throws {
@@ -98,15 +118,17 @@ struct ServeCommand: AsyncParsableCommand {
                 authToken: token, allowUnauthenticated: allowUnauthenticated
             )
             try refuseUnsafeSettingsEarly(configuration)
-            let (backend, engine, store) = try openDefaultCatalogue()
+            let (backend, engine, store) = try openDefaultCatalogue(logger: logger)
             let keys = try store.keyRing()
             try configuration.checkSafeToServe(keysExist: try keys.current().areRequired)
-            let reloader = ModelReloader.start(global: global, engine: engine, logger: logger)
+            let reloader = ModelReloader.start(global: global, engine: engine, store: store,
+                                               pollInterval: .milliseconds(modelPollMilliseconds), logger: logger)
             defer { reloader.cancel() }
             let server = VendorMatchServer(configuration: configuration, backend: backend, keys: keys, logger: logger)
             let group = ServiceGroup(configuration: .init(
                 services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
+            try await backend.shortlistLog?.flush()
         } catch {
             exitWith(error)
         }
@@ -125,8 +147,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// The one place `serve` opens its catalogue: `--db`, or the default database seeded with the demo
     /// market on first use, loaded into the ranking engine.
-    private func openDefaultCatalogue() throws -> (CatalogueBackend, RankingEngine, CatalogueStore) {
-        let (engine, store, codec) = try global.loadEngine()
-        return (CatalogueBackend(engine: engine, store: store, codec: codec), engine, store)
+    private func openDefaultCatalogue(logger: Logger) throws -> (CatalogueBackend, RankingEngine, CatalogueStore) {
+        let (engine, store, codec) = try global.loadEngine { store in
+            try ModelReloader.initialModel(global: global, store: store, logger: logger)
+        }
+        let log = logShortlists ? ShortlistLogger(
+            store: store,
+            configuration: .init(retention: ShortlistLogRetention(rows: logRetentionRows > 0 ? logRetentionRows : nil,
+                                                                  days: logRetentionDays > 0 ? logRetentionDays : nil)),
+            logger: Logger(label: "vendormatch.shortlist-log")) : nil
+        return (CatalogueBackend(engine: engine, store: store, codec: codec, shortlistLog: log), engine, store)
     }
 }

@@ -18,6 +18,12 @@ struct TrainCommand: AsyncParsableCommand {
         .trees.json). --market DIR (repeatable) trains on several markets at once: each DIR holds a catalogue
         (vendors.jsonl, case_studies.jsonl, referrals.jsonl) with its requests.jsonl and qrels.txt.
 
+        With --from-outcomes: the shortlists `serve` logged in --db (their candidates' features exactly as served)
+        joined with the outcomes recorded for them (RecordOutcomes); --holdout of those requests are held out, and
+        the new model is written (default: models/outcomes-<time>.json beside the database) only when it beats the
+        serving model there with p < 0.05 (paired t-test and randomisation test), else exit 2 saying why, unless
+        --force. --promote makes it the serving model of every server over the database (`vendormatch model`).
+
         With --learner linear:
         Each request's candidates (the best --pool of the starting model) are featurised once; coordinate ascent
         (RankLib style: one weight at a time, line search over growing steps, rounds, seeded random restarts)
@@ -83,6 +89,18 @@ struct TrainCommand: AsyncParsableCommand {
     @Flag(help: "Machine-readable summary.")
     var json = false
 
+    @Flag(name: .customLong("from-outcomes"), help: "Train on the database's logged shortlists (their features as served) and the outcomes recorded for them (trees).")
+    var fromOutcomes = false
+
+    @Option(help: "With --from-outcomes: share of the requests with outcomes held out to compare the new model with the serving one.")
+    var holdout: Double = 0.2
+
+    @Flag(help: "With --from-outcomes: make the new model the serving one (a running server over the database loads it; `model rollback` undoes it).")
+    var promote = false
+
+    @Flag(help: "With --from-outcomes: write (and promote) the model even when it does not beat the serving model with p < 0.05 on the held-out requests.")
+    var force = false
+
     func run() async throws {
         do {
             try execute()
@@ -92,6 +110,13 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     func execute() throws {
+        if fromOutcomes {
+            guard learner == "trees" else { throw VMError(.invalidInput, "--from-outcomes learns trees only", field: "learner") }
+            return try OutcomeTraining(command: self).run()
+        }
+        guard !promote, !force else {
+            throw VMError(.invalidInput, "--promote and --force go with --from-outcomes", field: promote ? "promote" : "force")
+        }
         switch learner {
         case "trees": try trainTrees()
         case "linear":
@@ -166,7 +191,7 @@ struct TrainCommand: AsyncParsableCommand {
         let all = examples.values.sorted { $0.requestID < $1.requestID }
         var (model, trainScore) = try fit(all, start: start, requestList: requestList, judgements: judgements,
                                           ranking: ranking, trainer: trainer)
-        var meta = model.metadata.filter { !$0.key.hasPrefix("cv.") && !$0.key.hasPrefix("training.") }
+        var meta = model.metadata.filter { !$0.key.hasPrefix("cv.") && !$0.key.hasPrefix("training.") && $0.key != ServedCandidates.modelVersionKey }
         meta["source"] = "vendormatch train"
         meta["training.date"] = ISO8601DateFormatter().string(from: Date())
         meta["training.requests"] = requests
@@ -366,7 +391,8 @@ extension TrainCommand {
             requestHashes.append(SHA256.hex(requestBytes))
             qrelsHashes.append(SHA256.hex(qrelsBytes))
             let judgements = try Qrels.parse(Data(qrelsBytes), file: source.qrels)
-            let ranking = try EvalRanking.make(global: global, data: source.data, depth: 10)
+            // The first phase chooses the candidates; the second phase being replaced need not load.
+            let ranking = try EvalRanking.make(global: global, data: source.data, depth: 10, firstPhaseOnly: true)
             if start == nil { start = ranking.engine.model }
             let list = try EvalInputs.requests(source.requests, taxonomy: ranking.taxonomy)
             var n = 0
@@ -399,7 +425,8 @@ extension TrainCommand {
         model.secondPhase = SecondPhase(candidates: candidates, trees: treesName, ensemble: nil)
         // The starting model's own provenance describes the first phase, which is kept.
         var meta: [String: String] = [:]
-        for (key, value) in model.metadata where !key.hasPrefix("cv.") && !key.hasPrefix("training.") && !key.hasPrefix("heldout.") {
+        for (key, value) in model.metadata where !key.hasPrefix("cv.") && !key.hasPrefix("training.") && !key.hasPrefix("heldout.")
+            && key != ServedCandidates.modelVersionKey {
             meta[key.hasPrefix("first_phase.") ? key : "first_phase." + key] = value
         }
         meta["source"] = "vendormatch train --learner trees"
@@ -411,16 +438,13 @@ extension TrainCommand {
         meta["training.qrels_sha256"] = qrelsHashes.joined(separator: ",")
         meta["training.request_count"] = String(groups.count)
         meta["training.rows"] = String(rows)
-        meta["training.method"] = "XGBoost rank:ndcg, " + trainer.parameters.filter { ["eta", "max_depth", "subsample", "colsample_bytree", "min_child_weight"].contains($0.0) }
-            .map { "\($0.0)=\($0.1)" }.joined(separator: " ") + ", \(cv.rounds) rounds chosen by \(folds)-fold cross-validation; seed \(seed)"
+        meta["training.method"] = trainer.method(learningFrom: "", rounds: cv.rounds)
         if !hidden.isEmpty { meta["training.hidden_features"] = ablateGroups.joined(separator: ",") }
         meta["cv.folds"] = String(folds)
         meta["cv.rounds"] = String(cv.rounds)
         meta["cv.ndcg@10.test"] = fmt(c.meanB)
         meta["cv.ndcg@10.test.first_phase"] = fmt(c.meanA)
-        meta["cv.t_test_p"] = String(format: "%.3g", c.tTestP)
-        meta["cv.randomisation_p"] = String(format: "%.3g", c.randomisationP) + " (\(c.permutations) permutations)"
-        meta["cv.wins_ties_losses"] = "\(c.wins)/\(c.ties)/\(c.losses)"
+        meta.merge(c.metadata("cv")) { $1 }
         model.metadata = meta
         try model.write(to: outURL)
         // Read back what was written: the same checks as every --model load.

@@ -107,6 +107,23 @@ struct TreeTrainer {
     }
 }
 
+extension TreeTrainer {
+    /// The `training.method` line of a model's metadata: what was learned from, and how.
+    func method(learningFrom data: String, rounds: Int) -> String {
+        "XGBoost rank:ndcg\(data), " + parameters.filter { ["eta", "max_depth", "subsample", "colsample_bytree", "min_child_weight"].contains($0.0) }
+            .map { "\($0.0)=\($0.1)" }.joined(separator: " ") + ", \(rounds) rounds chosen by \(folds)-fold cross-validation; seed \(seed)"
+    }
+}
+
+extension PairedComparison {
+    /// The tests' results as model metadata under `prefix` (`cv`, `heldout`).
+    func metadata(_ prefix: String) -> [String: String] {
+        ["\(prefix).t_test_p": String(format: "%.3g", tTestP),
+         "\(prefix).randomisation_p": String(format: "%.3g", randomisationP) + " (\(permutations) permutations)",
+         "\(prefix).wins_ties_losses": "\(wins)/\(ties)/\(losses)"]
+    }
+}
+
 extension RankingEngine {
     /// The learning group of one judged request.
     func learningGroup(_ request: BuyerRequest, key: String, grades: [String: Int], candidates: Int) throws -> LearningGroup {

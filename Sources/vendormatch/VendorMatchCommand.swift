@@ -34,6 +34,7 @@ struct VendorMatchCommand: AsyncParsableCommand {
             LoadgenCommand.self,
             BenchEncoderCommand.self,
             EmbedCommand.self,
+            ModelCommand.self,
         ]
     )
 

@@ -300,3 +300,19 @@ func temporaryDirectory(_ name: String) -> URL {
         #expect(String(decoding: bytes, as: UTF8.self) == value.serialized())
     }
 }
+
+@Suite struct OracleRankTests {
+    /// Each judged vendor's noise-free rank is a rank among the request's candidates, and the choices follow
+    /// the utility: the chosen vendors sit high in the oracle's order, far above a random draw.
+    @Test func judgedVendorsHaveOracleRanksAmongTheCandidates() {
+        #expect(!market.qrels.isEmpty)
+        for q in market.qrels {
+            #expect(q.candidates >= 1)
+            #expect((1...q.candidates).contains(q.oracleRank), "\(q.requestID) \(q.vendorID): rank \(q.oracleRank) of \(q.candidates)")
+        }
+        // A random pick would sit at the middle of the candidates on average (relative rank about 0.5); the
+        // choices sit far above it (0.13 on this market: a few requests have only a handful of candidates).
+        let relative = market.qrels.map { Double($0.oracleRank) / Double($0.candidates) }
+        #expect(relative.reduce(0, +) / Double(relative.count) < 0.25)
+    }
+}

@@ -54,6 +54,12 @@ import VendorMatchCore
             if d > 1e-4 { differentLeaves += 1 }
         }
         #expect(differentLeaves == 0, "largest difference \(worst)")
+        // The batch traversal (complete trees) gives the per-row walk's sums bit for bit.
+        x.withUnsafeBufferPointer { m in
+            for i in stride(from: 0, to: 10_000, by: 7) {
+                #expect(ours[i] == ensemble.predict(UnsafeBufferPointer(rebasing: m[(i * columns)..<((i + 1) * columns)])))
+            }
+        }
         // The predictions vary: a model that ignored its input would pass the comparison trivially.
         #expect(Set(ours.map { ($0 * 1000).rounded() }).count > 100)
     }

@@ -55,11 +55,14 @@ struct TestServer {
     let directory: URL
     let databasePath: String
     let store: CatalogueStore
+    let backend: CatalogueBackend
+    let engine: RankingEngine
     private let task: Task<Void, any Error>
 
-    static func start(
-        _ configuration: ServerConfiguration = ServerConfiguration(), catalogue: Catalogue = smallCatalogue(), keys: Bool = false
-    ) async throws -> TestServer {
+    /// With `shortlistLog`, the backend logs served shortlists (and checks outcomes against the log).
+    static func start(_ configuration: ServerConfiguration = ServerConfiguration(), catalogue: Catalogue = smallCatalogue(),
+                      model: RankingModel = .defaults, shortlistLog: ShortlistLogger.Configuration? = nil,
+                      keys: Bool = false) async throws -> TestServer {
         let directory = try makeTemporaryDirectory("vm-server")
         let path = directory.appendingPathComponent("catalogue.sqlite").path
         let store = try CatalogueStore(path: path)
@@ -67,17 +70,19 @@ struct TestServer {
         try store.upsert(caseStudies: catalogue.caseStudies)
         try store.insert(referrals: catalogue.referrals)
         let engine = RankingEngine(
-            taxonomy: taxonomy, analyzer: LexicalAnalyzer.load(modelsDirectory: repositoryModels), catalogue: try store.loadCatalogue())
+            taxonomy: taxonomy, model: model, analyzer: LexicalAnalyzer.load(modelsDirectory: repositoryModels),
+            catalogue: try store.loadCatalogue())
         var config = configuration
         config.port = 0
         var logger = Logger(label: "test.server")
         logger.logLevel = .critical
-        let server = VendorMatchServer(
-            configuration: config, backend: CatalogueBackend(engine: engine, store: store, codec: RecordCodec(taxonomy: taxonomy)),
-            keys: keys ? try store.keyRing() : nil, logger: logger)
+        let backend = CatalogueBackend(engine: engine, store: store, codec: RecordCodec(taxonomy: taxonomy),
+                                       shortlistLog: shortlistLog.map { ShortlistLogger(store: store, configuration: $0, logger: logger) })
+        let server = VendorMatchServer(configuration: config, backend: backend, keys: keys ? try store.keyRing() : nil, logger: logger)
         let task = Task { try await server.run() }
         let address = try await server.listeningAddress
-        return TestServer(server: server, port: address.port!, directory: directory, databasePath: path, store: store, task: task)
+        return TestServer(server: server, port: address.port!, directory: directory, databasePath: path, store: store,
+                          backend: backend, engine: engine, task: task)
     }
 
     func client(token: String? = nil) async throws -> VendorMatchClient {

@@ -53,23 +53,40 @@ public final class RankingEngine: Sendable {
 
     /// Ranks vendors for a request (validated by `RecordCodec`), best first; with `explain`, each with its
     /// matched case studies, referral summary and reasons (the breakdown is always there).
-    public func shortlist(_ request: BuyerRequest, explain: Bool = true) throws(VMError) -> Shortlist {
+    /// With `logCandidates`, the answer carries `served`: every candidate the second phase ranked with its
+    /// feature row (without a second phase, the first phase's best `SecondPhase.defaultCandidates`, featurised).
+    public func shortlist(_ request: BuyerRequest, explain: Bool = true, logCandidates: Bool = false) throws(VMError) -> Shortlist {
         try check(request)
         let ranker = Ranker(snapshot: snapshot(), request: request)
+        let version = ranker.index.model.metadata[ServedCandidates.modelVersionKey] ?? "unversioned"
         if let phase = ranker.index.model.secondPhase, let ensemble = phase.ensemble {
             // Retrieve and first phase: the best `candidates`; second phase: the trees re-rank them.
             let (first, candidates) = ranker.top(max(request.k, phase.candidates))
             let second = SecondPhaseRanker(ranker: ranker, ensemble: ensemble)
-            let ranked = second.rerank(first).prefix(request.k)
+            let all = second.rerank(first)
+            let ranked = Array(all.prefix(request.k))
+            let breakdowns = second.breakdowns(ranked, exact: explain)
             let explainer = Explainer(ranker: ranker)
-            return Shortlist(requestID: request.id,
-                             vendors: ranked.map { explainer.learnedVendor($0, breakdown: second.breakdown($0, exact: explain), explain: explain) },
-                             candidateCount: candidates, inferredServiceTypes: explainer.inferred)
+            var list = Shortlist(requestID: request.id,
+                                 vendors: ranked.indices.map { explainer.learnedVendor(ranked[$0], breakdown: breakdowns[$0], explain: explain) },
+                                 candidateCount: candidates, inferredServiceTypes: explainer.inferred)
+            if logCandidates {
+                list.served = ServedCandidates(vendorIDs: all.map { ranker.index.vendorIDs[$0.first.vendor] },
+                                               matrix: all.flatMap(\.row), features: Feature.signature, modelVersion: version)
+            }
+            return list
         }
         let (ranked, candidates) = ranker.top(request.k)
+        var served: ServedCandidates?
+        if logCandidates {
+            let first = ranker.top(max(request.k, SecondPhase.defaultCandidates)).ranked
+            served = ServedCandidates(vendorIDs: first.map { ranker.index.vendorIDs[$0.vendor] },
+                                      matrix: FeatureExtractor(ranker: ranker).matrix(first), features: Feature.signature,
+                                      modelVersion: version)
+        }
         let explainer = Explainer(ranker: consume ranker)
         return Shortlist(requestID: request.id, vendors: ranked.map { explain ? explainer.rankedVendor($0.vendor) : explainer.scoredVendor($0) },
-                         candidateCount: candidates, inferredServiceTypes: explainer.inferred)
+                         candidateCount: candidates, inferredServiceTypes: explainer.inferred, served: served)
     }
 
     /// Unweighted features of the best `limit` candidates (by the current model), for training.

@@ -77,6 +77,25 @@ public struct Shortlist: Sendable, Equatable {
     public var candidateCount: Int
     /// Service types read from the need (soft evidence, never a constraint); empty when the request names some.
     public var inferredServiceTypes: [InferredServiceType] = []
+    /// The candidates behind the answer with their feature rows, when asked for (`shortlist(_:logCandidates:)`).
+    public var served: ServedCandidates? = nil
+}
+
+/// What a shortlist's second phase saw: every candidate it ranked, in the order served (the shortlist's
+/// vendors first), with its feature row exactly as the trees read it, and the model that ranked them.
+/// Logged at serving time so that training on outcomes sees the features as they were, not as a later
+/// catalogue would compute them.
+public struct ServedCandidates: Sendable, Equatable {
+    /// The metadata key under which a loaded model carries its version (`RankingModel.metadata`).
+    public static let modelVersionKey = "serving.version"
+
+    public var vendorIDs: [String]
+    /// Row-major, `Feature.allCases.count` columns, one row per entry of `vendorIDs`.
+    public var matrix: [Float]
+    /// `Feature.signature` of the rows.
+    public var features: [String]
+    /// The serving model's `metadata[modelVersionKey]`, or "unversioned".
+    public var modelVersion: String
 }
 
 /// Unweighted feature values of one candidate (in `RankingModel.featureNames` order), for training.

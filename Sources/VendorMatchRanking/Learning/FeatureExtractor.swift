@@ -16,24 +16,47 @@ struct FeatureExtractor {
     /// One row per candidate, row-major; `ranked` in first-phase order (rank 1 first).
     func matrix(_ ranked: [TopK.Entry]) -> [Float] {
         var out = [Float](repeating: .nan, count: ranked.count * FeatureExtractor.count)
+        // The index and the request's context are borrowed once here, not copied per row (a copy retains
+        // every one of their arrays), and one scratch serves every row.
+        let snapshot = ranker.snapshot
+        var scratch = Scratch()
         out.withUnsafeMutableBufferPointer { buffer in
             for (i, entry) in ranked.enumerated() {
                 fill(UnsafeMutableBufferPointer(rebasing: buffer[(i * FeatureExtractor.count)..<((i + 1) * FeatureExtractor.count)]),
-                     entry: entry, rank: i + 1)
+                     entry: entry, rank: i + 1, index: snapshot.index, context: ranker.context, scratch: &scratch)
             }
         }
         return out
     }
 
-    func fill(_ f: UnsafeMutableBufferPointer<Float>, entry: TopK.Entry, rank: Int) {
+    /// Per-row working lists, kept between rows so filling a row does not allocate.
+    struct Scratch {
+        var needs: [Double] = []
+        var values: [(value: Double, weight: Double)] = []
+        var relevantAges: [Double] = []
+        var qualities: [Double] = []
+        var recommends: [Double] = []
+
+        mutating func reset() {
+            needs.removeAll(keepingCapacity: true)
+            values.removeAll(keepingCapacity: true)
+            relevantAges.removeAll(keepingCapacity: true)
+            qualities.removeAll(keepingCapacity: true)
+            recommends.removeAll(keepingCapacity: true)
+        }
+    }
+
+    private func fill(_ f: UnsafeMutableBufferPointer<Float>, entry: TopK.Entry, rank: Int, index: RankingIndex, context: MatchContext,
+                      scratch: inout Scratch) {
         func set(_ feature: Feature, _ value: Double) { f[feature.rawValue] = Float(value) }
         func set(_ feature: Feature, _ value: Int) { f[feature.rawValue] = Float(value) }
         func setBool(_ feature: Feature, _ value: Bool) { f[feature.rawValue] = value ? 1 : 0 }
-        let index = ranker.index, context = ranker.context, request = ranker.request
+        let request = ranker.request
         let v = entry.vendor
         let key = index.vendorKeys[v]
         let hasI = context.hasIndustry, hasS = context.hasSize, hasN = context.hasNeed, hasV = context.hasService
-        let referenceYear = index.model.value(.referenceYear)
+        let referenceYear = ranker.referenceYear
+        scratch.reset()
 
         setBool(.requestHasIndustry, hasI)
         setBool(.requestHasSize, hasS)
@@ -51,15 +74,15 @@ struct FeatureExtractor {
         var count = 0, relevant = 0
         var industryMax = 0.0, insideCount = 0, groupCount = 0, subsectorCount = 0, sectorCount = 0, depthMax = 0
         var sizeMax = 0.0, sizeExact = 0, sizeAdjacent = 0, sizeMinDistance = Int.max
-        var needs: [Double] = [], needStrong = 0
+        var needStrong = 0
         var serviceMax = 0.0, serviceExact = 0, serviceSibling = 0
-        var values: [(value: Double, weight: Double)] = []
         var industryService = 0.0, industrySizeService = 0.0, serviceNeed = 0.0, allMax = 0.0, allStrong = 0, contextForWork = 0.0
-        var verified = 0, topClient = 0, newest: Double? = nil, relevantAges: [Double] = []
-        var qualities: [Double] = [], recommends: [Double] = []
+        var verified = 0, topClient = 0, newest: Double? = nil
         let requestBand = request.size?.rawValue
         let givenCount = [hasI, hasS, hasN, hasV].filter { $0 }.count
         let start = Int(key.caseStart), end = start + Int(key.caseCount)
+        // Case studies read in place through the pointer (a copy would retain each of their strings).
+        index.cases.withUnsafeBufferPointer { cases in
         for j in start..<end {
             let c = Int(index.vendorCaseList[j])
             let ck = index.caseKeys[c]
@@ -67,13 +90,13 @@ struct FeatureExtractor {
             count += 1
             let s = context.similarities(ck, case: c)
             let value = Double(ck.weight) * context.value(s)
-            values.append((value, Double(ck.weight)))
-            if let e = index.cases[c].evaluation {
-                if let q = QualityModel.score(e, model: index.model) { qualities.append(q) }
-                if let r = e.wouldRecommend { recommends.append(r) }
+            scratch.values.append((value, Double(ck.weight)))
+            if let e = cases[c].evaluation {
+                if let q = QualityModel.score(e, recommendShare: ranker.recommendShare) { scratch.qualities.append(q) }
+                if let r = e.wouldRecommend { scratch.recommends.append(r) }
             }
             var age: Double? = nil
-            if let year = index.cases[c].year {
+            if let year = cases[c].year {
                 let a = max(0, referenceYear - Double(year))
                 age = a
                 newest = min(newest ?? a, a)
@@ -97,7 +120,7 @@ struct FeatureExtractor {
                 }
             }
             if hasN {
-                needs.append(s[2])
+                scratch.needs.append(s[2])
                 if s[2] >= 0.3 { needStrong += 1 }
             }
             if hasV {
@@ -119,11 +142,12 @@ struct FeatureExtractor {
             let work = (hasV && s[3] >= 0.999) || (hasN && s[2] >= 0.3)
             if work {
                 contextForWork = max(contextForWork, (hasI ? s[0] : 1) * (hasS ? s[1] : 1))
-                if index.cases[c].verified == true { verified += 1 }
-                if index.cases[c].topClient == true { topClient += 1 }
-                if let age { relevantAges.append(age) }
+                if cases[c].verified == true { verified += 1 }
+                if cases[c].topClient == true { topClient += 1 }
+                if let age { scratch.relevantAges.append(age) }
             }
             if value > 0 { relevant += 1 }
+        }
         }
 
         set(.caseCount, count)
@@ -145,7 +169,8 @@ struct FeatureExtractor {
             if sizeMinDistance != Int.max { set(.sizeMinDistance, sizeMinDistance) }
         }
         if hasN {
-            needs.sort(by: >)
+            scratch.needs.sort(by: >)
+            let needs = scratch.needs
             set(.needMax, needs.first ?? 0)
             let best = needs.prefix(3)
             set(.needMeanBest3, best.isEmpty ? 0 : best.reduce(0, +) / Double(best.count))
@@ -160,7 +185,8 @@ struct FeatureExtractor {
             setBool(.serviceDeclaredOnly, declared[3] >= 0.999 && serviceExact == 0)
             setBool(.serviceShown, serviceExact > 0)
         }
-        values.sort { $0.value != $1.value ? $0.value > $1.value : $0.weight > $1.weight }
+        scratch.values.sort { $0.value != $1.value ? $0.value > $1.value : $0.weight > $1.weight }
+        let values = scratch.values
         set(.caseValueMax, values.first?.value ?? 0)
         let best3 = values.prefix(3)
         set(.caseValueMeanBest3, best3.isEmpty ? 0 : best3.reduce(0) { $0 + $1.value } / Double(best3.count))
@@ -180,7 +206,7 @@ struct FeatureExtractor {
         set(.verifiedCount, verified)
         set(.topClientCount, topClient)
         if let newest { set(.newestCaseAge, newest) }
-        if !relevantAges.isEmpty { set(.relevantMeanAge, relevantAges.reduce(0, +) / Double(relevantAges.count)) }
+        if !scratch.relevantAges.isEmpty { set(.relevantMeanAge, scratch.relevantAges.reduce(0, +) / Double(scratch.relevantAges.count)) }
 
         // Referrals as this buyer sees them.
         let tally = ranker.trustTally(v)
@@ -190,16 +216,20 @@ struct FeatureExtractor {
         set(.trustBuyerSpecific, max(0, tally.positive - open.positive))
         set(.trustGeneral, open.positive)
         var warnings = 0, praise = 0
-        for r32 in index.vendorReferrals[v] {
-            let r = Int(r32)
-            guard index.referralAlive[r], index.referrals[r].counts(for: request.buyerOrg) else { continue }
-            if index.referrals[r].strength < 0 { warnings += 1 } else if index.referrals[r].strength > 0 { praise += 1 }
+        index.referrals.withUnsafeBufferPointer { referrals in
+            // Through the pointer: each referral is read in place, not copied.
+            for r32 in index.vendorReferrals[v] {
+                let r = Int(r32)
+                guard index.referralAlive[r], referrals[r].counts(for: request.buyerOrg) else { continue }
+                if referrals[r].strength < 0 { warnings += 1 } else if referrals[r].strength > 0 { praise += 1 }
+            }
         }
         set(.warningCount, warnings)
         set(.warningMass, tally.negative)
         set(.praiseCount, praise)
 
         set(.qualityShrunk, ranker.quality(key: key))
+        let qualities = scratch.qualities, recommends = scratch.recommends
         set(.qualityCount, qualities.count)
         if !qualities.isEmpty {
             let mean = qualities.reduce(0, +) / Double(qualities.count)

@@ -1,3 +1,4 @@
+import CTreeKernel
 import Foundation
 import VendorMatchCore
 
@@ -16,6 +17,10 @@ public struct TreeEnsemble: Sendable, Equatable {
     var depth: [Int] = []
     public private(set) var baseScore: Float = 0
     public private(set) var featureCount = 0
+    /// The same trees as complete binary trees of one depth, for the branch-free batch traversal
+    /// (`nil` when a tree is deeper than `CompleteTrees.maxDepth`).
+    var complete: CompleteTrees?
+    var flat = FlatNodes([], roots: [])
 
     public var treeCount: Int { roots.count }
 
@@ -55,6 +60,64 @@ public struct TreeEnsemble: Sendable, Equatable {
         for root in roots {
             _ = fillMean(root)
             depth.append(maxDepth(root))
+        }
+        complete = CompleteTrees(nodes: nodes, roots: roots, depth: depth.max() ?? 0, featureCount: nf)
+        flat = FlatNodes(nodes, roots: roots)
+    }
+
+    /// Trees padded to complete binary trees of the ensemble's depth: a leaf above the bottom becomes
+    /// splits that always go left (threshold +∞, missing left) down to copies of its value.
+    struct CompleteTrees: Equatable {
+        static let maxDepth = 10
+        var depth: Int32
+        var feature: [UInt16] = []
+        var threshold: [Float] = []
+        var missingRight: [UInt8] = []
+        var leaf: [Float] = []
+
+        init?(nodes: [Node], roots: [Int], depth: Int, featureCount: Int) {
+            guard depth <= CompleteTrees.maxDepth, featureCount <= Int(UInt16.max), !roots.isEmpty else { return nil }
+            self.depth = Int32(depth)
+            let splits = (1 << depth) - 1, leaves = 1 << depth
+            feature = [UInt16](repeating: 0, count: roots.count * splits)
+            threshold = [Float](repeating: .infinity, count: roots.count * splits)
+            missingRight = [UInt8](repeating: 0, count: roots.count * splits)
+            leaf = [Float](repeating: 0, count: roots.count * leaves)
+            for (t, root) in roots.enumerated() { place(nodes, node: root, position: 0, tree: t, splits: splits, leaves: leaves) }
+        }
+
+        private mutating func place(_ nodes: [Node], node: Int, position: Int, tree: Int, splits: Int, leaves: Int) {
+            let n = nodes[node]
+            if position >= splits {
+                leaf[tree * leaves + position - splits] = n.threshold // a leaf: its value
+                return
+            }
+            if n.left < 0 {
+                // Padding: always left (and right too, should +∞ ever be a feature value).
+                place(nodes, node: node, position: 2 * position + 1, tree: tree, splits: splits, leaves: leaves)
+                place(nodes, node: node, position: 2 * position + 2, tree: tree, splits: splits, leaves: leaves)
+                return
+            }
+            feature[tree * splits + position] = UInt16(n.feature)
+            threshold[tree * splits + position] = n.threshold
+            missingRight[tree * splits + position] = n.defaultLeft ? 0 : 1
+            place(nodes, node: Int(n.left), position: 2 * position + 1, tree: tree, splits: splits, leaves: leaves)
+            place(nodes, node: Int(n.right), position: 2 * position + 2, tree: tree, splits: splits, leaves: leaves)
+        }
+
+        /// Adds each tree's leaf to `out[i]`, tree after tree (the order `predict(row)` sums in).
+        func predict(_ matrix: UnsafeBufferPointer<Float>, rows: Int, columns: Int, into out: UnsafeMutableBufferPointer<Double>) {
+            feature.withUnsafeBufferPointer { f in
+                threshold.withUnsafeBufferPointer { t in
+                    missingRight.withUnsafeBufferPointer { m in
+                        leaf.withUnsafeBufferPointer { l in
+                            var trees = vm_complete_trees(feature: f.baseAddress, threshold: t.baseAddress, missingRight: m.baseAddress,
+                                                          leaf: l.baseAddress, trees: Int32(l.count >> Int(depth)), depth: depth)
+                            vm_trees_predict(&trees, matrix.baseAddress, rows, columns, out.baseAddress)
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -127,6 +190,10 @@ public struct TreeEnsemble: Sendable, Equatable {
         let rows = columns == 0 ? 0 : matrix.count / columns
         guard rows > 0, !roots.isEmpty else { return [Double](repeating: Double(baseScore), count: rows) }
         var out = [Double](repeating: Double(baseScore), count: rows)
+        if let complete {
+            matrix.withUnsafeBufferPointer { m in out.withUnsafeMutableBufferPointer { complete.predict(m, rows: rows, columns: columns, into: $0) } }
+            return out
+        }
         matrix.withUnsafeBufferPointer { m in
             nodes.withUnsafeBufferPointer { nodes in
                 roots.withUnsafeBufferPointer { roots in
@@ -162,46 +229,47 @@ public struct TreeEnsemble: Sendable, Equatable {
 
     // MARK: TreeSHAP
 
-    private struct PathElement {
-        var feature: Int32
-        var zeroFraction: Double
-        var oneFraction: Double
-        var weight: Double
-    }
+    /// The nodes as the C kernel's flat arrays (TreeSHAP reads them).
+    struct FlatNodes: Equatable {
+        var left: [Int32], right: [Int32], feature: [Int32], threshold: [Float], defaultLeft: [UInt8], roots: [Int64]
 
-    /// What the recursion reads, as raw pointers (no bounds or uniqueness checks in the inner loops).
-    private struct ShapTables {
-        let nodes: UnsafePointer<Node>
-        let cover: UnsafePointer<Double>
-        let row: UnsafePointer<Float>
-        let phi: UnsafeMutablePointer<Double>
-        let path: UnsafeMutablePointer<PathElement>
+        init(_ nodes: [Node], roots: [Int]) {
+            left = nodes.map(\.left); right = nodes.map(\.right); feature = nodes.map(\.feature)
+            threshold = nodes.map(\.threshold); defaultLeft = nodes.map { $0.defaultLeft ? 1 : 0 }
+            self.roots = roots.map(Int64.init)
+        }
     }
 
     /// Exact SHAP contributions of one row: `featureCount` values, then the bias (the base score plus
-    /// every tree's expected value). They add up to `predict(row)` up to rounding.
+    /// every tree's expected value). They add up to `predict(row)` up to rounding. Lundberg's
+    /// path-dependent TreeSHAP (XGBoost's `pred_contribs`), in the C kernel.
     public func contributions(_ row: UnsafeBufferPointer<Float>) -> [Double] {
         precondition(row.count >= featureCount)
         var phi = [Double](repeating: 0, count: featureCount + 1)
-        // One path buffer for every tree: room for the deepest (each level's path follows its parent's).
-        let d = (depth.max() ?? 0) + 3
-        var path = [PathElement](repeating: PathElement(feature: -1, zeroFraction: 0, oneFraction: 0, weight: 0),
-                                 count: d * (d + 1) / 2 + 2)
         var bias = Double(baseScore)
-        phi.withUnsafeMutableBufferPointer { phi in
-            path.withUnsafeMutableBufferPointer { path in
-                nodes.withUnsafeBufferPointer { nodes in
-                    cover.withUnsafeBufferPointer { cover in
-                        let t = ShapTables(nodes: nodes.baseAddress!, cover: cover.baseAddress!, row: row.baseAddress!,
-                                           phi: phi.baseAddress!, path: path.baseAddress!)
-                        for root in roots {
-                            TreeEnsemble.shap(t, node: root, uniqueDepth: 0, parentOffset: 0, parentZero: 1, parentOne: 1, parentFeature: -1)
-                            bias += meanValue[root]
+        for root in roots { bias += meanValue[root] }
+        let status = phi.withUnsafeMutableBufferPointer { phi in
+            flat.left.withUnsafeBufferPointer { left in
+                flat.right.withUnsafeBufferPointer { right in
+                    flat.feature.withUnsafeBufferPointer { feature in
+                        flat.threshold.withUnsafeBufferPointer { threshold in
+                            flat.defaultLeft.withUnsafeBufferPointer { defaultLeft in
+                                cover.withUnsafeBufferPointer { cover in
+                                    flat.roots.withUnsafeBufferPointer { roots in
+                                        var t = vm_tree_nodes(left: left.baseAddress, right: right.baseAddress, feature: feature.baseAddress,
+                                                              threshold: threshold.baseAddress, defaultLeft: defaultLeft.baseAddress,
+                                                              cover: cover.baseAddress, roots: roots.baseAddress,
+                                                              trees: Int32(roots.count), maxDepth: Int32(depth.max() ?? 0))
+                                        return vm_tree_shap(&t, row.baseAddress, phi.baseAddress)
+                                    }
+                                }
+                            }
                         }
                     }
                 }
             }
         }
+        precondition(status == 0, "out of memory for TreeSHAP's path")
         phi[featureCount] = bias
         return phi
     }
@@ -233,101 +301,5 @@ public struct TreeEnsemble: Sendable, Equatable {
         }
         phi[featureCount] = bias
         return phi
-    }
-
-    @inline(__always)
-    private static func extend(_ p: UnsafeMutablePointer<PathElement>, _ depth: Int, zero: Double, one: Double, feature: Int32) {
-        p[depth] = PathElement(feature: feature, zeroFraction: zero, oneFraction: one, weight: depth == 0 ? 1 : 0)
-        var i = depth - 1
-        while i >= 0 {
-            p[i + 1].weight += one * p[i].weight * Double(i + 1) / Double(depth + 1)
-            p[i].weight = zero * p[i].weight * Double(depth - i) / Double(depth + 1)
-            i -= 1
-        }
-    }
-
-    @inline(__always)
-    private static func unwind(_ p: UnsafeMutablePointer<PathElement>, _ depth: Int, _ pathIndex: Int) {
-        let one = p[pathIndex].oneFraction, zero = p[pathIndex].zeroFraction
-        var next = p[depth].weight
-        var i = depth - 1
-        while i >= 0 {
-            if one != 0 {
-                let tmp = p[i].weight
-                p[i].weight = next * Double(depth + 1) / (Double(i + 1) * one)
-                next = tmp - p[i].weight * zero * Double(depth - i) / Double(depth + 1)
-            } else {
-                p[i].weight = p[i].weight * Double(depth + 1) / (zero * Double(depth - i))
-            }
-            i -= 1
-        }
-        var j = pathIndex
-        while j < depth {
-            p[j].feature = p[j + 1].feature
-            p[j].zeroFraction = p[j + 1].zeroFraction
-            p[j].oneFraction = p[j + 1].oneFraction
-            j += 1
-        }
-    }
-
-    @inline(__always)
-    private static func unwoundSum(_ p: UnsafeMutablePointer<PathElement>, _ depth: Int, _ pathIndex: Int) -> Double {
-        let one = p[pathIndex].oneFraction, zero = p[pathIndex].zeroFraction
-        var next = p[depth].weight
-        var total = 0.0
-        var i = depth - 1
-        while i >= 0 {
-            if one != 0 {
-                let tmp = next * Double(depth + 1) / (Double(i + 1) * one)
-                total += tmp
-                next = p[i].weight - tmp * zero * (Double(depth - i) / Double(depth + 1))
-            } else if zero != 0 {
-                total += (p[i].weight / zero) / (Double(depth - i) / Double(depth + 1))
-            }
-            i -= 1
-        }
-        return total
-    }
-
-    /// Lundberg's recursive TreeSHAP (as in XGBoost's `RegTree::TreeShap`, without conditioning).
-    private static func shap(_ t: ShapTables, node: Int, uniqueDepth: Int, parentOffset: Int,
-                             parentZero: Double, parentOne: Double, parentFeature: Int32) {
-        var depth = uniqueDepth
-        // This node's path is a copy of the parent's, stored right after it.
-        let offset = parentOffset + depth + 1
-        let path = t.path + offset
-        (path).update(from: t.path + parentOffset, count: depth + 1)
-        extend(path, depth, zero: parentZero, one: parentOne, feature: parentFeature)
-        let n = t.nodes[node]
-        if n.left < 0 {
-            if depth >= 1 {
-                let value = Double(n.threshold)
-                for i in 1...depth {
-                    let w = unwoundSum(path, depth, i)
-                    let e = path[i]
-                    t.phi[Int(e.feature)] += w * (e.oneFraction - e.zeroFraction) * value
-                }
-            }
-            return
-        }
-        let split = n.feature
-        let x = t.row[Int(split)]
-        let goesLeft = x.isNaN ? n.defaultLeft : x < n.threshold
-        let hot = Int(goesLeft ? n.left : n.right), cold = Int(goesLeft ? n.right : n.left)
-        let w = t.cover[node]
-        let hotZero = t.cover[hot] / w, coldZero = t.cover[cold] / w
-        var incomingZero = 1.0, incomingOne = 1.0
-        var pathIndex = 0
-        while pathIndex <= depth, path[pathIndex].feature != split { pathIndex += 1 }
-        if pathIndex != depth + 1 {
-            incomingZero = path[pathIndex].zeroFraction
-            incomingOne = path[pathIndex].oneFraction
-            unwind(path, depth, pathIndex)
-            depth -= 1
-        }
-        shap(t, node: hot, uniqueDepth: depth + 1, parentOffset: offset,
-             parentZero: hotZero * incomingZero, parentOne: incomingOne, parentFeature: split)
-        shap(t, node: cold, uniqueDepth: depth + 1, parentOffset: offset,
-             parentZero: coldZero * incomingZero, parentOne: 0, parentFeature: split)
     }
 }

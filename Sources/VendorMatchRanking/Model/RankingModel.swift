@@ -123,7 +123,9 @@ public struct RankingModel: Sendable, Codable, Equatable {
     /// The weights in `featureNames` order.
     public var weightVector: [Double] { RankingModel.featureNames.map { weight($0) } }
 
-    public static func load(from url: URL) throws(VMError) -> RankingModel {
+    /// - Parameter secondPhase: `false` reads the first phase alone and leaves the second phase out
+    ///   (what `train` starts from: retraining must not need the trees it replaces to match this binary).
+    public static func load(from url: URL, secondPhase: Bool = true) throws(VMError) -> RankingModel {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw VMError(.invalidInput, "cannot read model file \(url.path): \(error.localizedDescription)")
@@ -138,7 +140,7 @@ public struct RankingModel: Sendable, Codable, Equatable {
         for name in featureNames where model.weights[name] == nil {
             throw VMError(.invalidInput, "model file \(url.path): weights has no \"\(name)\"", field: "weights.\(name)")
         }
-        try model.secondPhase?.load(besides: url)
+        if secondPhase { try model.secondPhase?.load(besides: url) } else { model.secondPhase = nil }
         return model
     }
 

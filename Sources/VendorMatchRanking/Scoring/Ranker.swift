@@ -30,6 +30,8 @@ struct Ranker {
     /// The model's feature weights (`RankingModel.featureNames` order; lanes 6 and 7 are 0).
     let weights: SIMD8<Double>
     private let trustScale, trustNegative, qualityPriorCount: Double
+    /// Model parameters the feature extractor reads for every candidate.
+    let referenceYear, recommendShare: Double
 
     init(index: RankingIndex, request: BuyerRequest) {
         self.init(snapshot: IndexSnapshot(index), request: request)
@@ -50,6 +52,8 @@ struct Ranker {
         trustScale = max(1e-9, model.value(.trustScale))
         trustNegative = model.value(.trustNegative)
         qualityPriorCount = model.value(.qualityPriorCount)
+        referenceYear = model.value(.referenceYear)
+        recommendShare = model.value(.qualityRecommendShare)
         let wv = model.weightVector
         weights = SIMD8<Double>(wv[0], wv[1], wv[2], wv[3], wv[4], wv[5], 0, 0)
         qualityMean = snapshot.index.qualityMean

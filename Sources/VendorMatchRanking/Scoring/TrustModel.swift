@@ -95,13 +95,16 @@ enum TrustModel {
 enum QualityModel {
     /// One evaluation in 0…1: the five dimensions ((x−1)/4) and `would_recommend` (/10) blended.
     static func score(_ e: Evaluation, model: RankingModel) -> Double? {
+        score(e, recommendShare: model.value(.qualityRecommendShare))
+    }
+
+    static func score(_ e: Evaluation, recommendShare share: Double) -> Double? {
         var sum = 0.0, n = 0.0
         for d in EvaluationDimension.allCases { if let x = e[d] { sum += (x - 1) / 4; n += 1 } }
         let dims = n > 0 ? sum / n : nil
         let rec = e.wouldRecommend.map { $0 / 10 }
         switch (dims, rec) {
         case let (d?, r?):
-            let share = model.value(.qualityRecommendShare)
             return (1 - share) * d + share * r
         case let (d?, nil): return d
         case let (nil, r?): return r

@@ -1,0 +1,147 @@
+import Foundation
+import GRDB
+import VendorMatchCore
+
+/// One served shortlist as logged: the request, every candidate the ranking saw (served order, the
+/// shortlist's vendors first) with its feature row, and the model that ranked them.
+public struct LoggedShortlist: Sendable, Equatable {
+    public var requestID: String
+    public var servedAt: Date
+    public var modelVersion: String
+    /// `LoggedShortlist.fingerprint(of:)` of the feature signature (names and versions) of the rows.
+    public var featuresHash: String
+    /// How many of `vendorIDs` the buyer was shown.
+    public var k: Int
+    /// The request as validated (canonical JSON).
+    public var request: String
+    public var vendorIDs: [String]
+    /// Row-major, one row per vendor id; empty when read without the matrix.
+    public var matrix: [Float]
+
+    public init(requestID: String, servedAt: Date = Date(), modelVersion: String, featuresHash: String, k: Int, request: String,
+                vendorIDs: [String], matrix: [Float]) {
+        self.requestID = requestID; self.servedAt = servedAt; self.modelVersion = modelVersion; self.featuresHash = featuresHash
+        self.k = k; self.request = request; self.vendorIDs = vendorIDs; self.matrix = matrix
+    }
+
+    /// A stable 64-bit FNV-1a fingerprint (hex) of a feature signature: rows logged under another
+    /// signature are not training data for this binary.
+    public static func fingerprint(of signature: [String]) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in signature.joined(separator: "\n").utf8 {
+            h ^= UInt64(byte)
+            h = h &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+/// How long logged shortlists are kept: the newest `rows`, and none older than `days` (either may be nil).
+public struct ShortlistLogRetention: Sendable, Equatable {
+    public var rows: Int?
+    public var days: Double?
+
+    public init(rows: Int? = 250_000, days: Double? = 180) { self.rows = rows; self.days = days }
+}
+
+extension CatalogueStore {
+    /// Appends logged shortlists in one transaction (a request id logged again replaces its row).
+    /// `columns` is the width of each matrix row.
+    public func appendShortlistLog(_ entries: [LoggedShortlist], columns: Int) throws(VMError) {
+        guard !entries.isEmpty else { return }
+        let encoded = entries.map { ($0, LogBlob.encode(ids: $0.vendorIDs), LogBlob.encode(matrix: $0.matrix, columns: columns)) }
+        try write("logging \(entries.count) shortlists") { db in
+            let stmt = try db.makeStatement(sql: """
+                INSERT OR REPLACE INTO shortlist_log (request_id, served_at, model_version, features_hash, k, request, vendor_ids, matrix)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for (e, ids, matrix) in encoded {
+                try stmt.execute(arguments: [e.requestID, e.servedAt.timeIntervalSince1970, e.modelVersion, e.featuresHash, e.k,
+                                             e.request, ids, matrix])
+            }
+        }
+    }
+
+    /// Deletes logged shortlists beyond `retention` (the oldest first) and nothing else; the number deleted.
+    @discardableResult
+    public func pruneShortlistLog(_ retention: ShortlistLogRetention, now: Date = Date()) throws(VMError) -> Int {
+        try write("pruning the shortlist log") { db in
+            var deleted = 0
+            if let days = retention.days {
+                try db.execute(sql: "DELETE FROM shortlist_log WHERE served_at < ?", arguments: [now.timeIntervalSince1970 - days * 86_400])
+                deleted += db.changesCount
+            }
+            if let rows = retention.rows {
+                // The newest `rows` by serving time (then by insertion) stay: everything older than the
+                // `rows`-th newest goes (one walk down the served_at index, no set of the rows kept).
+                if rows <= 0 {
+                    try db.execute(sql: "DELETE FROM shortlist_log")
+                } else {
+                    try db.execute(sql: """
+                        DELETE FROM shortlist_log WHERE (served_at, seq) < (
+                            SELECT served_at, seq FROM shortlist_log ORDER BY served_at DESC, seq DESC LIMIT 1 OFFSET ?)
+                        """, arguments: [rows - 1])
+                }
+                deleted += db.changesCount
+            }
+            return deleted
+        }
+    }
+
+    public func shortlistLogCount() throws(VMError) -> Int {
+        try read("counting logged shortlists") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM shortlist_log") ?? 0 }
+    }
+
+    /// The ids among `requestIDs` under which no shortlist is logged.
+    public func unloggedRequestIDs(_ requestIDs: [String]) throws(VMError) -> [String] {
+        try read("looking up logged shortlists") { db in
+            let stmt = try db.makeStatement(sql: "SELECT 1 FROM shortlist_log WHERE request_id = ?")
+            return try requestIDs.filter { try Int.fetchOne(stmt, arguments: [$0]) == nil }
+        }
+    }
+
+    /// Calls `body` with every logged shortlist, oldest first; with `outcomesOnly`, only those with a
+    /// recorded outcome; with `matrices` false, without decoding the feature rows (`matrix` empty).
+    public func forEachLoggedShortlist(outcomesOnly: Bool = false, matrices: Bool = true, columns: Int,
+                                       _ body: (LoggedShortlist) throws -> Void) throws(VMError) {
+        try read("reading the shortlist log") { db in
+            let filter = outcomesOnly ? "WHERE request_id IN (SELECT request_id FROM outcomes)" : ""
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT request_id, served_at, model_version, features_hash, k, request, vendor_ids, \(matrices ? "matrix" : "NULL")
+                FROM shortlist_log \(filter) ORDER BY served_at, seq
+                """)
+            while let row = try rows.next() {
+                let requestID: String = row[0]
+                guard let ids = LogBlob.decodeIDs(row[6]) else {
+                    throw VMError(.storage, "the logged shortlist \(requestID) has an unreadable vendor list")
+                }
+                var matrix: [Float] = []
+                if matrices {
+                    guard let m = LogBlob.decodeMatrix(row[7], columns: columns), m.count == ids.count * columns else {
+                        throw VMError(.storage, "the logged shortlist \(requestID) has an unreadable feature matrix (\(columns) columns expected)")
+                    }
+                    matrix = m
+                }
+                try body(LoggedShortlist(requestID: requestID, servedAt: Date(timeIntervalSince1970: row[1]), modelVersion: row[2],
+                                         featuresHash: row[3], k: row[4], request: row[5], vendorIDs: ids, matrix: matrix))
+            }
+        }
+    }
+
+    /// The training data of `train --from-outcomes`: every logged shortlist with recorded outcomes, its
+    /// feature rows as logged at serving time, joined with its outcomes (vendor id → grade).
+    public func loggedOutcomes(columns: Int) throws(VMError) -> [(shortlist: LoggedShortlist, grades: [String: Int])] {
+        let grades = try outcomeGrades()
+        var out: [(shortlist: LoggedShortlist, grades: [String: Int])] = []
+        try forEachLoggedShortlist(outcomesOnly: true, columns: columns) { out.append(($0, grades[$0.requestID] ?? [:])) }
+        return out
+    }
+
+    /// Recorded outcomes by request id, then vendor id: grade.
+    public func outcomeGrades() throws(VMError) -> [String: [String: Int]] {
+        var grades: [String: [String: Int]] = [:]
+        for o in try outcomes() { grades[o.requestID, default: [:]][o.vendorID] = o.grade }
+        return grades
+    }
+}
