@@ -47,6 +47,11 @@ final class ServerStats: Sendable {
         return admitted
     }
 
+    /// Counts a connection refused before `openConnection` (e.g. `per_address`).
+    func refuseConnection(reason: String) {
+        telemetry.metrics?.connectionRefused(reason: reason)
+    }
+
     func closeConnection() {
         state.withLockedValue { $0.connectionsOpen -= 1 }
         telemetry.metrics?.connectionClosed()
