@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Installs what the tests need beyond the Swift toolchain on Debian 12 (run by Tests/run.sh; idempotent,
-# quiet when nothing is missing). Building and `vendormatch serve` need none of it: only libsqlite3-dev,
-# which a Swift toolchain machine has (GRDB's system library target declares it as its apt provider).
+# Installs what VendorMatch needs beyond the Swift toolchain on Debian 12; idempotent, quiet when nothing is
+# missing. `--build`: only what building and `vendormatch serve` need (libsqlite3-dev, GRDB's system SQLite;
+# the README's first command). No flag: that plus what the tests need (Tests/run.sh, the second command).
 #
 #   apt:  libprotobuf-c-dev protobuf-c-compiler  the C client of Tests/ci.d/c-client.sh (protoc-c, libprotobuf-c)
 #         libopenblas0                           OpenBLAS, optional: the MiniLM encoder loads it at run time when
 #                                                present (faster than its built-in sgemm where OpenBLAS knows the
 #                                                CPU); the tests cover both
 #         libxgboost-dev                         XGBoost, loaded at run time by `vendormatch train`
+#         prometheus                             a real Prometheus server and `promtool` for Tests/ci.d/prometheus-metrics.sh
+#                                                (the test runs its own on a free loopback port)
 #   pip:  protobuf grpcio-tools                  the Python client of Tests/ci.d/python-interop.sh
 #         ranx pytrec-eval-terrier               the reference metrics of Tests/ci.d/trec-metrics.sh, demo-data.sh
 #
@@ -15,13 +17,16 @@
 # run and exits 2. Missing pip packages are installed for this python3 (as the user when not root).
 set -euo pipefail
 
-apt_packages=(libsqlite3-dev libprotobuf-c-dev protobuf-c-compiler libopenblas0 libxgboost-dev)
+apt_packages=(libsqlite3-dev libprotobuf-c-dev protobuf-c-compiler libopenblas0 libxgboost-dev prometheus)
 # pip name → the module that shows it is installed
 pip_packages=(protobuf grpcio-tools ranx pytrec-eval-terrier)
 pip_modules=(google.protobuf grpc_tools ranx pytrec_eval)
 
 # --list: print the Debian packages (for .ci/run's explicit apt-get line) and stop.
 if [ "${1:-}" = "--list" ]; then echo "${apt_packages[*]}"; exit 0; fi
+# --build: the build's own system library only, no pip packages.
+build_only=false
+if [ "${1:-}" = "--build" ]; then build_only=true; apt_packages=(libsqlite3-dev); fi
 
 if command -v dpkg >/dev/null 2>&1; then
     missing=()
@@ -43,6 +48,7 @@ else
     echo "install-system-packages: no dpkg (not Debian); make sure these or their equivalents are installed: ${apt_packages[*]}" >&2
 fi
 
+if $build_only; then exit 0; fi
 missing=()
 for i in "${!pip_packages[@]}"; do
     # find_spec: present without importing it (importing ranx takes seconds)

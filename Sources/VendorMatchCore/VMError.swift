@@ -5,7 +5,7 @@ public struct VMError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Wrapped: Hashable, Sendable {
             case invalidInput, notFound, storage, io, internalError, unavailable, deadlineExceeded
-            case unauthenticated, resourceExhausted, unimplemented
+            case unauthenticated, permissionDenied, resourceExhausted, unimplemented
         }
 
         private let wrapped: Wrapped
@@ -20,6 +20,8 @@ public struct VMError: Error, Sendable, CustomStringConvertible {
         public static let unavailable = Code(.unavailable)
         public static let deadlineExceeded = Code(.deadlineExceeded)
         public static let unauthenticated = Code(.unauthenticated)
+        /// Authenticated, but the key's scopes or tenant do not allow the call.
+        public static let permissionDenied = Code(.permissionDenied)
         public static let resourceExhausted = Code(.resourceExhausted)
         public static let unimplemented = Code(.unimplemented)
 
@@ -32,6 +34,7 @@ public struct VMError: Error, Sendable, CustomStringConvertible {
             case .notFound: return 5
             case .deadlineExceeded: return 4
             case .unauthenticated: return 16
+            case .permissionDenied: return 7
             case .resourceExhausted: return 8
             case .unimplemented: return 12
             case .unavailable: return 14

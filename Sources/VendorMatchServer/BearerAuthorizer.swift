@@ -1,5 +1,8 @@
+import VendorMatchCore
+
 /// Checks `authorization: Bearer <token>` against the configured token in constant time: the time taken
-/// depends only on the lengths involved, never on where the first differing byte is.
+/// depends only on the expected token's length, never on where the first differing byte is, and lengths
+/// are compared at full width (a header 256 bytes longer than the token is not accepted).
 struct BearerAuthorizer: Sendable {
     private let expected: [UInt8]
 
@@ -9,12 +12,6 @@ struct BearerAuthorizer: Sendable {
 
     func isAuthorized(_ header: String?) -> Bool {
         guard let header else { return false }
-        let given = Array(header.utf8)
-        var difference = UInt8(truncatingIfNeeded: given.count ^ expected.count)
-        for i in 0..<expected.count {
-            let g = i < given.count ? given[i] : 0
-            difference |= g ^ expected[i]
-        }
-        return difference == 0
+        return ConstantTime.equals(header.utf8, expected)
     }
 }

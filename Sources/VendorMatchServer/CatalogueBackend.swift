@@ -124,14 +124,24 @@ public final class CatalogueBackend: VendorMatchBackend {
         }
     }
 
-    public func counts() async throws -> Vendormatch_V1_CatalogueCounts {
+    public func counts(visibleTo buyer: String?) async throws -> Vendormatch_V1_CatalogueCounts {
         let live = engine.counts
         var c = Vendormatch_V1_CatalogueCounts()
         c.vendors = UInt64(live.vendors)
         c.caseStudies = UInt64(live.caseStudies)
-        c.referrals = UInt64(live.referrals)
-        c.outcomes = UInt64(try store.counts().outcomes)
+        if let buyer {
+            let visible = try store.privateRecordCounts(visibleTo: buyer)
+            c.referrals = UInt64(visible.referrals)
+            c.outcomes = UInt64(visible.outcomes)
+        } else {
+            c.referrals = UInt64(live.referrals)
+            c.outcomes = UInt64(try store.counts().outcomes)
+        }
         return c
+    }
+
+    public func referralBuyers(ids: [String]) async throws -> [String: String?] {
+        try store.referralBuyers(ids: ids)
     }
 }
 

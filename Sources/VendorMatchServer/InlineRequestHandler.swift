@@ -28,6 +28,7 @@ final class InlineRequestHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
+        router.stats.telemetry.metrics?.requestReceived()  // every frame of an admitted connection passes here
         guard let response = router.respondInline(to: frame, receivedAt: .now, logger: logger) else {
             context.fireChannelRead(data)
             return

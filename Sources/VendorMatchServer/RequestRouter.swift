@@ -5,11 +5,12 @@ import VendorMatchCore
 import VendorMatchProto
 import VendorMatchWire
 
-/// Turns one request frame into its response frame: method lookup, authorization, deadline, payload
-/// decoding and validation, the backend call, and the mapping of errors to gRPC statuses.
+/// Turns one request frame into its response frame: method lookup, authentication and authorization
+/// (`Authenticator`, `Caller`), deadline, payload decoding and validation, the backend call, and the
+/// mapping of errors to gRPC statuses.
 struct RequestRouter: Sendable {
     let backend: any VendorMatchBackend
-    let authorizer: BearerAuthorizer?
+    let authenticator: Authenticator
     let stats: ServerStats
     let version: String
     let isDraining: @Sendable () -> Bool
@@ -28,36 +29,40 @@ struct RequestRouter: Sendable {
         let method = VendorMatchMethod(rawValue: frame.method)
         if let method, !method.isServedInline { return nil }
         let result: Result<Data, Failure>
+        var tenant: String?
         do {
-            let (method, deadline) = try admit(frame, method: method, receivedAt: receivedAt)
-            let payload = try callInline(method, payload: frame.payload)
+            let (method, deadline, caller) = try admit(frame, method: method, receivedAt: receivedAt)
+            tenant = caller.tenant
+            let payload = try callInline(method, payload: frame.payload, caller: caller)
             try check(deadline, of: frame, method: method)
             result = .success(payload)
         } catch {
             result = .failure(Self.failure(from: error))
         }
-        return finish(frame, method: method, receivedAt: receivedAt, result: result, logger: logger)
+        return finish(frame, method: method, receivedAt: receivedAt, result: result, tenant: tenant, logger: logger)
     }
 
     /// Answers any frame (the task path).
     func respond(to frame: Vendormatch_V1_Frame, receivedAt: ContinuousClock.Instant, logger: Logger) async -> Vendormatch_V1_Frame {
         let method = VendorMatchMethod(rawValue: frame.method)
         let result: Result<Data, Failure>
+        var tenant: String?
         do {
-            let (method, deadline) = try admit(frame, method: method, receivedAt: receivedAt)
-            let payload = try await call(method, payload: frame.payload)
+            let (method, deadline, caller) = try admit(frame, method: method, receivedAt: receivedAt)
+            tenant = caller.tenant
+            let payload = try await call(method, payload: frame.payload, caller: caller)
             try check(deadline, of: frame, method: method)
             result = .success(payload)
         } catch {
             result = .failure(Self.failure(from: error))
         }
-        return finish(frame, method: method, receivedAt: receivedAt, result: result, logger: logger)
+        return finish(frame, method: method, receivedAt: receivedAt, result: result, tenant: tenant, logger: logger)
     }
 
-    /// The response frame of a call's result; logs failures and records the call in `stats`.
+    /// The response frame of a call's result; logs failures and records the call in `stats` (and its telemetry).
     private func finish(
         _ frame: Vendormatch_V1_Frame, method: VendorMatchMethod?, receivedAt: ContinuousClock.Instant,
-        result: Result<Data, Failure>, logger: Logger
+        result: Result<Data, Failure>, tenant: String?, logger: Logger
     ) -> Vendormatch_V1_Frame {
         let response: Vendormatch_V1_Frame
         switch result {
@@ -76,28 +81,29 @@ struct RequestRouter: Sendable {
             }
         }
         let elapsed = ContinuousClock.now - receivedAt
-        let micros = UInt64(max(0, elapsed.components.seconds)) * 1_000_000
-            + UInt64(max(0, elapsed.components.attoseconds) / 1_000_000_000_000)
-        stats.record(method: frame.method, known: method != nil, failed: response.statusCode != .ok, microseconds: micros)
+        stats.finished(frame, method: method, response: response, elapsed: elapsed, tenant: tenant, logger: logger)
         return response
     }
 
     /// Method lookup, authorization and the deadline: everything checked before a call starts.
     private func admit(
         _ frame: Vendormatch_V1_Frame, method: VendorMatchMethod?, receivedAt: ContinuousClock.Instant
-    ) throws(Failure) -> (VendorMatchMethod, ContinuousClock.Instant?) {
+    ) throws(Failure) -> (VendorMatchMethod, ContinuousClock.Instant?, Caller) {
         guard let method else {
             throw Failure(code: .unimplemented, message: "unknown method \"\(frame.method)\"; methods are \(VendorMatchMethod.allCases.map(\.path).joined(separator: ", "))")
         }
-        if let authorizer, method != .health, !authorizer.isAuthorized(frame.metadata[MetadataKey.authorization]) {
-            let reason = frame.metadata[MetadataKey.authorization] == nil ? "missing" : "wrong"
-            throw Failure(code: .unauthenticated, message: "\(reason) authorization: send metadata \"authorization: Bearer <token>\"")
+        let caller: Caller
+        do {
+            caller = try authenticator.caller(for: method, header: frame.metadata[MetadataKey.authorization])
+            try caller.authorize(method)
+        } catch {
+            throw Self.failure(from: error)
         }
         let deadline = try deadline(of: frame, receivedAt: receivedAt)
         if let deadline, ContinuousClock.now >= deadline {
             throw Failure(code: .deadlineExceeded, message: "deadline of \(frame.metadata[MetadataKey.deadlineMilliseconds] ?? "") ms expired before the request started")
         }
-        return (method, deadline)
+        return (method, deadline, caller)
     }
 
     /// A read that finished late is useless to the client; a write is reported as done since it is durable.
@@ -145,7 +151,7 @@ struct RequestRouter: Sendable {
     private var codec: RecordCodec { backend.codec }
 
     /// The methods answered from memory; `call` for the others.
-    private func callInline(_ method: VendorMatchMethod, payload: Data) throws -> Data {
+    private func callInline(_ method: VendorMatchMethod, payload: Data, caller: Caller) throws -> Data {
         switch method {
         case .health:
             _ = try decode(Vendormatch_V1_HealthRequest.self, payload)
@@ -158,6 +164,8 @@ struct RequestRouter: Sendable {
         case .shortlist:
             var q = try decode(Vendormatch_V1_ShortlistRequest.self, payload)
             if q.id.isEmpty { q.id = "req-\(UUID().uuidString.lowercased())" }
+            // A key's tenant is the buyer: its buyer-specific referrals count, nobody else's.
+            if caller.tenant != nil { q.buyerOrg = try caller.buyer(requested: q.hasBuyerOrg ? q.buyerOrg : nil) ?? "" }
             let request = try codec.request(q.json)
             return try encode(try backend.shortlist(request, explain: q.explain))
 
@@ -171,15 +179,15 @@ struct RequestRouter: Sendable {
         }
     }
 
-    private func call(_ method: VendorMatchMethod, payload: Data) async throws -> Data {
+    private func call(_ method: VendorMatchMethod, payload: Data, caller: Caller) async throws -> Data {
         switch method {
         case .health, .shortlist, .findCaseStudies:
-            return try callInline(method, payload: payload)
+            return try callInline(method, payload: payload, caller: caller)
 
         case .stats:
             _ = try decode(Vendormatch_V1_StatsRequest.self, payload)
             var r = stats.snapshot()
-            r.counts = try await backend.counts()
+            r.counts = try await backend.counts(visibleTo: caller.tenant)
             r.methods += backend.backgroundTasks().map(\.methodStats)
             return try encode(r)
 
@@ -187,22 +195,28 @@ struct RequestRouter: Sendable {
             let q = try decode(Vendormatch_V1_UpsertVendorsRequest.self, payload)
             let vendors = try codec.validateAll(q.vendors, field: "vendors", codec.vendor, json: \.json)
             try await backend.upsert(vendors: vendors)
-            return try encode(try await written(vendors.count))
+            return try encode(try await written(vendors.count, caller))
 
         case .upsertCaseStudies:
             let q = try decode(Vendormatch_V1_UpsertCaseStudiesRequest.self, payload)
             let cases = try codec.validateAll(q.caseStudies, field: "case_studies", codec.caseStudy, json: \.json)
             try await backend.upsert(caseStudies: cases)
-            return try encode(try await written(cases.count))
+            return try encode(try await written(cases.count, caller))
 
         case .recordReferrals:
             let q = try decode(Vendormatch_V1_RecordReferralsRequest.self, payload)
             let referrals = try codec.validateAll(q.referrals, field: "referrals", codec.referral, json: \.json)
+            let existing = caller.scopes.contains(.admin) ? [:] : try await backend.referralBuyers(ids: referrals.map(\.id))
+            try caller.checkReferrals(referrals, existing: existing)
             try await backend.record(referrals: referrals)
-            return try encode(try await written(referrals.count))
+            return try encode(try await written(referrals.count, caller))
 
         case .recordOutcomes:
-            let q = try decode(Vendormatch_V1_RecordOutcomesRequest.self, payload)
+            var q = try decode(Vendormatch_V1_RecordOutcomesRequest.self, payload)
+            let buyers = try caller.outcomeBuyers(q.outcomes.map { $0.hasBuyerOrg ? $0.buyerOrg : nil })
+            for (i, buyer) in buyers.enumerated() {
+                if let buyer { q.outcomes[i].buyerOrg = buyer } else { q.outcomes[i].clearBuyerOrg() }
+            }
             for (i, o) in q.outcomes.enumerated() {
                 if o.requestID.isEmpty { throw FieldError(field: "outcomes[\(i)].request_id", reason: "missing required field") }
                 if o.vendorID.isEmpty { throw FieldError(field: "outcomes[\(i)].vendor_id", reason: "missing required field") }
@@ -211,7 +225,7 @@ struct RequestRouter: Sendable {
                 }
             }
             try await backend.record(outcomes: q.outcomes)
-            return try encode(try await written(q.outcomes.count))
+            return try encode(try await written(q.outcomes.count, caller))
 
         case .getVendor:
             let q = try decode(Vendormatch_V1_GetVendorRequest.self, payload)
@@ -235,10 +249,10 @@ struct RequestRouter: Sendable {
         }
     }
 
-    private func written(_ n: Int) async throws -> Vendormatch_V1_WriteResponse {
+    private func written(_ n: Int, _ caller: Caller) async throws -> Vendormatch_V1_WriteResponse {
         var r = Vendormatch_V1_WriteResponse()
         r.written = UInt64(n)
-        r.counts = try await backend.counts()
+        r.counts = try await backend.counts(visibleTo: caller.tenant)
         return r
     }
 

@@ -1,4 +1,5 @@
 import NIOCore
+import VendorMatchCore
 import VendorMatchWire
 
 /// Everything `VendorMatchServer` can be told; every limit has a documented default.
@@ -12,14 +13,24 @@ public struct ServerConfiguration: Sendable {
     public var maximumFrameBytes: Int
     /// Connections served at once; one more is answered RESOURCE_EXHAUSTED and closed. Default 1024.
     public var maximumConnections: Int
+    /// Connections served at once from one peer address (any port); one more is answered
+    /// RESOURCE_EXHAUSTED and closed. Default 64.
+    public var maximumConnectionsPerAddress: Int
     /// Requests of one connection handled at once; beyond it the server stops reading that connection
     /// (TCP backpressure) until one finishes. Reads of the index are answered one at a time as they are
     /// read; reading also pauses while the client leaves its responses unread. Default 128.
     public var maximumInFlightPerConnection: Int
     /// A connection with neither reads nor writes for this long is closed. Default 5 minutes.
     public var idleTimeout: TimeAmount
-    /// With a token, every method but Health requires `authorization: Bearer <token>`. Default none.
+    /// A frame must arrive whole within this time from its first byte, or the connection is closed
+    /// (time the server spends not reading, under backpressure, does not count). Default 10 seconds.
+    public var frameTimeout: TimeAmount
+    /// With a token, every method but Health requires `authorization: Bearer <token>` or an API key; the
+    /// token acts as one admin key with no tenant. Must not be empty. Default none.
     public var authToken: String?
+    /// Serve on a non-loopback address with neither a token nor any API key (refused otherwise).
+    /// Default false.
+    public var allowUnauthenticated: Bool
     /// Reported by Health.
     public var version: String
 
@@ -28,18 +39,49 @@ public struct ServerConfiguration: Sendable {
         port: Int = 7420,
         maximumFrameBytes: Int = FrameDecoder.defaultMaximumFrameBytes,
         maximumConnections: Int = 1024,
+        maximumConnectionsPerAddress: Int = 64,
         maximumInFlightPerConnection: Int = 128,
         idleTimeout: TimeAmount = .minutes(5),
+        frameTimeout: TimeAmount = .seconds(10),
         authToken: String? = nil,
+        allowUnauthenticated: Bool = false,
         version: String = "1.0.0"
     ) {
         self.host = host
         self.port = port
         self.maximumFrameBytes = maximumFrameBytes
         self.maximumConnections = maximumConnections
+        self.maximumConnectionsPerAddress = maximumConnectionsPerAddress
         self.maximumInFlightPerConnection = maximumInFlightPerConnection
         self.idleTimeout = idleTimeout
+        self.frameTimeout = frameTimeout
         self.authToken = authToken
+        self.allowUnauthenticated = allowUnauthenticated
         self.version = version
+    }
+}
+
+extension ServerConfiguration {
+    /// Refuses settings that would serve insecurely by accident (`invalidInput`): an empty token, and
+    /// a non-loopback address with neither a token nor any API key (`keysExist`) unless
+    /// `allowUnauthenticated` says so.
+    public func checkSafeToServe(keysExist: Bool) throws(VMError) {
+        if authToken?.isEmpty == true {
+            throw VMError(.invalidInput, "--auth-token must not be empty (an empty token would accept \"Bearer \" from anyone)", field: "auth-token")
+        }
+        if !Self.isLoopback(host), authToken == nil, !keysExist, !allowUnauthenticated {
+            throw VMError(.invalidInput, """
+                refusing to serve \(host) (not a loopback address) without authentication: create a key \
+                (`vendormatch keys create --tenant ORG --scopes read`), pass --auth-token, or pass \
+                --allow-unauthenticated to serve anyone who can reach it
+                """, field: "host")
+        }
+    }
+
+    /// `127.0.0.0/8`, `::1` and `localhost`; anything else (a name, `0.0.0.0`, `::`) may be reachable.
+    static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" || host == "::1" || host == "[::1]" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 }

@@ -18,6 +18,11 @@ final class ServerStats: Sendable {
 
     private let state = NIOLockedValueBox(State())
     let started = ContinuousClock.now
+    let telemetry: ServerTelemetry
+
+    init(telemetry: ServerTelemetry = ServerTelemetry()) {
+        self.telemetry = telemetry
+    }
 
     /// Records one answered call. Unknown method paths are counted under "unknown" so a client cannot
     /// grow the table without bound.
@@ -32,16 +37,24 @@ final class ServerStats: Sendable {
 
     /// Tries to admit a connection; false when `limit` are open already.
     func openConnection(limit: Int) -> Bool {
-        state.withLockedValue { s in
+        let admitted = state.withLockedValue { s in
             guard s.connectionsOpen < limit else { return false }
             s.connectionsOpen += 1
             s.connectionsTotal += 1
             return true
         }
+        if admitted { telemetry.metrics?.connectionOpened() } else { telemetry.metrics?.connectionRefused(reason: "max_connections") }
+        return admitted
+    }
+
+    /// Counts a connection refused before `openConnection` (e.g. `per_address`).
+    func refuseConnection(reason: String) {
+        telemetry.metrics?.connectionRefused(reason: reason)
     }
 
     func closeConnection() {
         state.withLockedValue { $0.connectionsOpen -= 1 }
+        telemetry.metrics?.connectionClosed()
     }
 
     var uptimeMilliseconds: UInt64 {

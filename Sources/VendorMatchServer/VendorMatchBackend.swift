@@ -33,8 +33,12 @@ public protocol VendorMatchBackend: Sendable {
     /// Deletes a vendor with its case studies and referrals; false if it did not exist.
     func deleteVendor(id: String) async throws -> Bool
 
-    /// Record counts of the catalogue.
-    func counts() async throws -> Vendormatch_V1_CatalogueCounts
+    /// Record counts of the catalogue as `buyer` may see them: with a buyer, other buyers' referrals and
+    /// outcomes are not counted; nil counts everything.
+    func counts(visibleTo buyer: String?) async throws -> Vendormatch_V1_CatalogueCounts
+
+    /// The stored `buyer_org` of each referral id that exists (a nil value: a referral for every buyer).
+    func referralBuyers(ids: [String]) async throws -> [String: String?]
 
     /// Work going on in the background (e.g. encoding case-study needs after a start without their
     /// vectors), reported by Stats.

@@ -3,7 +3,9 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import VendorMatchCore
 import VendorMatchProto
+import VendorMatchStore
 import VendorMatchWire
 
 /// The VendorMatch TCP server (CONTRACT §4) as a `Service`: run it in a `ServiceGroup` to get graceful
@@ -13,6 +15,9 @@ import VendorMatchWire
 /// answered as soon as they are read, on the connection's event loop (`InlineRequestHandler`); writes
 /// and SQLite reads run as tasks of the connection, at most `maximumInFlightPerConnection` at once, and
 /// answer out of order as they finish.
+///
+/// Authentication: with `--auth-token` or any API key in the database (`keys`), every method but Health
+/// needs `authorization: Bearer …`; a key's scopes and tenant decide what it may do (`Caller`).
 ///
 /// Lifecycle: `idle` → `running` (bound, accepting) → `draining` (listener closed; connections stop
 /// reading, requests already read are answered) → `finished`. `run()` returns once every connection is
@@ -29,6 +34,8 @@ public final class VendorMatchServer: Service, Sendable {
     private let configuration: ServerConfiguration
     private let router: RequestRouter
     private let stats: ServerStats
+    private let addresses: AddressLimiter
+    private let keys: KeyRing?
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
     private let state = NIOLockedValueBox(State.idle)
@@ -37,21 +44,27 @@ public final class VendorMatchServer: Service, Sendable {
     private let nextConnectionID = NIOLockedValueBox<UInt64>(0)
     private let draining = NIOLockedValueBox(false)
 
+    /// `keys` checks API keys against the database (`CatalogueStore.keyRing()`); without it only
+    /// `configuration.authToken` (if any) is required.
     public init(
         configuration: ServerConfiguration,
         backend: any VendorMatchBackend,
+        keys: KeyRing? = nil,
         logger: Logger = Logger(label: "vendormatch.server"),
-        group: MultiThreadedEventLoopGroup = .singleton
+        group: MultiThreadedEventLoopGroup = .singleton,
+        telemetry: ServerTelemetry = ServerTelemetry()
     ) {
         self.configuration = configuration
         self.logger = logger
         self.group = group
-        let stats = ServerStats()
+        let stats = ServerStats(telemetry: telemetry)
         self.stats = stats
+        self.addresses = AddressLimiter(limit: configuration.maximumConnectionsPerAddress)
+        self.keys = keys
         let draining = self.draining
         self.router = RequestRouter(
             backend: backend,
-            authorizer: configuration.authToken.map(BearerAuthorizer.init(token:)),
+            authenticator: Authenticator(token: configuration.authToken, keys: keys),
             stats: stats,
             version: configuration.version,
             isDraining: { draining.withLockedValue { $0 } }
@@ -87,6 +100,13 @@ public final class VendorMatchServer: Service, Sendable {
     public func run() async throws {
         let listener: NIOAsyncChannel<Connection, Never>
         do {
+            try configuration.checkSafeToServe(keysExist: try keys?.current().areRequired ?? false)
+        } catch {
+            state.withLockedValue { $0 = .failed(error.message) }
+            resumeAddressWaiters(with: .failure(error))
+            throw error
+        }
+        do {
             listener = try await bind()
         } catch {
             state.withLockedValue { $0 = .failed("cannot listen on \(configuration.host):\(configuration.port): \(error)") }
@@ -97,7 +117,7 @@ public final class VendorMatchServer: Service, Sendable {
         state.withLockedValue { $0 = .running(listener: listener.channel, address: address) }
         resumeAddressWaiters(with: .success(address))
         logger.info("listening on \(configuration.host):\(address.port ?? configuration.port)", metadata: [
-            "vm.address": "\(address)", "vm.auth": "\(configuration.authToken == nil ? "off" : "bearer")",
+            "vm.address": "\(address)", "vm.auth": "\(authDescription)",
         ])
 
         try await withGracefulShutdownHandler {
@@ -115,6 +135,16 @@ public final class VendorMatchServer: Service, Sendable {
         }
         state.withLockedValue { $0 = .finished }
         logger.info("stopped", metadata: ["vm.requests": "\(stats.snapshot().methods.reduce(0) { $0 + $1.requests })"])
+    }
+
+    private var authDescription: String {
+        let keyed = (try? keys?.current().areRequired) == true
+        switch (configuration.authToken != nil, keyed) {
+        case (true, true): return "token and keys"
+        case (true, false): return "token"
+        case (false, true): return "keys"
+        case (false, false): return keys == nil ? "off" : "off until a key is created"
+        }
     }
 
     /// Stops accepting, tells every connection to stop reading; requests already read are answered.
@@ -142,18 +172,21 @@ public final class VendorMatchServer: Service, Sendable {
         }
     }
 
-    /// An accepted connection: its id, its logger, whether it was admitted under the connection limit.
+    /// An accepted connection: its id, its logger, why it was refused (nil: admitted under the
+    /// connection limits), the address it is counted under.
     private struct Connection: Sendable {
         let id: UInt64
-        let admitted: Bool
+        let refusal: String?
+        let peer: String
         let logger: Logger
         let channel: NIOAsyncChannel<Vendormatch_V1_Frame, Vendormatch_V1_Frame>
     }
 
     private func bind() async throws -> NIOAsyncChannel<Connection, Never> {
         let maxFrame = configuration.maximumFrameBytes
-        let idle = configuration.idleTimeout
+        let (idle, frameTimeout) = (configuration.idleTimeout, configuration.frameTimeout)
         let (router, stats, limit) = (self.router, self.stats, configuration.maximumConnections)
+        let (addresses, perAddress) = (self.addresses, configuration.maximumConnectionsPerAddress)
         let (nextConnectionID, baseLogger) = (self.nextConnectionID, self.logger)
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -167,10 +200,20 @@ public final class VendorMatchServer: Service, Sendable {
                     logger[metadataKey: "vm.connection.id"] = "\(id)"
                     if let peer = channel.remoteAddress { logger[metadataKey: "vm.peer"] = "\(peer)" }
                     // Admitted here, before any request is read, so a refused connection answers nothing.
-                    let admitted = stats.openConnection(limit: limit)
+                    let peer = AddressLimiter.key(of: channel.remoteAddress)
+                    var refusal: String?
+                    if !addresses.admit(peer) {
+                        refusal = "too many connections from \(peer) (limit \(perAddress) per address)"
+                        stats.refuseConnection(reason: "per_address")
+                    } else if !stats.openConnection(limit: limit) {
+                        addresses.release(peer)
+                        refusal = "too many connections (limit \(limit))"
+                    }
+                    let admitted = refusal == nil
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(IdleStateHandler(allTimeout: idle))
                     try pipeline.addHandler(IdleCloseHandler())
+                    try pipeline.addHandler(FrameTimeoutHandler(timeout: frameTimeout))
                     try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(maximumFrameBytes: maxFrame)))
                     try pipeline.addHandler(MessageToByteHandler(FrameEncoder()))
                     if admitted { try pipeline.addHandler(InlineRequestHandler(router: router, logger: logger)) }
@@ -181,7 +224,7 @@ public final class VendorMatchServer: Service, Sendable {
                             isOutboundHalfClosureEnabled: false
                         )
                     )
-                    return Connection(id: id, admitted: admitted, logger: logger, channel: frames)
+                    return Connection(id: id, refusal: refusal, peer: peer, logger: logger, channel: frames)
                 }
             }
     }
@@ -190,10 +233,10 @@ public final class VendorMatchServer: Service, Sendable {
     /// answers the rest as they are read); never throws, so one bad peer cannot take the listener down.
     private func serve(_ accepted: Connection) async {
         let (id, logger, connection) = (accepted.id, accepted.logger, accepted.channel)
-        guard accepted.admitted else {
-            logger.warning("refused: \(configuration.maximumConnections) connections open already")
+        if let refusal = accepted.refusal {
+            logger.warning("refused: \(refusal)")
             try? await connection.executeThenClose { _, outbound in
-                try await outbound.write(.failure(id: 0, method: "", code: .resourceExhausted, message: "too many connections (limit \(configuration.maximumConnections))"))
+                try await outbound.write(.failure(id: 0, method: "", code: .resourceExhausted, message: refusal))
             }
             return
         }
@@ -202,6 +245,7 @@ public final class VendorMatchServer: Service, Sendable {
         defer {
             connections.withLockedValue { _ = $0.removeValue(forKey: id) }
             stats.closeConnection()
+            addresses.release(accepted.peer)
         }
         logger.debug("connection opened")
 

@@ -6,8 +6,8 @@ import GRDB
 /// Each record table keeps the columns lookups need plus `json`, the record's canonical JSON
 /// (`RecordCodec.json(_:).serialized()`), so a record can be rebuilt and exported exactly as validated.
 /// Deleting a vendor deletes its case studies and referrals (`ON DELETE CASCADE`); embedding vectors are
-/// kept by need text (`need_vectors`), so they outlive the case studies that said it. `text_statistics` holds the ranking's frozen
-/// text statistics, which an import clears.
+/// kept by need text (`need_vectors`), so they outlive the case studies that said it. `text_statistics` holds
+/// the ranking's frozen text statistics, which an import clears; `api_keys` the API keys, hashed.
 enum CatalogueSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -73,6 +73,20 @@ enum CatalogueSchema {
                 CREATE TABLE text_statistics (
                     id   INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
                     json BLOB NOT NULL
+                );
+                """)
+        }
+        migrator.registerMigration("v3-api-keys") { db in
+            // API keys (CONTRACT §6): the secret is never stored, only its SHA-256 digest. A revoked key
+            // keeps its row, so `keys list` still shows it and the server keeps requiring keys.
+            try db.execute(sql: """
+                CREATE TABLE api_keys (
+                    id            TEXT NOT NULL PRIMARY KEY,
+                    tenant        TEXT,
+                    scopes        TEXT NOT NULL,
+                    secret_sha256 BLOB NOT NULL CHECK (length(secret_sha256) = 32),
+                    created_at    REAL NOT NULL,
+                    revoked_at    REAL
                 );
                 """)
         }

@@ -11,6 +11,7 @@ public struct StatusCode: Hashable, Sendable, CustomStringConvertible {
     public static let invalidArgument = StatusCode(rawValue: 3)
     public static let deadlineExceeded = StatusCode(rawValue: 4)
     public static let notFound = StatusCode(rawValue: 5)
+    public static let permissionDenied = StatusCode(rawValue: 7)
     public static let resourceExhausted = StatusCode(rawValue: 8)
     public static let failedPrecondition = StatusCode(rawValue: 9)
     public static let unimplemented = StatusCode(rawValue: 12)

@@ -67,7 +67,7 @@ struct BenchCommand: AsyncParsableCommand {
             let twoPhases = firstOnly.secondPhase != nil
             firstOnly.secondPhase = nil
             var firstLatencies: [Double] = [], featureLatencies: [Double] = [], treeLatencies: [Double] = []
-            var retrieveLatencies: [Double] = []
+            var retrieveLatencies: [Double] = [], walkLatencies: [Double] = []
             if twoPhases, let phase = model.secondPhase, let ensemble = phase.ensemble {
                 // The stages apart: first phase to `candidates` with their features, then the trees alone.
                 for (i, q) in market.requests.enumerated() {
@@ -80,8 +80,15 @@ struct BenchCommand: AsyncParsableCommand {
                     let t1 = clock.now
                     let scores = ensemble.predict(matrix: rows, columns: Feature.allCases.count)
                     let t2 = clock.now
-                    if i >= 5 { featureLatencies.append(Self.ms(t1 - t0)); treeLatencies.append(Self.ms(t2 - t1)) }
-                    _ = scores.count
+                    // The same rows by the node walk (copied first, so neither reads the other's cache-warm input).
+                    let copy = rows.map { $0 }
+                    let t3 = clock.now
+                    let walked = ensemble.predictByWalking(matrix: copy, columns: Feature.allCases.count)
+                    let t4 = clock.now
+                    if walked != scores { throw VMError(.internalError, "the batch kernel and the node walk disagree on request \(q.id)") }
+                    if i >= 5 {
+                        featureLatencies.append(Self.ms(t1 - t0)); treeLatencies.append(Self.ms(t2 - t1)); walkLatencies.append(Self.ms(t4 - t3))
+                    }
                 }
                 engine.replaceModel(firstOnly)
                 for _ in 0..<max(1, passes) { firstLatencies += try timeShortlists(explain: false) }
@@ -134,6 +141,9 @@ struct BenchCommand: AsyncParsableCommand {
                 print(String(format: "| first phase to %d candidates + their features | %d | %.3f | %.3f | %.3f |", model.secondPhase?.candidates ?? 0,
                              featureLatencies.count, fe.p50, fe.p99, fe.mean))
                 print(String(format: "| trees alone on those candidates | %d | %.3f | %.3f | %.3f |", treeLatencies.count, tr.p50, tr.p99, tr.mean))
+                let wa = Self.summary(walkLatencies)
+                print(String(format: "| the same trees by walking their nodes (before the batch kernel) | %d | %.3f | %.3f | %.3f |", walkLatencies.count,
+                             wa.p50, wa.p99, wa.mean))
                 print(String(format: "second phase (%d candidates, %d trees): %.3f ms more per request on average (explain off, both phases minus the first alone)",
                              model.secondPhase?.candidates ?? 0, model.secondPhase?.ensemble?.treeCount ?? 0, b.mean - f.mean))
             }

@@ -20,13 +20,20 @@ struct ServeCommand: AsyncParsableCommand {
         (--model, else Models/ranking-model.json) without dropping connections. Every served shortlist is
         logged (request, its candidates' features as the second phase saw them, the model version) in the
         database for RecordOutcomes and `train --from-outcomes`; a model promoted there (`--promote`,
-        `model promote`, `model rollback`) is picked up within --model-poll-ms. With --auth-token (or
-        $VENDORMATCH_AUTH_TOKEN) every method but Health needs "authorization: Bearer <token>".
+        `model promote`, `model rollback`) is picked up within --model-poll-ms.
+        Authentication: once the database holds any API key (`vendormatch keys create`), every method but
+        Health needs "authorization: Bearer <key>", and the key's scopes and tenant decide what it may do;
+        keys created or revoked while serving count from the next request. --auth-token (or
+        $VENDORMATCH_AUTH_TOKEN) adds one admin key with no tenant. Serving a non-loopback --host with
+        neither keys nor a token is refused unless --allow-unauthenticated is given.
+        Limits: a frame must arrive whole within --frame-timeout seconds of its first byte (else the
+        connection is closed); --max-connections-per-address connections from one address.
         Example: vendormatch serve --port 7420 --db market.sqlite
         """
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var telemetryOptions: TelemetryOptions
 
     @Option(help: "Address to bind.")
     var host = "127.0.0.1"
@@ -34,8 +41,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "TCP port (0 picks a free one; the log line \"listening on HOST:PORT\" names it).")
     var port = 7420
 
-    @Option(name: .customLong("auth-token"), help: "Require \"authorization: Bearer <token>\" (default: $VENDORMATCH_AUTH_TOKEN, else none).")
+    @Option(name: .customLong("auth-token"), help: "Also accept \"authorization: Bearer <token>\" as an admin key with no tenant, and require authorization (default: $VENDORMATCH_AUTH_TOKEN, else none; must not be empty).")
     var authToken: String?
+
+    @Flag(name: .customLong("allow-unauthenticated"), help: "Serve a non-loopback --host even with no API key and no --auth-token.")
+    var allowUnauthenticated = false
 
     @Option(name: .customLong("max-frame-bytes"), help: "Largest frame accepted; a larger header closes the connection.")
     var maxFrameBytes = 4_194_304
@@ -43,11 +53,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-connections"), help: "Connections served at once.")
     var maxConnections = 1024
 
+    @Option(name: .customLong("max-connections-per-address"), help: "Connections served at once from one peer address.")
+    var maxConnectionsPerAddress = 64
+
     @Option(name: .customLong("max-in-flight"), help: "Requests handled at once per connection (then reading pauses).")
     var maxInFlight = 128
 
     @Option(name: .customLong("idle-timeout"), help: "Seconds without traffic before a connection is closed.")
     var idleTimeout = 300
+
+    @Option(name: .customLong("frame-timeout"), help: "Seconds a frame may take to arrive whole, from its first byte, before the connection is closed.")
+    var frameTimeout = 10.0
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
@@ -68,8 +84,12 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
         guard maxFrameBytes >= 64 else { throw ValidationError("--max-frame-bytes must be at least 64") }
-        guard maxConnections >= 1, maxInFlight >= 1, idleTimeout >= 1 else {
-            throw ValidationError("--max-connections, --max-in-flight and --idle-timeout must be at least 1")
+        guard maxConnections >= 1, maxConnectionsPerAddress >= 1, maxInFlight >= 1, idleTimeout >= 1 else {
+            throw ValidationError("--max-connections, --max-connections-per-address, --max-in-flight and --idle-timeout must be at least 1")
+        }
+        guard frameTimeout > 0, frameTimeout.isFinite else { throw ValidationError("--frame-timeout must be a positive number of seconds") }
+        if authToken?.isEmpty == true {
+            throw ValidationError("--auth-token must not be empty (an empty token would accept \"Bearer \" from anyone); leave it out to serve without a token")
         }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
         guard logRetentionRows >= 0, logRetentionDays >= 0 else {
@@ -83,33 +103,43 @@ struct ServeCommand: AsyncParsableCommand {
         // stays on that thread, which saves two thread switches per request (see BENCHMARKS.md).
         let onEventLoops = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        telemetryOptions.bootstrapLogging(level: level)
         let logger = Logger(label: "vendormatch.server")
         logger.debug("swift concurrency on the NIO event loops: \(onEventLoops)")
         do {
+            let token = authToken ?? ProcessInfo.processInfo.environment["VENDORMATCH_AUTH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            let configuration = ServerConfiguration(
+                host: host, port: port, maximumFrameBytes: maxFrameBytes, maximumConnections: maxConnections,
+                maximumConnectionsPerAddress: maxConnectionsPerAddress, maximumInFlightPerConnection: maxInFlight,
+                idleTimeout: .seconds(Int64(idleTimeout)), frameTimeout: .nanoseconds(Int64(frameTimeout * 1e9)),
+                authToken: token, allowUnauthenticated: allowUnauthenticated
+            )
+            try refuseUnsafeSettingsEarly(configuration)
             let (backend, engine, store) = try openDefaultCatalogue(logger: logger)
+            let (telemetry, telemetryServices) = telemetryOptions.telemetry(engine: engine, serverHost: host)
+            let keys = try store.keyRing()
+            try configuration.checkSafeToServe(keysExist: try keys.current().areRequired)
             let reloader = ModelReloader.start(global: global, engine: engine, store: store,
                                                pollInterval: .milliseconds(modelPollMilliseconds), logger: logger)
             defer { reloader.cancel() }
-            let token = authToken ?? ProcessInfo.processInfo.environment["VENDORMATCH_AUTH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-            let server = VendorMatchServer(
-                configuration: ServerConfiguration(
-                    host: host, port: port, maximumFrameBytes: maxFrameBytes, maximumConnections: maxConnections,
-                    maximumInFlightPerConnection: maxInFlight, idleTimeout: .seconds(Int64(idleTimeout)), authToken: token
-                ),
-                backend: backend,
-                logger: logger
-            )
+            let server = VendorMatchServer(configuration: configuration, backend: backend, keys: keys, logger: logger, telemetry: telemetry)
             let group = ServiceGroup(configuration: .init(
-                services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: [server] + telemetryServices, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
             try await backend.shortlistLog?.flush()
         } catch {
             exitWith(error)
+        }
+    }
+
+    /// Refuses unsafe settings before the (slow) index build: keys are looked up only when they would
+    /// make a difference, in a database that exists already.
+    private func refuseUnsafeSettingsEarly(_ configuration: ServerConfiguration) throws {
+        do {
+            try configuration.checkSafeToServe(keysExist: false)
+        } catch {
+            let exists = FileManager.default.fileExists(atPath: global.databasePath)
+            try configuration.checkSafeToServe(keysExist: exists && (try global.openCatalogueStore().keyRing().current().areRequired))
         }
     }
 

@@ -29,6 +29,7 @@ struct VendorMatchCommand: AsyncParsableCommand {
             TrainCommand.self,
             ReportCommand.self,
             ServeCommand.self,
+            KeysCommand.self,
             ClientCommand.self,
             LoadgenCommand.self,
             BenchEncoderCommand.self,

@@ -2,6 +2,7 @@
 # directory that is removed on exit, and starts / stops `vendormatch serve` over a small demo market.
 #   start_demo_server TOKEN   → sets $server_pid and $port
 #   start_server ARGS…        → the same over an existing $tmp/db.sqlite, with extra serve ARGS
+#   logged_port PREFIX        → the port the server logged after PREFIX ("metrics on http://")
 #   stop_demo_server          → SIGTERM, and fails unless the server exits 0
 swift build --product vendormatch >/dev/null
 bin="$(swift build --show-bin-path)/vendormatch"
@@ -26,14 +27,21 @@ start_demo_server() {
 start_server() {
     "$bin" serve --db "$tmp/db.sqlite" --models Models --port 0 --need-encoder "${serve_need_encoder:-lexical}" "$@" 2>"$tmp/serve.log" &
     server_pid=$!
-    port=""
+    port="$(logged_port 'listening on ')"
+    [ -n "$port" ] || { echo "server did not start"; cat "$tmp/serve.log"; exit 1; }
+}
+
+# logged_port PREFIX: the port of the first "PREFIX<host>:<port>" in $tmp/serve.log, waiting up to 30 s for it
+# while the server runs; empty if none came.
+logged_port() {
+    local found=""
     for _ in $(seq 1 300); do
-        port="$(grep -o 'listening on [0-9.]*:[0-9]*' "$tmp/serve.log" | head -1 | sed 's/.*://')" || true
-        [ -n "$port" ] && break
-        kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/serve.log"; exit 1; }
+        found="$(grep -o "$1[0-9.]*:[0-9]*" "$tmp/serve.log" | head -1 | sed 's/.*://')" || true
+        [ -n "$found" ] && break
+        kill -0 "$server_pid" 2>/dev/null || break
         sleep 0.1
     done
-    [ -n "$port" ] || { echo "server did not start"; cat "$tmp/serve.log"; exit 1; }
+    echo "$found"
 }
 
 stop_demo_server() {

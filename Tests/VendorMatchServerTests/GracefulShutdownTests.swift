@@ -67,8 +67,7 @@ final class ServerProcess {
 struct GracefulShutdownTests {
     @Test(.enabled(if: ServerProcess.executable != nil, "needs the vendormatch executable (swift build --build-tests)"))
     func sigtermAnswersOrRefusesEveryRequestInFlightAndLosesNoAcknowledgedWrite() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vm-sigterm-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try makeTemporaryDirectory("vm-sigterm")
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = directory.appendingPathComponent("catalogue.sqlite").path
 
@@ -143,8 +142,7 @@ struct GracefulShutdownTests {
 struct ModelReloadTests {
     @Test(.enabled(if: ServerProcess.executable != nil, "needs the vendormatch executable (swift build --build-tests)"))
     func sighupSwapsTheModelOnTheSameConnection() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vm-sighup-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try makeTemporaryDirectory("vm-sighup")
         defer { try? FileManager.default.removeItem(at: directory) }
         let modelFile = directory.appendingPathComponent("model.json")
         // The linear model (no second phase), whose trust weight alone decides the trust component.

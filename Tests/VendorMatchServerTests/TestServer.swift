@@ -40,21 +40,30 @@ func smallCatalogue() -> Catalogue {
     )
 }
 
+/// A new empty directory under the system's temporary directory, named `prefix-<uuid>`.
+func makeTemporaryDirectory(_ prefix: String) throws -> URL {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory
+}
+
 /// A real server on a loopback port picked by the kernel, over a real SQLite file in a temporary directory.
+/// With `keys`, it checks API keys stored in that file (`store.createKey`, `store.revokeKey`).
 struct TestServer {
     let server: VendorMatchServer
     let port: Int
     let directory: URL
     let databasePath: String
+    let store: CatalogueStore
     let backend: CatalogueBackend
     let engine: RankingEngine
     private let task: Task<Void, any Error>
 
     /// With `shortlistLog`, the backend logs served shortlists (and checks outcomes against the log).
     static func start(_ configuration: ServerConfiguration = ServerConfiguration(), catalogue: Catalogue = smallCatalogue(),
-                      model: RankingModel = .defaults, shortlistLog: ShortlistLogger.Configuration? = nil) async throws -> TestServer {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vm-server-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                      model: RankingModel = .defaults, shortlistLog: ShortlistLogger.Configuration? = nil,
+                      keys: Bool = false, telemetry: ServerTelemetry = ServerTelemetry()) async throws -> TestServer {
+        let directory = try makeTemporaryDirectory("vm-server")
         let path = directory.appendingPathComponent("catalogue.sqlite").path
         let store = try CatalogueStore(path: path)
         try store.upsert(vendors: catalogue.vendors)
@@ -69,11 +78,12 @@ struct TestServer {
         logger.logLevel = .critical
         let backend = CatalogueBackend(engine: engine, store: store, codec: RecordCodec(taxonomy: taxonomy),
                                        shortlistLog: shortlistLog.map { ShortlistLogger(store: store, configuration: $0, logger: logger) })
-        let server = VendorMatchServer(configuration: config, backend: backend, logger: logger)
+        let server = VendorMatchServer(configuration: config, backend: backend, keys: keys ? try store.keyRing() : nil, logger: logger,
+                                       telemetry: telemetry)
         let task = Task { try await server.run() }
         let address = try await server.listeningAddress
-        return TestServer(server: server, port: address.port!, directory: directory, databasePath: path, backend: backend, engine: engine,
-                          task: task)
+        return TestServer(server: server, port: address.port!, directory: directory, databasePath: path, store: store,
+                          backend: backend, engine: engine, task: task)
     }
 
     func client(token: String? = nil) async throws -> VendorMatchClient {

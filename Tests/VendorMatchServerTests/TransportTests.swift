@@ -39,7 +39,8 @@ struct TransportTests {
     }
 
     @Test func servesSixtyFourConcurrentConnections() async throws {
-        let server = try await TestServer.start()
+        // 65 from one address, the last maybe before the server saw the first 64 close.
+        let server = try await TestServer.start(ServerConfiguration(maximumConnectionsPerAddress: 128))
         try await withThrowingTaskGroup(of: Int.self) { group in
             for c in 0..<64 {
                 group.addTask {

@@ -21,6 +21,16 @@ import VendorMatchCore
         #expect(try run(["import", dir.file("nowhere"), "--db", db]).status == 2)
     }
 
+    @Test func importOfANamelessVendorExitsTwoNamingFileLineAndField() throws {
+        let db = dir.file("nameless.sqlite")
+        let bad = dir.sub("nameless")
+        try write(["vendors.jsonl": goodVendor + "\n" + #"{"id":"n2","name":""}"#], to: bad)
+        let result = try run(["import", bad, "--db", db])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(#"vendors.jsonl:2: field "name": must not be empty"#), "\(result.stderr)")
+        #expect(try CatalogueStore(path: db).counts().vendors == 0)
+    }
+
     @Test func importStatsAndExportThroughTheBinary() throws {
         let db = dir.file("cli.sqlite")
         let imported = try run(["import", fixtureMarket, "--db", db])

@@ -34,6 +34,8 @@ let goodReferral = #"{"id":"r-new","vendor_id":"v-acme","referrer_type":"past_cl
 let badInputs: [BadInput] = [
     BadInput("malformed JSON", "vendors.jsonl", goodVendor + "\n" + #"{"id":"n2","name":"N""#, line: 2, field: "", reason: "invalid JSON"),
     BadInput("missing required field", "vendors.jsonl", goodVendor + "\n" + #"{"id":"n2"}"#, line: 2, field: "name", reason: "missing required field"),
+    BadInput("empty vendor name", "vendors.jsonl", goodVendor + "\n" + #"{"id":"n2","name":""}"#, line: 2, field: "name", reason: "must not be empty"),
+    BadInput("blank vendor name", "vendors.jsonl", goodVendor + "\n" + #"{"id":"n2","name":" \t "}"#, line: 2, field: "name", reason: "must not be empty"),
     BadInput("wrong type", "vendors.jsonl", goodVendor + "\n" + #"{"id":"n2","name":"N","founded":"1999"}"#, line: 2, field: "founded", reason: "expected number, got string"),
     BadInput("not an object", "vendors.jsonl", goodVendor + "\n[1,2]", line: 2, field: "", reason: "expected a JSON object"),
     BadInput("unknown NAICS code", "case_studies.jsonl", goodCase + "\n" + #"{"id":"c2","vendor_id":"v-acme","client_industry":"99","service_types":["data"]}"#, line: 2, field: "client_industry", reason: "unknown NAICS industry code \"99\""),

@@ -77,7 +77,9 @@ status=0
 grep -q "not an XGBoost JSON model" "$tmp/err" || { echo "the refusal does not say why:"; cat "$tmp/err"; exit 1; }
 echo "broken model not promoted: $(head -c 160 "$tmp/err")"
 
-# The online evaluation: both model versions' shortlists, with outcomes.
+# The online evaluation: both model versions' shortlists, with outcomes. The server is stopped first: its
+# log is written in batches, and a graceful stop writes the last one (the rolled-back "cli" shortlist).
+stop_demo_server
 "$bin" report --outcomes --db "$tmp/db.sqlite" --models Models --json > "$tmp/report.json"
 python3 - "$tmp/report.json" <<'PY'
 import json, sys
@@ -92,4 +94,3 @@ assert (new["served"], new["with_outcomes"], old["served"], old["with_outcomes"]
 assert new["ndcg@10"] is not None and old["ndcg@10"] is not None, rows
 print("report --outcomes: %s" % [(r["model_version"], r["served"], r["with_outcomes"], r["ndcg@10"]) for r in rows])
 PY
-stop_demo_server

@@ -72,6 +72,14 @@ public struct RecordCodec: Sendable {
         return value
     }
 
+    /// A display text that must say something: empty or only white space is refused.
+    func nonBlank(_ value: String, field: String) throws(FieldError) -> String {
+        guard value.contains(where: { !$0.isWhitespace }) else {
+            throw FieldError(field: field, reason: "must not be empty")
+        }
+        return value
+    }
+
     static func isDate(_ s: String) -> Bool {
         let u = Array(s.utf8)
         guard u.count == 10, u[4] == 45, u[7] == 45 else { return false }
@@ -93,7 +101,7 @@ public struct RecordCodec: Sendable {
         }
         return Vendor(
             id: try r.requiredID("id"),
-            name: try r.requiredString("name"),
+            name: try nonBlank(try r.requiredString("name"), field: "name"),
             size: try size(try r.string("size"), field: "size"),
             industries: try industries(try r.stringArray("industries"), field: "industries"),
             serviceTypes: try services(try r.stringArray("service_types"), field: "service_types"),

@@ -194,6 +194,16 @@ public struct TreeEnsemble: Sendable, Equatable {
             matrix.withUnsafeBufferPointer { m in out.withUnsafeMutableBufferPointer { complete.predict(m, rows: rows, columns: columns, into: $0) } }
             return out
         }
+        return predictByWalking(matrix: matrix, columns: columns)
+    }
+
+    /// `predict(matrix:columns:)` by walking each tree's nodes (the fallback for trees deeper than the
+    /// batch kernel takes; `bench` times it beside the kernel). The same sums, bit for bit.
+    public func predictByWalking(matrix: [Float], columns: Int) -> [Double] {
+        precondition(columns == featureCount)
+        let rows = columns == 0 ? 0 : matrix.count / columns
+        var out = [Double](repeating: Double(baseScore), count: rows)
+        guard rows > 0, !roots.isEmpty else { return out }
         matrix.withUnsafeBufferPointer { m in
             nodes.withUnsafeBufferPointer { nodes in
                 roots.withUnsafeBufferPointer { roots in
