@@ -27,7 +27,7 @@ public enum DemoMarketWriter {
     public static func write(
         to directory: URL, vendors: Int = DemoMarket.defaultVendors, seed: UInt64 = DemoMarket.defaultSeed,
         requests: Int = DemoMarket.defaultRequests, taxonomy: Taxonomy, taste: BuyerTaste = .standard,
-        progress: ((Int) -> Void)? = nil
+        wording: NeedWording = .shared, progress: ((Int) -> Void)? = nil
     ) throws(VMError) -> Summary {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -39,7 +39,8 @@ public enum DemoMarketWriter {
             let vendorFile = try LineFile(directory.appendingPathComponent("vendors.jsonl"))
             let caseFile = try LineFile(directory.appendingPathComponent("case_studies.jsonl"))
             let referralFile = try LineFile(directory.appendingPathComponent("referrals.jsonl"))
-            let generator = MarketGenerator(taxonomy: taxonomy, vendors: vendors, requests: requests, seed: seed, taste: taste)
+            let generator = MarketGenerator(taxonomy: taxonomy, vendors: vendors, requests: requests, seed: seed, taste: taste,
+                                            wording: wording)
             let result = try generator.run(
                 vendor: { v in
                     try vendorFile.append(RecordCodec.json(v))

@@ -22,10 +22,11 @@ struct MarketGenerator {
         var need: Int
     }
 
-    init(taxonomy: Taxonomy, vendors: Int, requests: Int, seed: UInt64, taste: BuyerTaste = .standard) {
+    init(taxonomy: Taxonomy, vendors: Int, requests: Int, seed: UInt64, taste: BuyerTaste = .standard,
+         wording: NeedWording = .shared) {
         self.taste = taste
         shape = MarketShape(taxonomy: taxonomy)
-        writer = NeedWriter(taxonomy: taxonomy)
+        writer = NeedWriter(taxonomy: taxonomy, wording: wording)
         vendorCount = max(0, vendors)
         requestCount = max(0, requests)
         self.seed = seed

@@ -4,15 +4,16 @@ import VendorMatchCore
 /// vendor self-descriptions and organisation names.
 struct NeedWriter: Sendable {
     let taxonomy: Taxonomy
+    var wording: NeedWording = .shared
 
     /// A client's need as a case study tells it.
     func caseNeed(_ rng: inout DemoRandom, subcategory: String, words: Lexicon.IndustryWords, size: Int) -> String {
-        need(&rng, template: rng.pick(Lexicon.caseTemplates), subcategory: subcategory, words: words, size: size)
+        need(&rng, template: rng.pick(Lexicon.caseTemplates), subcategory: subcategory, words: words, size: size, half: 0)
     }
 
     /// A buyer's need as a request states it: other templates than case studies use.
     func requestNeed(_ rng: inout DemoRandom, subcategory: String, words: Lexicon.IndustryWords, size: Int) -> String {
-        var text = need(&rng, template: rng.pick(Lexicon.requestTemplates), subcategory: subcategory, words: words, size: size)
+        var text = need(&rng, template: rng.pick(Lexicon.requestTemplates), subcategory: subcategory, words: words, size: size, half: 1)
         if rng.chance(0.35) { text += " " + rng.pick(Self.requestAsides) }
         return text
     }
@@ -27,15 +28,23 @@ struct NeedWriter: Sendable {
         "Our IT team is small, so we need a partner who can work independently.",
     ]
 
-    private func need(_ rng: inout DemoRandom, template: String, subcategory: String, words: Lexicon.IndustryWords, size: Int) -> String {
+    /// `half`: with `.paraphrased` wording, case studies (0) and requests (1) draw each phrase from the
+    /// opposite halves of the phrase lists, so they describe the same work in other words.
+    private func need(_ rng: inout DemoRandom, template: String, subcategory: String, words: Lexicon.IndustryWords, size: Int,
+                      half: Int) -> String {
         guard let phrases = NeedPhraseBook.entries[subcategory] else {
             return "We need help with \(taxonomy.serviceTitle(subcategory)?.lowercased() ?? subcategory)."
         }
+        func pick(_ list: [String]) -> String {
+            guard wording == .paraphrased, list.count >= 2 else { return rng.pick(list) }
+            let mid = list.count / 2
+            return rng.pick(half == 0 ? Array(list[..<mid]) : Array(list[mid...]))
+        }
         return TemplateText.fill(template) { slot in
             switch slot {
-            case "p": return rng.pick(phrases.problems)
-            case "t": return rng.pick(phrases.things)
-            case "g": return rng.pick(phrases.goals)
+            case "p": return pick(phrases.problems)
+            case "t": return pick(phrases.things)
+            case "g": return pick(phrases.goals)
             case "org": return rng.pick(words.orgs)
             case "customers": return rng.pick(words.customers)
             case "items": return rng.pick(words.items)
@@ -97,4 +106,13 @@ struct NeedWriter: Sendable {
         let noun = rng.pick(words.orgs).split(separator: " ").map { TemplateText.capitalized(String($0)) }.joined(separator: " ")
         return rng.pick(Lexicon.places) + " " + noun
     }
+}
+
+/// How a market's requests word their needs relative to its case studies.
+public enum NeedWording: String, Sendable, CaseIterable {
+    /// Both draw from the same phrases: many shared words (the lexical channel's best case).
+    case shared
+    /// Requests and case studies draw from disjoint halves of each subcategory's phrases: the same
+    /// work in other words, as buyers and vendors write in practice.
+    case paraphrased
 }

@@ -32,6 +32,9 @@ struct DemoDataCommand: AsyncParsableCommand {
     @Option(name: .long, help: "How the market's buyers weigh a vendor, relative to the standard buyer: name=value pairs from work, industry, size, trust, quality (e.g. \"trust=3,quality=2\"). The catalogue is the same for every taste; only the buyers' choices (qrels) change.")
     var taste: String = ""
 
+    @Option(name: .long, help: "How requests word their needs: shared (the same phrases as the case studies, many shared words) or paraphrased (other phrases for the same work, as buyers and vendors write in practice; the lexical channel's hard case).")
+    var wording: NeedWording = .shared
+
     func run() async throws {
         do {
             guard (0...10_000_000).contains(vendors) else {
@@ -45,7 +48,7 @@ struct DemoDataCommand: AsyncParsableCommand {
             let showProgress = vendors >= 20_000
             let summary = try DemoMarketWriter.write(
                 to: URL(fileURLWithPath: out), vendors: vendors, seed: seed, requests: requests, taxonomy: taxonomy,
-                taste: try BuyerTaste(parsing: taste),
+                taste: try BuyerTaste(parsing: taste), wording: wording,
                 progress: showProgress ? { done in
                     FileHandle.standardError.write(Data("demo-data: \(done) of \(vendors) vendors\n".utf8))
                 } : nil)
@@ -62,3 +65,5 @@ struct DemoDataCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension NeedWording: ExpressibleByArgument {}

@@ -40,7 +40,16 @@ enum SemanticChannel {
             return nil
         }
         let needs = catalogue.caseStudies.compactMap(\.need)
-        let byText = try store?.needVectors(for: needs, model: encoder.modelIdentifier) ?? [:]
+        var byText = try store?.needVectors(for: needs, model: encoder.modelIdentifier) ?? [:]
+        if store == nil, !background, mode == .hybrid {
+            // A catalogue read from files (`--data`, `train --market`): its distinct needs encoded in bulk
+            // on both cores, instead of one at a time while the index is built.
+            let todo = Array(Set(needs)).sorted()
+            let reporter = ProgressReporter(label: "encoding case-study needs (\(encoder.backend.rawValue), \(threads) threads)", total: todo.count)
+            let vectors = encoder.embed(todo, threads: threads) { done, _ in reporter.report(done) }
+            reporter.finish()
+            byText = Dictionary(uniqueKeysWithValues: zip(todo, vectors))
+        }
         var vectors: [String: [Float]] = [:]
         for c in catalogue.caseStudies { if let need = c.need, let v = byText[need] { vectors[c.id] = v } }
         let missing = Set(needs).subtracting(byText.keys).count

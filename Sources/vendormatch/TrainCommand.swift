@@ -16,7 +16,8 @@ struct TrainCommand: AsyncParsableCommand {
         t-test and a randomisation test. The model written (--out, default Models/ranking-model.json) is the starting
         model (its linear first phase) plus a second_phase naming the trees file written beside it (OUT's name with
         .trees.json). --market DIR (repeatable) trains on several markets at once: each DIR holds a catalogue
-        (vendors.jsonl, case_studies.jsonl, referrals.jsonl) with its requests.jsonl and qrels.txt.
+        (vendors.jsonl, case_studies.jsonl, referrals.jsonl) with its requests.jsonl and qrels.txt; DIR@lexical or
+        DIR@hybrid ranks that market with that need channel instead of --need-encoder's (so one model learns both).
 
         With --from-outcomes: the shortlists `serve` logged in --db (their candidates' features exactly as served)
         joined with the outcomes recorded for them (RecordOutcomes); --holdout of those requests are held out, and
@@ -44,7 +45,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "trees (the learned second phase) or linear (the first phase's six weights, by coordinate ascent).")
     var learner: String = "trees"
 
-    @Option(name: .customLong("market"), help: "A market directory (catalogue + requests.jsonl + qrels.txt); repeatable (trees only).")
+    @Option(name: .customLong("market"), help: "A market directory (catalogue + requests.jsonl + qrels.txt); repeatable (trees only). DIR@lexical or DIR@hybrid: that market's need channel.")
     var markets: [String] = []
 
     @Option(help: "First-phase candidates the second phase re-ranks (trees).")
@@ -350,6 +351,8 @@ extension TrainCommand {
         var data: String?
         var requests: String
         var qrels: String
+        /// The need channel this source is ranked with, when not --need-encoder's.
+        var needEncoder: NeedEncoderMode? = nil
     }
 
     func sources() throws -> [Source] {
@@ -357,7 +360,20 @@ extension TrainCommand {
             guard requests == nil, qrels == nil, data == nil else {
                 throw VMError(.invalidInput, "--market cannot be combined with --requests, --qrels or --data", field: "market")
             }
-            return markets.map { Source(name: $0, data: $0, requests: $0 + "/requests.jsonl", qrels: $0 + "/qrels.txt") }
+            return try markets.map { market in
+                var directory = market
+                var mode: NeedEncoderMode?
+                if let at = market.lastIndex(of: "@") {
+                    let suffix = String(market[market.index(after: at)...])
+                    guard let m = NeedEncoderMode(rawValue: suffix) else {
+                        throw VMError(.invalidInput, "--market \(market): the need channel after @ must be one of \(NeedEncoderMode.allCases.map(\.rawValue).joined(separator: ", "))", field: "market")
+                    }
+                    directory = String(market[..<at])
+                    mode = m
+                }
+                return Source(name: market, data: directory, requests: directory + "/requests.jsonl", qrels: directory + "/qrels.txt",
+                              needEncoder: mode)
+            }
         }
         guard let requests, let qrels else {
             throw VMError(.invalidInput, "train needs --requests and --qrels, or one or more --market DIR", field: "requests")
@@ -392,7 +408,9 @@ extension TrainCommand {
             qrelsHashes.append(SHA256.hex(qrelsBytes))
             let judgements = try Qrels.parse(Data(qrelsBytes), file: source.qrels)
             // The first phase chooses the candidates; the second phase being replaced need not load.
-            let ranking = try EvalRanking.make(global: global, data: source.data, depth: 10, firstPhaseOnly: true)
+            var options = global
+            if let mode = source.needEncoder { options.needEncoder = mode }
+            let ranking = try EvalRanking.make(global: options, data: source.data, depth: 10, firstPhaseOnly: true)
             if start == nil { start = ranking.engine.model }
             let list = try EvalInputs.requests(source.requests, taxonomy: ranking.taxonomy)
             var n = 0

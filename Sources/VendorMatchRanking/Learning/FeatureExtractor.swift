@@ -32,6 +32,8 @@ struct FeatureExtractor {
     /// Per-row working lists, kept between rows so filling a row does not allocate.
     struct Scratch {
         var needs: [Double] = []
+        var lexicalNeeds: [Double] = []
+        var semanticNeeds: [Double] = []
         var values: [(value: Double, weight: Double)] = []
         var relevantAges: [Double] = []
         var qualities: [Double] = []
@@ -39,6 +41,8 @@ struct FeatureExtractor {
 
         mutating func reset() {
             needs.removeAll(keepingCapacity: true)
+            lexicalNeeds.removeAll(keepingCapacity: true)
+            semanticNeeds.removeAll(keepingCapacity: true)
             values.removeAll(keepingCapacity: true)
             relevantAges.removeAll(keepingCapacity: true)
             qualities.removeAll(keepingCapacity: true)
@@ -80,6 +84,9 @@ struct FeatureExtractor {
         var verified = 0, topClient = 0, newest: Double? = nil
         let requestBand = request.size?.rawValue
         let givenCount = [hasI, hasS, hasN, hasV].filter { $0 }.count
+        // With the semantic channel on, `s[2]` is the blend; the channels apart come from the context.
+        let semanticOn = hasN && !context.needSemanticSim.isEmpty
+        var semanticStrong = 0
         let start = Int(key.caseStart), end = start + Int(key.caseCount)
         // Case studies read in place through the pointer (a copy would retain each of their strings).
         index.cases.withUnsafeBufferPointer { cases in
@@ -122,6 +129,16 @@ struct FeatureExtractor {
             if hasN {
                 scratch.needs.append(s[2])
                 if s[2] >= 0.3 { needStrong += 1 }
+                if semanticOn {
+                    scratch.lexicalNeeds.append(Double(context.needLexicalSim[c]))
+                    let semantic = context.needSemanticSim[c]
+                    if semantic >= 0 {  // -1: a case study without its vector
+                        scratch.semanticNeeds.append(Double(semantic))
+                        if semantic >= 0.5 { semanticStrong += 1 }
+                    }
+                } else {
+                    scratch.lexicalNeeds.append(s[2])
+                }
             }
             if hasV {
                 serviceMax = max(serviceMax, s[3])
@@ -176,6 +193,18 @@ struct FeatureExtractor {
             set(.needMeanBest3, best.isEmpty ? 0 : best.reduce(0, +) / Double(best.count))
             set(.needStrongCount, needStrong)
             set(.needDeclared, declared[2])
+            func setBest(_ values: inout [Double], max: Feature, meanBest3: Feature) {
+                values.sort(by: >)
+                set(max, values.first ?? 0)
+                let best = values.prefix(3)
+                set(meanBest3, best.isEmpty ? 0 : best.reduce(0, +) / Double(best.count))
+            }
+            setBest(&scratch.lexicalNeeds, max: .needLexicalMax, meanBest3: .needLexicalMeanBest3)
+            setBool(.needSemanticActive, semanticOn)
+            if semanticOn {
+                setBest(&scratch.semanticNeeds, max: .needSemanticMax, meanBest3: .needSemanticMeanBest3)
+                set(.needSemanticStrongCount, semanticStrong)
+            }
         }
         if hasV {
             set(.serviceMax, serviceMax)

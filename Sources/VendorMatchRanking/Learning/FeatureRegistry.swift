@@ -19,6 +19,9 @@ public enum Feature: Int, CaseIterable, Sendable {
     case sizeMax, sizeExactCount, sizeAdjacentCount, sizeMinDistance
     // Need.
     case needMax, needMeanBest3, needStrongCount, needDeclared
+    // Need, the two channels apart (the blend above mixes them when the semantic channel is on).
+    case needLexicalMax, needLexicalMeanBest3, needSemanticActive, needSemanticMax, needSemanticMeanBest3,
+         needSemanticStrongCount
     // Service.
     case serviceMax, serviceExactCount, serviceSiblingCount, serviceDeclared, serviceDeclaredOnly, serviceShown
     // Experience: the dimensions together, per case study, aggregated per vendor.
@@ -91,6 +94,12 @@ public enum Feature: Int, CaseIterable, Sendable {
         case .needMeanBest3: "need.mean_best3"
         case .needStrongCount: "need.strong_count"
         case .needDeclared: "need.declared"
+        case .needLexicalMax: "need.lexical_max"
+        case .needLexicalMeanBest3: "need.lexical_mean_best3"
+        case .needSemanticActive: "need.semantic_active"
+        case .needSemanticMax: "need.semantic_max"
+        case .needSemanticMeanBest3: "need.semantic_mean_best3"
+        case .needSemanticStrongCount: "need.semantic_strong_count"
         case .serviceMax: "service.max"
         case .serviceExactCount: "service.exact_count"
         case .serviceSiblingCount: "service.sibling_count"
@@ -165,6 +174,12 @@ public enum Feature: Int, CaseIterable, Sendable {
         case .needMeanBest3: "mean need similarity of the three most similar case studies"
         case .needStrongCount: "case studies with need similarity of at least 0.3"
         case .needDeclared: "need similarity of the vendor's own description"
+        case .needLexicalMax: "best lexical (TF-IDF cosine) need similarity of a case study, whatever the semantic channel"
+        case .needLexicalMeanBest3: "mean lexical need similarity of the three lexically most similar case studies"
+        case .needSemanticActive: "1 when the semantic need channel scored the request, 0 when it is off; missing without a need"
+        case .needSemanticMax: "best semantic (MiniLM cosine, rescaled from need.semantic_floor) need similarity of a case study; missing when the channel is off"
+        case .needSemanticMeanBest3: "mean semantic need similarity of the three semantically most similar case studies"
+        case .needSemanticStrongCount: "case studies with semantic need similarity of at least 0.5"
         case .serviceMax: "best service similarity of a case study (meets 1, sibling 0.4); missing without a service"
         case .serviceExactCount: "case studies delivering a requested (or inferred) service type"
         case .serviceSiblingCount: "case studies delivering only a sibling subcategory"
@@ -219,7 +234,8 @@ public enum Feature: Int, CaseIterable, Sendable {
             .industry
         case .linearSize, .sizeMax, .sizeExactCount, .sizeAdjacentCount, .sizeMinDistance:
             .size
-        case .linearNeed, .needMax, .needMeanBest3, .needStrongCount, .needDeclared:
+        case .linearNeed, .needMax, .needMeanBest3, .needStrongCount, .needDeclared, .needLexicalMax, .needLexicalMeanBest3,
+             .needSemanticActive, .needSemanticMax, .needSemanticMeanBest3, .needSemanticStrongCount:
             .need
         case .linearService, .serviceMax, .serviceExactCount, .serviceSiblingCount, .serviceDeclared, .serviceDeclaredOnly,
              .serviceShown:
