@@ -144,4 +144,40 @@ struct ShortlistLogTests {
         await client.close()
         try await server.stop()
     }
+
+    /// Stats' online evaluation against a hand-worked expectation: four shortlists served, outcomes for three.
+    @Test func statsReportsTheOnlineEvaluationPerModelVersionAndWeek() async throws {
+        let server = try await TestServer.start(catalogue: Self.market.catalogue, model: try Self.shippedModel(), shortlistLog: .init())
+        let client = try await server.client()
+        var lists: [[String]] = []
+        for (i, r) in Self.market.requests.prefix(4).enumerated() {
+            var q = try Self.proto(r)
+            q.id = "r\(i + 1)"
+            q.buyerOrg = i < 3 ? "buyer-x" : "buyer-y"
+            lists.append(try await client.shortlist(q).vendors.map(\.vendorID))
+        }
+        try await server.backend.shortlistLog!.flush()
+        func outcome(_ request: String, _ vendor: String, _ grade: Int32, _ buyer: String) -> Vendormatch_V1_Outcome {
+            var o = Vendormatch_V1_Outcome()
+            o.requestID = request; o.vendorID = vendor; o.grade = grade; o.buyerOrg = buyer
+            return o
+        }
+        _ = try await client.recordOutcomes([
+            outcome("r1", lists[0][0], 2, "buyer-x"),  // chosen at rank 1: NDCG@10 1
+            outcome("r2", lists[1][1], 1, "buyer-x"),  // shortlisted at rank 2: NDCG@10 1/log2(3)
+            outcome("r4", lists[3][0], 0, "buyer-y"),  // seen, not wanted: no NDCG
+        ])
+        let weeks = try await client.stats().outcomeWeeks
+        #expect(weeks.count == 1)
+        let w = try #require(weeks.first)
+        #expect(w.modelVersion == "shipped@test")
+        #expect(w.week == OutcomeReport.week(Date()))
+        #expect([w.served, w.withOutcomes, w.outcomes, w.shortlisted, w.chosen, w.judged] == [4, 3, 3, 2, 1, 2])
+        #expect(abs(w.ndcgAt10 - (1 + 1 / log2(3.0)) / 2) < 1e-9)
+        // One buyer's view: its own shortlists only.
+        let y = try OutcomeReport.compute(store: CatalogueStore(path: server.databasePath), buyer: "buyer-y")
+        #expect(y.map { [$0.served, $0.withOutcomes, $0.shortlisted, $0.judged] } == [[1, 1, 0, 0]])
+        await client.close()
+        try await server.stop()
+    }
 }
