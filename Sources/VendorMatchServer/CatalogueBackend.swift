@@ -99,11 +99,17 @@ public final class CatalogueBackend: VendorMatchBackend {
         try await shortlistLog?.flush()
         try await write {
             if checked {
-                let ids = records.map(\.requestID)
-                let unknown = Set(try store.unloggedRequestIDs(Array(Set(ids))))
-                if let i = ids.firstIndex(where: unknown.contains) {
-                    throw FieldError(field: "outcomes[\(i)].request_id",
-                                     reason: "no served shortlist is logged under request id \"\(ids[i])\" (never served here, or older than the log's retention)")
+                let logged = try store.loggedRequestBuyers(Array(Set(records.map(\.requestID))))
+                for (i, o) in records.enumerated() {
+                    guard let servedTo = logged[o.requestID] else {
+                        throw FieldError(field: "outcomes[\(i)].request_id",
+                                         reason: "no served shortlist is logged under request id \"\(o.requestID)\" (never served here, or older than the log's retention)")
+                    }
+                    // A buyer's outcomes are about its own shortlists: another organisation's are not its to grade.
+                    if let servedTo, let buyer = o.buyerOrg, servedTo != buyer {
+                        throw VMError(.permissionDenied, "the shortlist \"\(o.requestID)\" was served to another buyer organisation",
+                                      field: "outcomes[\(i)].request_id")
+                    }
                 }
             }
             try store.record(outcomes: records)

@@ -49,7 +49,7 @@ public enum OutcomeReport {
         let key = MetricKey(.ndcg, 10)
         var rows: [String: Row] = [:]
         try store.forEachLoggedShortlist(matrices: false, columns: Feature.allCases.count) { s in
-            if let buyer, Self.buyer(ofLoggedRequest: s.request) != buyer { return }
+            if let buyer, s.buyer != buyer { return }
             let w = week(s.servedAt)
             var row = rows["\(s.modelVersion)\u{0}\(w)"] ?? Row(modelVersion: s.modelVersion, week: w)
             row.served += 1
@@ -67,13 +67,6 @@ public enum OutcomeReport {
             rows["\(s.modelVersion)\u{0}\(w)"] = row
         }
         return rows.values.sorted { ($0.week, $0.modelVersion) < ($1.week, $1.modelVersion) }
-    }
-
-    /// The `buyer_org` of a logged request (its canonical JSON).
-    static func buyer(ofLoggedRequest json: String) -> String? {
-        guard case let .object(fields)? = try? JSONParser.parse(json),
-              case let .string(buyer)? = fields.first(where: { $0.0 == "buyer_org" })?.1 else { return nil }
-        return buyer
     }
 
     public static func table(_ rows: [Row]) -> String {

@@ -180,4 +180,30 @@ struct ShortlistLogTests {
         await client.close()
         try await server.stop()
     }
+
+    /// A tenant grades its own shortlists only, and its Stats show its own online evaluation only.
+    @Test func aTenantCannotGradeAnotherBuyersShortlist() async throws {
+        let server = try await TestServer.start(catalogue: Self.market.catalogue, model: try Self.shippedModel(), shortlistLog: .init(), keys: true)
+        let (_, acmeToken) = try server.store.createKey(tenant: "acme", scopes: [.read, .write])
+        let (_, boltToken) = try server.store.createKey(tenant: "bolt", scopes: [.read, .write])
+        let acme = try await server.client(token: acmeToken.text), bolt = try await server.client(token: boltToken.text)
+        var q = try Self.proto(Self.market.requests[0])
+        q.id = "acme-1"
+        q.clearBuyerOrg()
+        let served = try await acme.shortlist(q)
+        var o = Vendormatch_V1_Outcome()
+        o.requestID = "acme-1"; o.vendorID = served.vendors[0].vendorID; o.grade = 2
+        do {
+            _ = try await bolt.recordOutcomes([o])
+            Issue.record("bolt graded acme's shortlist")
+        } catch {
+            #expect(error.code == .permissionDenied)
+            #expect(error.field == "outcomes[0].request_id")
+        }
+        #expect(try await acme.recordOutcomes([o]).written == 1)
+        #expect(try await acme.stats().outcomeWeeks.map(\.chosen) == [1])
+        #expect(try await bolt.stats().outcomeWeeks.isEmpty)
+        for c in [acme, bolt] { await c.close() }
+        try await server.stop()
+    }
 }
