@@ -28,6 +28,8 @@ struct BenchNeighboursCommand: ParsableCommand {
     @Option(help: "Candidates rescored exactly, as a multiple of k.") var rescore = NeighbourSearch().rescoreFactor
     @Option(help: "Queries also timed with the previous exhaustive scan (Swift loop; slow).") var scalarQueries = 20
     @Option(help: "Seed.") var seed: UInt64 = 1
+    @Option(help: "Cosine below which the channel counts a case 0 (need.semantic_floor): also reports the recall of the true neighbours at or above it.")
+    var floor = 0.25
 
     func run() throws {
         var random = BenchRandom(seed: seed)
@@ -48,6 +50,13 @@ struct BenchNeighboursCommand: ParsableCommand {
             truth.append(index.exact(q, k: k))
             exactTimes.append(milliseconds(ContinuousClock.now - t))
         }
+        // The true neighbours the channel gives a similarity above 0.
+        let dims = dims
+        let aboveFloor = zip(queryVectors, truth).map { q, ids in
+            Set(ids.filter { id in (0..<dims).reduce(Float(0)) { $0 + q[$1] * all[Int(id) * dims + $1] } >= Float(floor) })
+        }
+        let relevantCount = aboveFloor.reduce(0) { $0 + $1.count }
+        print("true top-\(k) neighbours at or above cosine \(floor): \(relevantCount) of \(truth.count * k)")
         print("exact scan (vector kernel):   p50 \(r3(percentile(exactTimes, 0.5))) ms  p99 \(r3(percentile(exactTimes, 0.99))) ms")
         var scalarTimes: [Double] = []
         for q in queryVectors.prefix(scalarQueries) {
@@ -61,15 +70,17 @@ struct BenchNeighboursCommand: ParsableCommand {
         for p in probes {
             for q in queryVectors.prefix(10) { blackHole(index.approximate(q, k: k, probes: p)) }
             var times: [Double] = []
-            var found = 0
-            for (q, exact) in zip(queryVectors, truth) {
+            var found = 0, foundAbove = 0
+            for ((q, exact), above) in zip(zip(queryVectors, truth), aboveFloor) {
                 let t = ContinuousClock.now
                 let got = index.approximate(q, k: k, probes: p)
                 times.append(milliseconds(ContinuousClock.now - t))
                 found += Set(got).intersection(exact).count
+                foundAbove += above.intersection(got).count
             }
             let recall = Double(found) / Double(truth.count * k)
-            print("probes \(p): recall@\(k) \(String(format: "%.4f", recall))  p50 \(r3(percentile(times, 0.5))) ms  p99 \(r3(percentile(times, 0.99))) ms")
+            let recallAbove = Double(foundAbove) / Double(max(1, relevantCount))
+            print("probes \(p): recall@\(k) \(String(format: "%.4f", recall))  above floor \(String(format: "%.4f", recallAbove))  p50 \(r3(percentile(times, 0.5))) ms  p99 \(r3(percentile(times, 0.99))) ms")
         }
     }
 
