@@ -27,6 +27,7 @@ struct BenchNeighboursCommand: ParsableCommand {
     @Option(help: "Inverted lists (default √n).") var lists: Int?
     @Option(help: "Candidates rescored exactly, as a multiple of k.") var rescore = NeighbourSearch().rescoreFactor
     @Option(help: "Queries also timed with the previous exhaustive scan (Swift loop; slow).") var scalarQueries = 20
+    @Option(help: "Also time k = this (the first phase's hits, NeighbourSearch.hits) at the default probes.") var hits = NeighbourSearch().hits
     @Option(help: "Seed.") var seed: UInt64 = 1
     @Option(help: "Cosine below which the channel counts a case 0 (need.semantic_floor): also reports the recall of the true neighbours at or above it.")
     var floor = 0.25
@@ -81,6 +82,15 @@ struct BenchNeighboursCommand: ParsableCommand {
             let recall = Double(found) / Double(truth.count * k)
             let recallAbove = Double(foundAbove) / Double(max(1, relevantCount))
             print("probes \(p): recall@\(k) \(String(format: "%.4f", recall))  above floor \(String(format: "%.4f", recallAbove))  p50 \(r3(percentile(times, 0.5))) ms  p99 \(r3(percentile(times, 0.99))) ms")
+        }
+        if hits > 0 {
+            var times: [Double] = []
+            for q in queryVectors {
+                let t = ContinuousClock.now
+                blackHole(index.approximate(q, k: hits))
+                times.append(milliseconds(ContinuousClock.now - t))
+            }
+            print("k \(hits) at the default \(NeighbourSearch().probes) probes (the first phase's hits): p50 \(r3(percentile(times, 0.5))) ms  p99 \(r3(percentile(times, 0.99))) ms")
         }
     }
 

@@ -22,9 +22,9 @@ public struct NeighbourSearch: Sendable, Equatable {
 
     /// - Parameters:
     ///   - minimumCases: 50,000 (an exhaustive scan of 50,000 × 384 floats takes a few milliseconds).
-    ///   - lists: `nil` (√n); `probes`: 32; `hits`: 1,000; `rescoreFactor`: 2 (2,000 candidates rescored);
+    ///   - lists: `nil` (√n); `probes`: 24 (recall@100 0.95 on BENCHMARKS.md's clustered million); `hits`: 300; `rescoreFactor`: 2 (600 candidates rescored);
     ///   - samplePerList: 32; `iterations`: 8; `seed`: 17.
-    public init(minimumCases: Int = 50_000, lists: Int? = nil, probes: Int = 32, hits: Int = 1_000, rescoreFactor: Int = 2,
+    public init(minimumCases: Int = 50_000, lists: Int? = nil, probes: Int = 24, hits: Int = 300, rescoreFactor: Int = 2,
                 samplePerList: Int = 32, iterations: Int = 8, seed: UInt64 = 17) {
         self.minimumCases = minimumCases
         self.lists = lists
