@@ -96,6 +96,11 @@ void vm_dots_f32_gather(const float *query, const float *matrix, const int32_t *
                         float *out) {
     int fast = has_avx2();
     for (size_t i = 0; i < count; i++) {
+        /* Rows are scattered over a large array: ask for the one after next while this one is summed. */
+        if (i + 2 < count) {
+            const char *ahead = (const char *)(matrix + (size_t)rows[i + 2] * dims);
+            for (size_t b = 0; b < dims * sizeof(float); b += 64) __builtin_prefetch(ahead + b);
+        }
         const float *row = matrix + (size_t)rows[i] * dims;
         out[i] = fast ? dot_f32_avx2(query, row, dims) : dot_f32_scalar(query, row, dims);
     }
