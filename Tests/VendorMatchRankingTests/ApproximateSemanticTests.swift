@@ -61,6 +61,16 @@ import VendorMatchCore
         #expect(differedBefore > 0, "the index must have left some cases approximate, or this test proves nothing")
     }
 
+    @Test func oneVendorsCaseStudiesAreFoundWithExactSimilarities() throws {
+        let exact = engine(nil)
+        let approximate = engine(NeighbourSearch(minimumCases: 0, lists: 8, probes: 1, hits: 5))
+        for v in ["v1", "v3", "v8"] {
+            // A service type given: read from the need, it would come from the approximate neighbours.
+            let query = CaseQuery(need: LiveMarket.phrases[4].text, serviceTypes: [LiveMarket.phrases[4].service], vendorID: v, k: 15)
+            #expect(try approximate.findCaseStudies(query) == exact.findCaseStudies(query))
+        }
+    }
+
     @Test func writesKeepTheIndexInStep() throws {
         let search = NeighbourSearch(minimumCases: 0, lists: 6, probes: 6, hits: 100_000)
         // Built without vectors: no index until the background fill turns the channel on.

@@ -136,17 +136,20 @@ public final class RankingEngine: Sendable {
         let index = snapshot.index
         let request = BuyerRequest(id: "cases", industry: query.industry, size: query.size, need: query.need,
                                    serviceTypes: query.serviceTypes, k: query.k)
-        let ranker = Ranker(snapshot: snapshot, request: request)
-        let context = ranker.context
+        var ranker = Ranker(snapshot: snapshot, request: request)
         let ordinals: [Int32]
         if let vendorID = query.vendorID {
             guard let v = index.vendorOrdinal[vendorID], index.vendorAlive[Int(v)] else {
                 throw VMError(.notFound, "no vendor \"\(vendorID)\"", field: "vendor_id")
             }
             ordinals = index.vendorCases[Int(v)]
+            // One vendor's cases: exact semantic similarities (with the approximate index, only its hits
+            // are; across the whole catalogue the other cases keep the lower bound 0 on that channel).
+            ranker.exactSemantic(forVendors: [Int(v)])
         } else {
             ordinals = Array(0..<Int32(index.cases.count))
         }
+        let context = ranker.context
         let norm = (context.w * context.a).sum()
         var scored: [(Int, Double)] = []
         for c32 in ordinals {

@@ -337,6 +337,11 @@ struct Ranker {
         return (exact.sorted(), candidates)
     }
 
+    /// Exact semantic similarities for every case study of `vendors` (`MatchContext.exactSemantic`).
+    mutating func exactSemantic(forVendors vendors: [Int]) {
+        context.exactSemantic(forVendors: vendors, index: snapshot.index)
+    }
+
     /// Candidate pools at least this large are scored on two threads.
     static let parallelThreshold = 20_000
 
