@@ -37,9 +37,11 @@ let package = Package(
         // Offline evaluation: TREC qrels/runs, trec_eval-exact metrics, significance tests, segments.
         .target(name: "VendorMatchEval", dependencies: ["VendorMatchCore"], swiftSettings: swiftSettings),
         // Pure ranking math over an in-memory index: encoders, similarity, trust, quality, ranker.
-        .target(name: "VendorMatchRanking", dependencies: ["VendorMatchCore", "CPrefetch", "CTreeKernel"], swiftSettings: swiftSettings),
+        .target(name: "VendorMatchRanking", dependencies: ["VendorMatchCore", "CPrefetch", "CTreeKernel", "CVectorKernel"], swiftSettings: swiftSettings),
         // The second phase's batch tree traversal: complete trees walked without branches, rows interleaved.
         .target(name: "CTreeKernel"),
+        // The semantic need index's scans: float and int8 dot products (AVX2 chosen at run time), nearest centroids.
+        .target(name: "CVectorKernel"),
         // A cache prefetch hint for the scoring loop (no Swift spelling for it).
         .target(name: "CPrefetch"),
         // The SQLite catalogue: schema, migrations, JSON Lines import/export, stats, API keys (stored hashed).

@@ -33,6 +33,7 @@ struct VendorMatchCommand: AsyncParsableCommand {
             ClientCommand.self,
             LoadgenCommand.self,
             BenchEncoderCommand.self,
+            BenchNeighboursCommand.self,
             EmbedCommand.self,
             ModelCommand.self,
         ]

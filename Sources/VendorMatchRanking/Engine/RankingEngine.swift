@@ -71,11 +71,11 @@ public final class RankingEngine: Sendable {
     /// feature row (without a second phase, the first phase's best `SecondPhase.defaultCandidates`, featurised).
     public func shortlist(_ request: BuyerRequest, explain: Bool = true, logCandidates: Bool = false) throws(VMError) -> Shortlist {
         try check(request)
-        let ranker = Ranker(snapshot: snapshot(), request: request)
+        var ranker = Ranker(snapshot: snapshot(), request: request)
         let version = ranker.index.model.metadata[ServedCandidates.modelVersionKey] ?? "unversioned"
         if let phase = ranker.index.model.secondPhase, let ensemble = phase.ensemble {
             // Retrieve and first phase: the best `candidates`; second phase: the trees re-rank them.
-            let (first, candidates) = ranker.top(max(request.k, phase.candidates))
+            let (first, candidates) = ranker.topExact(max(request.k, phase.candidates))
             let second = SecondPhaseRanker(ranker: ranker, ensemble: ensemble)
             let all = second.rerank(first)
             let ranked = Array(all.prefix(request.k))
@@ -90,10 +90,10 @@ public final class RankingEngine: Sendable {
             }
             return list
         }
-        let (ranked, candidates) = ranker.top(request.k)
+        let (ranked, candidates) = ranker.topExact(request.k)
         var served: ServedCandidates?
         if logCandidates {
-            let first = ranker.top(max(request.k, SecondPhase.defaultCandidates)).ranked
+            let first = ranker.topExact(max(request.k, SecondPhase.defaultCandidates)).ranked
             served = ServedCandidates(vendorIDs: first.map { ranker.index.vendorIDs[$0.vendor] },
                                       matrix: FeatureExtractor(ranker: ranker).matrix(first), features: Feature.signature,
                                       modelVersion: version)
@@ -106,8 +106,8 @@ public final class RankingEngine: Sendable {
     /// Unweighted features of the best `limit` candidates (by the current model), for training.
     public func features(for request: BuyerRequest, limit: Int) throws(VMError) -> [CandidateFeatures] {
         try check(request, maxK: Int.max)
-        let ranker = Ranker(snapshot: snapshot(), request: request)
-        return ranker.top(limit).ranked.map { entry in
+        var ranker = Ranker(snapshot: snapshot(), request: request)
+        return ranker.topExact(limit).ranked.map { entry in
             CandidateFeatures(vendorID: ranker.index.vendorIDs[entry.vendor], values: (0..<6).map { entry.features[$0] })
         }
     }
@@ -116,8 +116,8 @@ public final class RankingEngine: Sendable {
     /// order: what `train` learns from and what serving computes (one extractor for both).
     public func featureRows(for request: BuyerRequest, limit: Int) throws(VMError) -> (vendorIDs: [String], matrix: [Float]) {
         try check(request, maxK: Int.max)
-        let ranker = Ranker(snapshot: snapshot(), request: request)
-        let first = ranker.top(limit).ranked
+        var ranker = Ranker(snapshot: snapshot(), request: request)
+        let first = ranker.topExact(limit).ranked
         return (first.map { ranker.index.vendorIDs[$0.vendor] }, FeatureExtractor(ranker: ranker).matrix(first))
     }
 
@@ -136,17 +136,20 @@ public final class RankingEngine: Sendable {
         let index = snapshot.index
         let request = BuyerRequest(id: "cases", industry: query.industry, size: query.size, need: query.need,
                                    serviceTypes: query.serviceTypes, k: query.k)
-        let ranker = Ranker(snapshot: snapshot, request: request)
-        let context = ranker.context
+        var ranker = Ranker(snapshot: snapshot, request: request)
         let ordinals: [Int32]
         if let vendorID = query.vendorID {
             guard let v = index.vendorOrdinal[vendorID], index.vendorAlive[Int(v)] else {
                 throw VMError(.notFound, "no vendor \"\(vendorID)\"", field: "vendor_id")
             }
             ordinals = index.vendorCases[Int(v)]
+            // One vendor's cases: exact semantic similarities (with the approximate index, only its hits
+            // are; across the whole catalogue the other cases keep the lower bound 0 on that channel).
+            ranker.exactSemantic(forVendors: [Int(v)])
         } else {
             ordinals = Array(0..<Int32(index.cases.count))
         }
+        let context = ranker.context
         let norm = (context.w * context.a).sum()
         var scored: [(Int, Double)] = []
         for c32 in ordinals {

@@ -83,6 +83,11 @@ struct RankingIndex: Sendable {
     /// The channel is in the blend: off while needs built without their vectors wait for them
     /// (`DenseNeeds.encodeMissing` false), on once none is missing.
     private(set) var denseActive = false
+    /// The approximate nearest-neighbour index over the case-study vectors: trained when the channel turns
+    /// on with at least `neighbourSearch.minimumCases` vectors (nil: requests scan every vector), then
+    /// kept exact by every write; its centroids move only when the index is rebuilt.
+    private(set) var caseNeighbours: NeighbourIndex?
+    private(set) var neighbourSearch = NeighbourSearch()
     /// Whether an indexed case study without a stored vector is encoded on the spot.
     private var encodesMissingVectors = true
     /// Live case studies with a need but no vector, by need text (kept only while the channel is off).
@@ -162,6 +167,7 @@ struct RankingIndex: Sendable {
             denseDimensions = dense.caseVectors.values.first?.count ?? dense.encoder.embed("dimensions").count
             pendingVectors = dense.caseVectors
             encodesMissingVectors = dense.encodeMissing
+            neighbourSearch = dense.neighbourSearch
         }
         self.services = ServiceCodes(taxonomy: taxonomy)
         self.model = model
@@ -194,6 +200,26 @@ struct RankingIndex: Sendable {
         pendingVectors = [:]
         encodesMissingVectors = true
         denseActive = denseEncoder != nil && casesAwaitingVectors.isEmpty
+        trainNeighbours()
+    }
+
+    /// Trains the approximate index on the live case studies' vectors, or drops it below
+    /// `neighbourSearch.minimumCases` of them (or while the channel is off).
+    private mutating func trainNeighbours() {
+        caseNeighbours = nil
+        guard denseActive, denseDimensions > 0 else { return }
+        var members: [Int32] = []
+        for c in cases.indices where caseHasDense[c] && caseKeys[c].alive { members.append(Int32(c)) }
+        guard !members.isEmpty, members.count >= neighbourSearch.minimumCases else { return }
+        caseNeighbours = NeighbourIndex(vectors: caseDense, dims: denseDimensions, members: members,
+                                        configuration: neighbourSearch)
+    }
+
+    /// Files case `c`'s vector in the approximate index, when there is one.
+    private mutating func fileNeighbour(_ c: Int) {
+        guard caseNeighbours != nil else { return }
+        let vector = caseDense[(c * denseDimensions)..<((c + 1) * denseDimensions)]
+        caseNeighbours!.insert(Int32(c), vector: vector)
     }
 
     /// Stored vectors handed to `init`, consumed as the case studies are indexed.
@@ -340,6 +366,7 @@ struct RankingIndex: Sendable {
                 let ok = vector.count == denseDimensions && c.need != nil
                 caseDense.append(contentsOf: ok ? vector : [Float](repeating: 0, count: denseDimensions))
                 caseHasDense.append(ok)
+                if ok { fileNeighbour(Int(ordinal)) }
                 if !ok, let need = c.need { casesAwaitingVectors[need, default: []].append(ordinal) }
             }
             if let need = c.need {
@@ -392,10 +419,14 @@ struct RankingIndex: Sendable {
                 let base = Int(c) * denseDimensions
                 caseDense.replaceSubrange(base..<(base + denseDimensions), with: vector)
                 caseHasDense[Int(c)] = true
+                if caseKeys[Int(c)].alive { fileNeighbour(Int(c)) }
                 installed += 1
             }
         }
-        if !denseActive, casesAwaitingVectors.isEmpty { denseActive = true }
+        if !denseActive, casesAwaitingVectors.isEmpty {
+            denseActive = true
+            trainNeighbours()
+        }
         return installed
     }
 
@@ -430,6 +461,7 @@ struct RankingIndex: Sendable {
     /// Marks case `c` dead; its vendor's quality is recomputed by the caller.
     private mutating func killCase(_ c: Int) {
         caseKeys[c].alive = false
+        caseNeighbours?.remove(Int32(c))
         liveCases -= 1
         if let e = cases[c].evaluation, let q = QualityModel.score(e, model: model) {
             qualityTotal.add(-q)

@@ -43,6 +43,11 @@ struct MatchContext {
     /// for a case without a vector). Both empty when the channel is off: `needSim` is then the lexical one.
     var needLexicalSim: [Float] = []
     var needSemanticSim: [Float] = []
+    /// Whether `needSemanticSim` came from the approximate index (`RankingIndex.caseNeighbours`): then it is
+    /// exact for the index's hits and for the cases `exactSemantic(forVendors:index:)` was given, and 0 (a
+    /// lower bound) for the other cases with a vector. The request's vector, kept for that.
+    private(set) var semanticApproximate = false
+    private(set) var semanticQuery: [Float] = []
     var needVector = SparseVector()
     /// Need similarities below this are noise (a shared common word) and count as 0 (`need.floor`).
     var needFloor: Float = 0.05
@@ -119,7 +124,13 @@ struct MatchContext {
             }
             if !dense.isEmpty {
                 needLexicalSim = scores
-                needSemanticSim = MatchContext.semanticSimilarities(query: dense, index: index)
+                if let neighbours = index.caseNeighbours {
+                    needSemanticSim = MatchContext.semanticHits(query: dense, index: index, neighbours: neighbours)
+                    semanticApproximate = true
+                    semanticQuery = dense
+                } else {
+                    needSemanticSim = MatchContext.semanticSimilarities(query: dense, index: index)
+                }
                 MatchContext.blend(into: &scores, semantic: needSemanticSim, model: index.model)
             }
             // The cases whose need matches at all, ascending: one branch-free scatter above, then one
@@ -256,22 +267,19 @@ struct MatchContext {
 
     /// Per case, the MiniLM cosine to the query rescaled from `need.semantic_floor … 1` to `0 … 1`
     /// (below the floor 0); -1 for a case without a vector.
+    /// The dot products come from the same kernel as the approximate index's exact rescoring
+    /// (`ExactDots`), so both give a case the same value to the bit.
     static func semanticSimilarities(query: [Float], index: RankingIndex) -> [Float] {
         let floor = Float(index.model.value(.needSemanticFloor))
-        let dims = index.denseDimensions
+        let dots = ExactDots.all(query, vectors: index.caseDense, dims: index.denseDimensions)
         var out = [Float](repeating: -1, count: index.cases.count)
-        index.caseDense.withUnsafeBufferPointer { vectors in
-            query.withUnsafeBufferPointer { q in
-                for c in 0..<index.cases.count where index.caseHasDense[c] {
-                    let base = c * dims
-                    var dot: Float = 0
-                    for i in 0..<dims { dot += q[i] * vectors[base + i] }
-                    out[c] = max(0, (dot - floor) / (1 - floor))
-                }
-            }
-        }
+        for c in 0..<min(out.count, dots.count) where index.caseHasDense[c] { out[c] = rescaled(dots[c], floor: floor) }
         return out
     }
+
+    /// A MiniLM cosine rescaled from `floor … 1` to `0 … 1` (below the floor 0).
+    @inline(__always)
+    static func rescaled(_ cosine: Float, floor: Float) -> Float { max(0, (cosine - floor) / (1 - floor)) }
 
     /// Hybrid need similarity: `(1 − s) · lexical + s · semantic` with `s` = `need.semantic_share`.
     /// Cases without a vector keep their lexical score.

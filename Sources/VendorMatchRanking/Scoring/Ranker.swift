@@ -12,7 +12,8 @@ struct Ranker {
     /// method through this accessor copied the whole index (a retain per array).
     var index: RankingIndex { _read { yield snapshot.index } }
     let request: BuyerRequest
-    let context: MatchContext
+    /// Changed only by `topExact`, which makes the candidates' semantic similarities exact.
+    private(set) var context: MatchContext
     private let model: RankingModel
     private let decay: [Double]
     private let normaliser: Double
@@ -317,6 +318,28 @@ struct Ranker {
             }
         }
         return (strong, weak, others)
+    }
+
+    /// `top(k)`, then, when the semantic similarities came from the approximate index, every case study
+    /// of those `k` vendors gets its exact similarity (`MatchContext.exactSemantic`) and they are scored
+    /// again and re-sorted: the candidates are what the approximate retrieval found, their scores, features
+    /// and explanations are exact. Without the index, `top(k)` as it is.
+    mutating func topExact(_ k: Int) -> (ranked: [TopK.Entry], candidates: Int) {
+        let (ranked, candidates) = top(k)
+        guard context.semanticApproximate, !ranked.isEmpty else { return (ranked, candidates) }
+        context.exactSemantic(forVendors: ranked.map(\.vendor), index: snapshot.index)
+        var scratch = makeScratch()
+        var exact = TopK(k: ranked.count, ids: snapshot.index.vendorIDs)
+        for entry in ranked {
+            let (features, score) = evaluate(entry.vendor, scratch: &scratch)
+            exact.offer(TopK.Entry(vendor: entry.vendor, score: score, features: features))
+        }
+        return (exact.sorted(), candidates)
+    }
+
+    /// Exact semantic similarities for every case study of `vendors` (`MatchContext.exactSemantic`).
+    mutating func exactSemantic(forVendors vendors: [Int]) {
+        context.exactSemantic(forVendors: vendors, index: snapshot.index)
     }
 
     /// Candidate pools at least this large are scored on two threads.

@@ -15,11 +15,16 @@ public struct DenseNeeds: Sendable {
     /// the engine answers). Without, the channel stays off (need similarity lexical) until the missing
     /// vectors are handed to `RankingEngine.installNeedVectors`, which turns it on once none is missing.
     public var encodeMissing: Bool
+    /// When and how a request's nearest case studies come from an approximate index instead of a scan of
+    /// every vector (from `minimumCases` vectors on; the index is trained when the channel turns on).
+    public var neighbourSearch: NeighbourSearch
 
-    public init(encoder: any DenseNeedEncoder, caseVectors: [String: [Float]], encodeMissing: Bool = true) {
+    public init(encoder: any DenseNeedEncoder, caseVectors: [String: [Float]], encodeMissing: Bool = true,
+                neighbourSearch: NeighbourSearch = NeighbourSearch()) {
         self.encoder = encoder
         self.caseVectors = caseVectors
         self.encodeMissing = encodeMissing
+        self.neighbourSearch = neighbourSearch
     }
 }
 
