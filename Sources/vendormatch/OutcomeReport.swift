@@ -2,6 +2,7 @@ import Foundation
 import VendorMatchCore
 import VendorMatchEval
 import VendorMatchRanking
+import VendorMatchServer
 import VendorMatchStore
 
 /// The online evaluation of `report --outcomes`: what the served shortlists earned, per model version and
@@ -83,5 +84,13 @@ enum OutcomeReport {
                 ("ndcg@10", number(r.ndcg)), ("ndcg_requests", .number(Double(r.judged))),
             ])
         }).serialized()
+    }
+}
+
+extension OutcomeReport.Row {
+    /// The row as the console's overview shows it.
+    var consoleRow: ConsoleInsights.OnlineEvaluationRow {
+        .init(modelVersion: modelVersion, week: week, served: served, withOutcomes: withOutcomes, outcomes: outcomes,
+              shortlistedRate: shortlistedRate, chosenRate: chosenRate, ndcg10: ndcg)
     }
 }
