@@ -112,7 +112,7 @@ struct ConnectTests {
         #expect(proto.headers["content-type"] == "application/proto")
         let fromProto = try Vendormatch_V1_ShortlistResponse(serializedBytes: proto.body)
         #expect(fromProto == binary)
-        try await client.close()
+        await client.close()
         try await s.stop()
     }
 
@@ -226,7 +226,7 @@ struct ConsoleTests {
         let csv = try await s.request("GET", "/cases.csv?industry=522&need=loan+defaults")
         #expect(csv.status == 200)
         #expect(csv.text.split(separator: "\r\n").dropFirst().map { String($0.split(separator: ",")[1]) } == binary.cases.map(\.caseStudyID))
-        try await client.close()
+        await client.close()
         try await s.stop()
     }
 
@@ -268,7 +268,7 @@ struct ConsoleTests {
         #expect(page.text.contains("id=\"compare-h\""))
         let four = try await s.request("GET", "/shortlist?industry=522&compare=a&compare=b&compare=c&compare=d")
         #expect(four.text.contains("id=\"f-compare-error\""))
-        try await client.close()
+        await client.close()
         try await s.stop()
     }
 

@@ -98,12 +98,12 @@ extension Console {
         if c.verified { html.raw(" <span class=\"mark verified\">✓ verified</span>") }
         if c.topClient { html.raw(" <span class=\"mark top\">★ top client</span>") }
         html.raw("</p>")
-        html.raw("<dl class=\"match\"><div><dt>score</dt><dd>\(fixed(match.score))</dd></div>")
+        html.raw("<ul class=\"pairs match\"><li><span class=\"k\">score</span> <span class=\"v\">\(fixed(match.score))</span></li>")
         for (label, has, value) in [("industry", match.hasIndustry, match.industry), ("size", match.hasSize, match.size),
                                     ("need", match.hasNeed, match.need), ("service", match.hasService, match.service)] {
-            html.raw("<div><dt>\(label)</dt><dd>\(has ? percent(value) : "–")</dd></div>")
+            html.raw("<li><span class=\"k\">\(label)</span> <span class=\"v\">\(has ? percent(value) : "–")</span></li>")
         }
-        html.raw("<div><dt>credibility</dt><dd>\(percent(match.credibility))</dd></div></dl>")
+        html.raw("<li><span class=\"k\">credibility</span> <span class=\"v\">\(percent(match.credibility))</span></li></ul>")
         if c.hasNeed { html.raw("<p class=\"need\"><span class=\"label\">Need:</span> \(h(c.need))</p>") }
         if c.hasOutcome { html.raw("<p class=\"outcome\"><span class=\"label\">Outcome:</span> \(h(c.outcome))</p>") }
         if !c.serviceTypes.isEmpty {

@@ -25,14 +25,14 @@ extension Console {
         }
         let model = insights.modelVersion()
         return page(title: "Overview", session: session) { html in
-            html.raw("<h1>Overview</h1><dl class=\"facts counts\">")
+            html.raw("<h1>Overview</h1><ul class=\"pairs facts counts\">")
             for (label, n) in [("Vendors", stats.counts.vendors), ("Case studies", stats.counts.caseStudies),
                                ("Referrals", stats.counts.referrals), ("Recorded outcomes", stats.counts.outcomes)] {
-                html.raw("<div><dt>\(label)</dt><dd>\(n)</dd></div>")
+                html.raw("<li><span class=\"k\">\(label)</span> <span class=\"v\">\(n)</span></li>")
             }
-            html.raw("<div><dt>Model in use</dt><dd>\(h(model ?? "not reported"))</dd></div>")
-            if let health { html.raw("<div><dt>Server</dt><dd>\(h(health.status)) · version \(h(health.version)) · up \(health.uptimeMs / 1000) s</dd></div>") }
-            html.raw("</dl>")
+            html.raw("<li><span class=\"k\">Model in use</span> <span class=\"v\">\(h(model ?? "not reported"))</span></li>")
+            if let health { html.raw("<li><span class=\"k\">Server</span> <span class=\"v\">\(h(health.status)) · version \(h(health.version)) · up \(health.uptimeMs / 1000) s</span></li>") }
+            html.raw("</ul>")
 
             html.raw("<section aria-labelledby=\"online-h\"><h2 id=\"online-h\">Online evaluation</h2>")
             html.raw("<p class=\"muted\">From the shortlists this server logged and the outcomes recorded for them (<code>RecordOutcomes</code>), per model version and ISO week; the same numbers as <code>vendormatch report --outcomes</code>.")

@@ -77,7 +77,7 @@ extension Console {
         if let message = errors["compare"] { html.raw("<p class=\"field-error\" id=\"f-compare-error\" role=\"alert\" data-field=\"compare\">\(h(message))</p>") }
         html.raw("<button type=\"submit\">Compare selected</button></div>")
         let scale = max(1e-9, response.vendors.flatMap { v in Self.components.map { abs($0.1(v.breakdown)) } }.max() ?? 1)
-        html.raw("<ol class=\"vendors\">")
+        html.raw("<fieldset class=\"plain\"><legend class=\"visually-hidden\">Vendors, best first (tick up to three to compare)</legend><ol class=\"vendors\">")
         for (rank, v) in response.vendors.enumerated() {
             html.raw("<li class=\"vendor\" data-vendor-id=\"\(h(v.vendorID))\"><article aria-labelledby=\"v-\(rank)\">")
             html.raw("<h3 id=\"v-\(rank)\"><span class=\"rank\">\(rank + 1).</span> <a href=\"/vendors/\(h(urlComponent(v.vendorID)))\">")
@@ -100,7 +100,7 @@ extension Console {
             referrals(&html, v.referrals)
             html.raw("</article></li>")
         }
-        html.raw("</ol></form></section>")
+        html.raw("</ol></fieldset></form></section>")
     }
 
     /// The components of a score as a table with a bar each (SVG, so no inline style); they add up to the score.

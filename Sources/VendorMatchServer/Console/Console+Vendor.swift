@@ -17,12 +17,17 @@ extension Console {
         caseQuery.vendorID = id
         caseQuery.k = 1000
         let cases = (try? await rpc(.findCaseStudies, caseQuery, key: session.key, as: Vendormatch_V1_FindCaseStudiesResponse.self).get().cases) ?? []
-        // Referrals as this caller's buyer sees them: the vendor's entry in an unconstrained explained
-        // shortlist run for the key's tenant (the engine is the only place that knows which counted).
+        // Referrals as this caller's buyer sees them: the vendor's entry in an explained shortlist run for
+        // the key's tenant (the engine is the only place that knows which counted), narrowed by hard
+        // constraints this vendor meets so that few others are ranked (and logged) beside it.
         var probe = Vendormatch_V1_ShortlistRequest()
         probe.id = "console-profile-\(UUID().uuidString.lowercased())"
         probe.k = 1000
         probe.explain = true
+        probe.serviceTypes = Array(vendor.serviceTypes.prefix(1))
+        probe.regions = Array(vendor.regions.prefix(1))
+        probe.languages = Array(vendor.languages.prefix(1))
+        probe.requiredCertifications = vendor.certifications
         let ranked = (try? await rpc(.shortlist, probe, key: session.key, as: Vendormatch_V1_ShortlistResponse.self).get())?
             .vendors.first { $0.vendorID == id }
 
@@ -33,10 +38,10 @@ extension Console {
             html.add(vendor.id)
             html.raw("</span></h1>")
             if vendor.hasDescription_p { html.raw("<p class=\"lede\">\(h(vendor.description_p))</p>") }
-            html.raw("<dl class=\"facts\">")
+            html.raw("<ul class=\"pairs facts\">")
             func fact(_ label: String, _ value: String) {
                 guard !value.isEmpty else { return }
-                html.raw("<div><dt>\(h(label))</dt><dd>\(h(value))</dd></div>")
+                html.raw("<li><span class=\"k\">\(h(label))</span> <span class=\"v\">\(h(value))</span></li>")
             }
             fact("Size", vendor.hasSize ? "\(vendor.size) employees" : "")
             fact("Founded", vendor.hasFounded ? String(vendor.founded) : "")
@@ -47,7 +52,7 @@ extension Console {
             fact("Certifications", vendor.certifications.joined(separator: ", "))
             fact("Smallest project", vendor.hasMinProjectUsd ? "$\(Int(vendor.minProjectUsd))" : "")
             fact("Hourly rate", vendor.hourlyRateUsd.count == 2 ? "$\(Int(vendor.hourlyRateUsd[0]))–\(Int(vendor.hourlyRateUsd[1]))" : "")
-            html.raw("</dl>")
+            html.raw("</ul>")
 
             html.raw("<section aria-labelledby=\"eval-h\"><h2 id=\"eval-h\">Client evaluations</h2>")
             evaluations(&html, cases.map(\.caseStudy))

@@ -34,7 +34,11 @@ struct Console: Sendable {
         }
         guard isRead else { return .text(.methodNotAllowed, "use GET\n", headers: [("Allow", "GET, HEAD")]) }
         let session = Session(key: request.cookie(Self.cookieName).flatMap { $0.isEmpty ? nil : $0 }, query: request.query, path: request.head.uri)
+        if path == "/" || path == "/shortlist", !Self.hasSearch(session.query), let failure = await unauthenticated(session) {
+            return failurePage(failure, session: session, title: "Sign in")
+        }
         switch path {
+        case "/favicon.ico": return HTTPResponse(status: .noContent, contentType: "image/x-icon", body: [], headers: [("Cache-Control", "max-age=86400")])
         case "/": return await finder(session)
         case "/cases.csv": return await casesCSV(session)
         case "/shortlist": return await shortlist(session)
@@ -154,6 +158,15 @@ struct Console: Sendable {
     }
 
     // MARK: - Sign-in
+
+    /// A bare form page calls nothing; whether the visitor must sign in first is asked of the router.
+    private func unauthenticated(_ session: Session) async -> CallFailure? {
+        if case let .failure(failure) = await rpc(.stats, Vendormatch_V1_StatsRequest(), key: session.key, as: Vendormatch_V1_StatsResponse.self),
+           failure.code == .unauthenticated {
+            return failure
+        }
+        return nil
+    }
 
     func signInPage(_ session: Session, message: String?, status: HTTPResponseStatus) -> HTTPResponse {
         let next = Self.localPath(session.path.hasPrefix("/signin") ? (session.query["next"] ?? "/") : session.path)

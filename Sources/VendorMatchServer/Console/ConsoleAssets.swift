@@ -22,7 +22,7 @@ enum ConsoleAssets {
     .muted { color: var(--muted); font-weight: 400; }
     .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
     .form { display: grid; gap: .75rem; grid-template-columns: 1fr; }
-    fieldset { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .75rem; margin: 0; display: grid; gap: .75rem; min-width: 0; }
+    fieldset { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .75rem; margin: 0; display: grid; gap: .75rem; min-width: 0; align-content: start; }
     legend { font-weight: 600; padding: 0 .25rem; }
     .field { display: flex; flex-direction: column; gap: .25rem; min-width: 0; }
     .field label { font-weight: 600; }
@@ -42,11 +42,12 @@ enum ConsoleAssets {
     .mark { display: inline-block; border-radius: 3px; padding: 0 .35rem; font-size: .8rem; font-weight: 600; }
     .mark.verified { background: #dafbe1; color: #0f5323; }
     .mark.top { background: #fff8c5; color: #5c4400; }
-    dl.match, dl.facts { display: flex; flex-wrap: wrap; gap: .25rem 1rem; margin: .25rem 0; }
-    dl.match div, dl.facts div { display: flex; gap: .35rem; }
-    dl.facts { flex-direction: column; }
-    dt { color: var(--muted); }
-    dd { margin: 0; font-variant-numeric: tabular-nums; }
+    ul.pairs { display: flex; flex-wrap: wrap; gap: .25rem 1rem; margin: .25rem 0; padding: 0; list-style: none; }
+    ul.pairs li { display: flex; gap: .35rem; }
+    ul.facts { flex-direction: column; }
+    ul.pairs .k { color: var(--muted); }
+    ul.pairs .v { font-variant-numeric: tabular-nums; }
+    fieldset.plain { border: 0; padding: 0; display: block; }
     .label { font-weight: 600; }
     .rank { color: var(--muted); }
     .score { font-weight: 400; color: var(--muted); font-size: .95rem; }
@@ -75,7 +76,7 @@ enum ConsoleAssets {
       .form.search { grid-template-columns: 1fr 1fr; }
       .form.search fieldset { grid-column: span 1; }
       .form.search .actions { grid-column: 1 / -1; }
-      dl.facts { flex-direction: row; }
+      ul.facts { flex-direction: row; }
     }
     """
 
