@@ -26,7 +26,8 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from vendormatch.v1 import vendormatch_pb2 as pb
 from python_client import Connection
@@ -60,6 +61,10 @@ class Browser:
     def get(self, path):
         self.d.get(self.base + path)
 
+    def wait_for(self, css):
+        """Waits for the page that an action navigated to (a key press does not wait for it)."""
+        WebDriverWait(self.d, 30).until(EC.presence_of_element_located((By.CSS_SELECTOR, css)))
+
     def shot(self, name):
         os.makedirs(self.shots, exist_ok=True)
         self.d.save_screenshot(os.path.join(self.shots, name + ".png"))
@@ -70,12 +75,14 @@ class Browser:
     def sign_in(self, key):
         self.get("/signin")
         self.d.find_element(By.ID, "f-key").send_keys(key + Keys.ENTER)
+        self.wait_for("#f-industry")
 
     def sign_out(self):
         self.get("/")
         buttons = self.d.find_elements(By.CSS_SELECTOR, "form.signout button")
         if buttons:
             buttons[0].click()
+            self.wait_for("#f-key")
 
     def audit(self, name):
         """Labels, 360 px, axe, no script errors: once per page kind."""
@@ -143,13 +150,14 @@ def main():
         b.d.find_element(By.ID, "f-need").send_keys("predict which small-business loans will default")
         b.d.find_element(By.ID, "f-k").clear()
         b.d.find_element(By.ID, "f-k").send_keys("8" + Keys.ENTER)
+        b.wait_for("#results-h")
         shown = b.ids("[data-case-study-id]", "data-case-study-id")
         status, ref = wire.call("FindCaseStudies", pb.FindCaseStudiesRequest(
             industry="522", size="1000-9999", service_types=["data.machine-learning"],
             need="predict which small-business loans will default", k=8), pb.FindCaseStudiesResponse)
         expected = [c.case_study_id for c in ref.cases]
         check(status.code == 0 and len(expected) > 0 and shown == expected,
-              "sales flow: the finder shows FindCaseStudies' case studies in its order (%d)" % len(expected))
+              "sales flow: the finder shows FindCaseStudies' case studies in its order (%d)" % len(expected) + ("" if shown == expected else " shown %s expected %s" % (shown, expected)))
         check("industry=522" in b.d.current_url, "sales flow: the result has a URL to share")
         b.shot("finder")
         b.audit("finder")
@@ -160,6 +168,7 @@ def main():
         first = b.d.find_element(By.CSS_SELECTOR, "[data-case-study-id] .meta a")
         vendor_id = ref.cases[0].vendor_id
         first.click()
+        b.wait_for("#cases-h")
         status, v = wire.call("GetVendor", pb.GetVendorRequest(id=vendor_id), pb.GetVendorResponse)
         check(b.d.current_url.endswith("/vendors/" + vendor_id) and v.vendor.name in b.d.find_element(By.TAG_NAME, "h1").text,
               "sales flow: the case study's vendor link opens that vendor's profile")
@@ -175,6 +184,7 @@ def main():
         b.d.find_element(By.ID, "f-regions").send_keys("US")
         b.d.find_element(By.ID, "f-languages").send_keys("en")
         b.d.find_element(By.CSS_SELECTOR, "form.search button[type=submit]").click()
+        b.wait_for("#results-h")
         shown = b.ids("li.vendor", "data-vendor-id")
         status, ranked = wire.call("Shortlist", pb.ShortlistRequest(
             industry="5221", need="credit risk model for our loan book", service_types=["data"], regions=["US"],
@@ -194,6 +204,7 @@ def main():
             box.send_keys(Keys.SPACE)
         check(not boxes[3].is_enabled(), "buyer flow: a fourth vendor cannot be ticked for comparison")
         b.d.find_element(By.CSS_SELECTOR, "#compare-form button[type=submit]").click()
+        b.wait_for("#compare-h")
         compared = b.ids(".comparison thead th[data-vendor-id]", "data-vendor-id")
         check(compared == expected[:3], "buyer flow: three vendors side by side, in rank order (%s)" % compared)
         b.shot("compare")
@@ -201,6 +212,7 @@ def main():
         # A bad industry code: the validator's message beside the field.
         b.get("/shortlist")
         b.d.find_element(By.ID, "f-industry").send_keys("99x" + Keys.ENTER)
+        b.wait_for("#f-industry-error")
         errors = b.d.find_elements(By.ID, "f-industry-error")
         check(len(errors) == 1 and "industry" in errors[0].text and errors[0].is_displayed(),
               "a bad industry code shows the message naming industry beside it (%s)" % (errors[0].text if errors else None))
