@@ -48,6 +48,7 @@ enum ConsoleAssets {
     ul.pairs .k { color: var(--muted); }
     ul.pairs .v { font-variant-numeric: tabular-nums; }
     fieldset.plain { border: 0; padding: 0; display: block; }
+    .compare-form .field { align-items: flex-start; }
     .label { font-weight: 600; }
     .rank { color: var(--muted); }
     .score { font-weight: 400; color: var(--muted); font-size: .95rem; }
