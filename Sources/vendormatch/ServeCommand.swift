@@ -28,6 +28,10 @@ struct ServeCommand: AsyncParsableCommand {
         neither keys nor a token is refused unless --allow-unauthenticated is given.
         Limits: a frame must arrive whole within --frame-timeout seconds of its first byte (else the
         connection is closed); --max-connections-per-address connections from one address.
+        HTTP (--http, default 127.0.0.1:7480; off to disable): Connect unary calls for every method at
+        POST /vendormatch.v1.VendorMatch/<Method> (application/json or application/proto), and the read-only web
+        console at / (case-study finder), /shortlist, /vendors/ID, /overview, /healthz; both go through the same
+        router as the binary protocol (keys, tenants, deadlines, validation).
         Example: vendormatch serve --port 7420 --db market.sqlite
         """
     )
