@@ -7,10 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 vendors="${1:-13500}"
 seconds="${2:-10}"
-config="${CONFIG:-release}"
+config="${CONFIG:-release}"   # CONFIG=debug to try it quickly; SCRATCH_PATH=.build-NAME for a separate build folder
 command -v wrk >/dev/null || { echo "bench-console-page: needs wrk (apt-get install wrk)"; exit 2; }
-swift build -c "$config" --product vendormatch >/dev/null
-bin="$(swift build -c "$config" --show-bin-path)/vendormatch"
+scratch=(); [ -n "${SCRATCH_PATH:-}" ] && scratch=(--scratch-path "$SCRATCH_PATH")
+swift build -c "$config" "${scratch[@]}" --product vendormatch >/dev/null
+bin="$(swift build -c "$config" "${scratch[@]}" --show-bin-path)/vendormatch"
 tmp="$(mktemp -d)"
 pid=""
 cleanup() { [ -n "$pid" ] && { kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }; rm -rf "$tmp"; }
