@@ -14,6 +14,8 @@
 #   pip:  protobuf grpcio-tools                  the Python client of Tests/ci.d/python-interop.sh
 #         ranx pytrec-eval-terrier               the reference metrics of Tests/ci.d/trec-metrics.sh, demo-data.sh
 #         selenium axe-selenium-python           drive chromium and check accessibility in Tests/ci.d/console-browser.sh
+#         connectrpc protoc-gen-connectrpc       the Connect protocol's own Python client and its code generator, for
+#                                                Tests/ci.d/connect-interop.sh
 #
 # Missing apt packages: as root, `apt-get update` and `apt-get install`; otherwise prints the command to
 # run and exits 2. Missing pip packages are installed for this python3 (as the user when not root).
@@ -21,8 +23,8 @@ set -euo pipefail
 
 apt_packages=(libsqlite3-dev libprotobuf-c-dev protobuf-c-compiler libopenblas0 libxgboost-dev prometheus chromium chromium-driver)
 # pip name → the module that shows it is installed
-pip_packages=(protobuf grpcio-tools ranx pytrec-eval-terrier selenium axe-selenium-python)
-pip_modules=(google.protobuf grpc_tools ranx pytrec_eval selenium axe_selenium_python)
+pip_packages=(protobuf grpcio-tools ranx pytrec-eval-terrier selenium axe-selenium-python connectrpc protoc-gen-connectrpc)
+pip_modules=(google.protobuf grpc_tools ranx pytrec_eval selenium axe_selenium_python connectrpc protoc_gen_connectrpc)
 
 # --list: print the Debian packages (for .ci/run's explicit apt-get line) and stop.
 if [ "${1:-}" = "--list" ]; then echo "${apt_packages[*]}"; exit 0; fi
