@@ -188,6 +188,7 @@ struct RequestRouter: Sendable {
             _ = try decode(Vendormatch_V1_StatsRequest.self, payload)
             var r = stats.snapshot()
             r.counts = try await backend.counts(visibleTo: caller.tenant)
+            r.outcomeWeeks = try await backend.outcomeWeeks(visibleTo: caller.tenant).map(Vendormatch_V1_OutcomeWeek.init)
             return try encode(r)
 
         case .upsertVendors:

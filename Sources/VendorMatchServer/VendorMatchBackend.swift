@@ -39,4 +39,12 @@ public protocol VendorMatchBackend: Sendable {
 
     /// The stored `buyer_org` of each referral id that exists (a nil value: a referral for every buyer).
     func referralBuyers(ids: [String]) async throws -> [String: String?]
+
+    /// The online evaluation (`OutcomeReport`) as `buyer` may see it: with a buyer, only its own
+    /// shortlists; nil: all. May be a few seconds old.
+    func outcomeWeeks(visibleTo buyer: String?) async throws -> [OutcomeReport.Row]
+}
+
+extension VendorMatchBackend {
+    public func outcomeWeeks(visibleTo buyer: String?) async throws -> [OutcomeReport.Row] { [] }
 }

@@ -155,9 +155,7 @@ struct ServeCommand: AsyncParsableCommand {
             let server = VendorMatchServer(configuration: configuration, backend: backend, keys: keys, logger: logger, telemetry: telemetry)
             var httpServices: [any Service] = []
             if let httpBind {
-                let insights = ConsoleInsights(
-                    modelVersion: { engine.model.metadata[ServedCandidates.modelVersionKey] ?? "unversioned" },
-                    onlineEvaluation: { try OutcomeReport.compute(store: store).map(\.consoleRow) })
+                let insights = ConsoleInsights(modelVersion: { engine.model.metadata[ServedCandidates.modelVersionKey] ?? "unversioned" })
                 httpServices.append(VendorMatchHTTPServer(
                     configuration: .init(host: httpBind.host, port: httpBind.port, corsOrigin: httpCORS),
                     server: server, insights: insights, logger: logger))

@@ -15,14 +15,8 @@ extension Console {
         }
         let health = try? await rpc(.health, Vendormatch_V1_HealthRequest(), key: session.key, as: Vendormatch_V1_HealthResponse.self).get()
         let insights = self.insights
-        let rows: [ConsoleInsights.OnlineEvaluationRow]
-        var evaluationError: String?
-        do {
-            rows = try await offLoop { try insights.onlineEvaluation() }
-        } catch {
-            rows = []
-            evaluationError = "\(error)"
-        }
+        // The online evaluation comes with Stats, scoped to the caller's tenant by the router.
+        let rows = stats.outcomeWeeks.map(OutcomeReport.Row.init)
         let model = insights.modelVersion()
         return page(title: "Overview", session: session) { html in
             html.raw("<h1>Overview</h1><ul class=\"pairs facts counts\">")
@@ -35,12 +29,11 @@ extension Console {
             html.raw("</ul>")
 
             html.raw("<section aria-labelledby=\"online-h\"><h2 id=\"online-h\">Online evaluation</h2>")
-            html.raw("<p class=\"muted\">From the shortlists this server logged and the outcomes recorded for them (<code>RecordOutcomes</code>), per model version and ISO week; the same numbers as <code>vendormatch report --outcomes</code>.")
+            html.raw("<p class=\"muted\">From the shortlists this server logged and the outcomes recorded for them (<code>RecordOutcomes</code>), per model version and ISO week, as Stats reports them (with a tenant's key, that buyer's shortlists only); the same numbers as <code>vendormatch report --outcomes</code>.")
             if let report = insights.offlineReport {
                 html.raw(" Latest offline evaluation report: <code>\(h(report))</code>.")
             }
             html.raw("</p>")
-            if let evaluationError { html.raw("<p class=\"notice\" role=\"alert\">\(h(evaluationError))</p>") }
             if rows.isEmpty {
                 html.raw("<p>No logged shortlists yet.</p>")
             } else {
@@ -52,7 +45,7 @@ extension Console {
                 html.raw("</tr></thead><tbody>")
                 func rate(_ x: Double?) -> String { x.map { fixed($0) } ?? "–" }
                 for r in rows {
-                    html.raw("<tr><td>\(h(r.week))</td><td>\(h(r.modelVersion))</td><td class=\"num\">\(r.served)</td><td class=\"num\">\(r.withOutcomes)</td><td class=\"num\">\(r.outcomes)</td><td class=\"num\">\(rate(r.shortlistedRate))</td><td class=\"num\">\(rate(r.chosenRate))</td><td class=\"num\">\(rate(r.ndcg10))</td></tr>")
+                    html.raw("<tr><td>\(h(r.week))</td><td>\(h(r.modelVersion))</td><td class=\"num\">\(r.served)</td><td class=\"num\">\(r.withOutcomes)</td><td class=\"num\">\(r.outcomes)</td><td class=\"num\">\(rate(r.shortlistedRate))</td><td class=\"num\">\(rate(r.chosenRate))</td><td class=\"num\">\(rate(r.ndcg))</td></tr>")
                 }
                 html.raw("</tbody></table></div>")
             }
@@ -66,7 +59,7 @@ extension Console {
     }
 
     /// Lines over weeks: the three rates (0–1) of each model version; the table below holds the numbers.
-    private func chart(_ html: inout HTML, _ rows: [ConsoleInsights.OnlineEvaluationRow]) {
+    private func chart(_ html: inout HTML, _ rows: [OutcomeReport.Row]) {
         let weeks = Array(Set(rows.map(\.week))).sorted()
         let versions = Array(Set(rows.map(\.modelVersion))).sorted()
         let (width, height, left, right, top, bottom) = (640.0, 260.0, 40.0, 12.0, 12.0, 40.0)
@@ -80,8 +73,8 @@ extension Console {
             html.raw("<line class=\"grid\" x1=\"\(left)\" x2=\"\(width - right)\" y1=\"\(fixed(y(tick), 1))\" y2=\"\(fixed(y(tick), 1))\"/><text class=\"tick\" x=\"\(left - 6)\" y=\"\(fixed(y(tick) + 4, 1))\" text-anchor=\"end\">\(fixed(tick, 2))</text>")
         }
         for w in weeks { html.raw("<text class=\"tick\" x=\"\(fixed(x(w), 1))\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\">\(h(w))</text>") }
-        let series: [(String, (ConsoleInsights.OnlineEvaluationRow) -> Double?)] = [
-            ("shortlisted", \.shortlistedRate), ("chosen", \.chosenRate), ("ndcg", \.ndcg10),
+        let series: [(String, (OutcomeReport.Row) -> Double?)] = [
+            ("shortlisted", \.shortlistedRate), ("chosen", \.chosenRate), ("ndcg", \.ndcg),
         ]
         for (vi, version) in versions.enumerated() {
             let own = rows.filter { $0.modelVersion == version }.sorted { $0.week < $1.week }

@@ -1,6 +1,5 @@
 import Foundation
 import NIOHTTP1
-import NIOPosix
 import SwiftProtobuf
 import VendorMatchCore
 import VendorMatchProto
@@ -231,10 +230,5 @@ struct Console: Sendable {
         case let .failure(failure):
             return .text(.serviceUnavailable, "\(failure.message)\n")
         }
-    }
-
-    /// Runs blocking work (a database read) on NIO's thread pool, not on an event loop.
-    func offLoop<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await NIOThreadPool.singleton.runIfActive(body)
     }
 }
