@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Server time of the console's shortlist page (explanations on, k = 10) on a large demo market: wrk with one
 # connection (so latency is the server's time plus loopback) cycling through loadgen's 12 built-in requests as
-# /shortlist?… URLs. Usage: Tools/bench-console-page.sh [VENDORS (default 13500, about 100k case studies)]
+# /shortlist?… URLs, alternating with the same requests over Connect JSON with explanations (the engine's share). Usage: Tools/bench-console-page.sh [VENDORS (default 13500, about 100k case studies)]
 # [SECONDS (default 10)]   (needs wrk: apt-get install wrk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,7 +51,35 @@ done = function(summary, latency, requests)
     latency:percentile(99) / 1000, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
 end
 LUA
+# The same 12 requests over Connect JSON with explanations: the engine's share of the page's time.
+python3 - "$tmp/pages.lua" "$tmp/connect.lua" <<'PY'
+import json, re, sys, urllib.parse
+paths = re.findall(r'"(/shortlist\?[^"]+)"', open(sys.argv[1]).read())
+bodies = []
+for p in paths:
+    q = urllib.parse.parse_qs(p.split("?", 1)[1])
+    bodies.append(json.dumps({"industry": q["industry"][0], "size": q["size"][0], "service_types": q["service_types"],
+                              "need": q["need"][0], "k": 10, "explain": True}))
+with open(sys.argv[2], "w") as f:
+    f.write("local bodies = {\n" + "".join("  %s,\n" % json.dumps(b) for b in bodies) + "}\n")
+    f.write("""local i = 0
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  i = i % #bodies + 1
+  return wrk.format(nil, "/vendormatch.v1.VendorMatch/Shortlist", nil, bodies[i])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("connect/s %.1f  p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  non-2xx/errors %d\\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(90) / 1000,
+    latency:percentile(99) / 1000, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+end
+""")
+PY
 wrk -t 1 -c 1 -d 3s -s "$tmp/pages.lua" "http://127.0.0.1:$http_port" >/dev/null   # warm-up
 echo "# $(uptime)"
-wrk -t 1 -c 1 -d "${seconds}s" -s "$tmp/pages.lua" "http://127.0.0.1:$http_port" | grep '^pages'
+for round in 1 2; do
+    wrk -t 1 -c 1 -d "${seconds}s" -s "$tmp/pages.lua" "http://127.0.0.1:$http_port" | grep '^pages'
+    wrk -t 1 -c 1 -d "${seconds}s" -s "$tmp/connect.lua" "http://127.0.0.1:$http_port" | grep '^connect'
+done
 echo "# $(uptime)"

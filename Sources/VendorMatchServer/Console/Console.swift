@@ -158,9 +158,10 @@ struct Console: Sendable {
 
     // MARK: - Sign-in
 
-    /// A bare form page calls nothing; whether the visitor must sign in first is asked of the router.
+    /// A bare form page calls nothing; whether the visitor must sign in first is asked of the router, with a
+    /// GetVendor for no id: authentication comes first, and the missing id then ends the call before any read.
     private func unauthenticated(_ session: Session) async -> CallFailure? {
-        if case let .failure(failure) = await rpc(.stats, Vendormatch_V1_StatsRequest(), key: session.key, as: Vendormatch_V1_StatsResponse.self),
+        if case let .failure(failure) = await rpc(.getVendor, Vendormatch_V1_GetVendorRequest(), key: session.key, as: Vendormatch_V1_GetVendorResponse.self),
            failure.code == .unauthenticated {
             return failure
         }
