@@ -10,17 +10,21 @@
 #         libxgboost-dev                         XGBoost, loaded at run time by `vendormatch train`
 #         prometheus                             a real Prometheus server and `promtool` for Tests/ci.d/prometheus-metrics.sh
 #                                                (the test runs its own on a free loopback port)
+#         chromium chromium-driver               the headless browser of Tests/ci.d/console-browser.sh (the web console)
 #   pip:  protobuf grpcio-tools                  the Python client of Tests/ci.d/python-interop.sh
 #         ranx pytrec-eval-terrier               the reference metrics of Tests/ci.d/trec-metrics.sh, demo-data.sh
+#         selenium axe-selenium-python           drive chromium and check accessibility in Tests/ci.d/console-browser.sh
+#         connectrpc protoc-gen-connectrpc       the Connect protocol's own Python client and its code generator, for
+#                                                Tests/ci.d/connect-interop.sh
 #
 # Missing apt packages: as root, `apt-get update` and `apt-get install`; otherwise prints the command to
 # run and exits 2. Missing pip packages are installed for this python3 (as the user when not root).
 set -euo pipefail
 
-apt_packages=(libsqlite3-dev libprotobuf-c-dev protobuf-c-compiler libopenblas0 libxgboost-dev prometheus)
+apt_packages=(libsqlite3-dev libprotobuf-c-dev protobuf-c-compiler libopenblas0 libxgboost-dev prometheus chromium chromium-driver)
 # pip name → the module that shows it is installed
-pip_packages=(protobuf grpcio-tools ranx pytrec-eval-terrier)
-pip_modules=(google.protobuf grpc_tools ranx pytrec_eval)
+pip_packages=(protobuf grpcio-tools ranx pytrec-eval-terrier selenium axe-selenium-python connectrpc protoc-gen-connectrpc)
+pip_modules=(google.protobuf grpc_tools ranx pytrec_eval selenium axe_selenium_python connectrpc protoc_gen_connectrpc)
 
 # --list: print the Debian packages (for .ci/run's explicit apt-get line) and stop.
 if [ "${1:-}" = "--list" ]; then echo "${apt_packages[*]}"; exit 0; fi

@@ -32,7 +32,7 @@ public final class VendorMatchServer: Service, Sendable {
     }
 
     private let configuration: ServerConfiguration
-    private let router: RequestRouter
+    let router: RequestRouter
     private let stats: ServerStats
     private let addresses: AddressLimiter
     private let keys: KeyRing?

@@ -28,6 +28,10 @@ struct ServeCommand: AsyncParsableCommand {
         neither keys nor a token is refused unless --allow-unauthenticated is given.
         Limits: a frame must arrive whole within --frame-timeout seconds of its first byte (else the
         connection is closed); --max-connections-per-address connections from one address.
+        HTTP (--http, default 127.0.0.1:7480; off to disable): Connect unary calls for every method at
+        POST /vendormatch.v1.VendorMatch/<Method> (application/json or application/proto), and the read-only web
+        console at / (case-study finder), /shortlist, /vendors/ID, /overview, /healthz; both go through the same
+        router as the binary protocol (keys, tenants, deadlines, validation).
         Example: vendormatch serve --port 7420 --db market.sqlite
         """
     )
@@ -78,6 +82,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-retention-days"), help: "Days a logged shortlist is kept (0 = no limit).")
     var logRetentionDays: Double = 180
 
+    @Option(name: .customLong("http"),
+            help: "HTTP listener for the Connect API and the web console, HOST:PORT, or off (default 127.0.0.1:7480; with --port 0, 127.0.0.1:0, a free port; the log line \"console on http://HOST:PORT/\" names it).")
+    var http: String?
+
+    @Option(name: .customLong("http-cors"), help: "The one browser origin allowed to call the Connect API cross-origin (default: none, no CORS headers).")
+    var httpCORS: String?
+
     @Option(name: .customLong("model-poll-ms"), help: "How often the promoted-model pointer in the database is checked, in milliseconds.")
     var modelPollMilliseconds = 1000
 
@@ -96,6 +107,20 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--log-retention-rows and --log-retention-days must be at least 0 (0: no limit)")
         }
         guard modelPollMilliseconds >= 10 else { throw ValidationError("--model-poll-ms must be at least 10") }
+        _ = try httpAddress()
+    }
+
+    /// `--http` as host and port; nil for `off`.
+    func httpAddress() throws(ValidationError) -> (host: String, port: Int)? {
+        let raw = http ?? (port == 0 ? "127.0.0.1:0" : "127.0.0.1:7480")
+        if raw == "off" { return nil }
+        guard let colon = raw.lastIndex(of: ":"), let p = Int(raw[raw.index(after: colon)...]), (0...65535).contains(p) else {
+            throw ValidationError("--http must be HOST:PORT (port 0…65535) or off, got \"\(raw)\"")
+        }
+        var host = String(raw[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw ValidationError("--http must name a host, got \"\(raw)\"") }
+        return (host, p)
     }
 
     func run() async throws {
@@ -114,17 +139,29 @@ struct ServeCommand: AsyncParsableCommand {
                 idleTimeout: .seconds(Int64(idleTimeout)), frameTimeout: .nanoseconds(Int64(frameTimeout * 1e9)),
                 authToken: token, allowUnauthenticated: allowUnauthenticated
             )
+            let httpBind = try httpAddress()
+            var httpSafety = configuration
+            if let httpBind { httpSafety.host = httpBind.host }
             try refuseUnsafeSettingsEarly(configuration)
+            try refuseUnsafeSettingsEarly(httpSafety)
             let (backend, engine, store) = try openDefaultCatalogue(logger: logger)
             let (telemetry, telemetryServices) = telemetryOptions.telemetry(engine: engine, serverHost: host)
             let keys = try store.keyRing()
             try configuration.checkSafeToServe(keysExist: try keys.current().areRequired)
+            try httpSafety.checkSafeToServe(keysExist: try keys.current().areRequired)
             let reloader = ModelReloader.start(global: global, engine: engine, store: store,
                                                pollInterval: .milliseconds(modelPollMilliseconds), logger: logger)
             defer { reloader.cancel() }
             let server = VendorMatchServer(configuration: configuration, backend: backend, keys: keys, logger: logger, telemetry: telemetry)
+            var httpServices: [any Service] = []
+            if let httpBind {
+                let insights = ConsoleInsights(modelVersion: { engine.model.metadata[ServedCandidates.modelVersionKey] ?? "unversioned" })
+                httpServices.append(VendorMatchHTTPServer(
+                    configuration: .init(host: httpBind.host, port: httpBind.port, corsOrigin: httpCORS),
+                    server: server, insights: insights, logger: logger))
+            }
             let group = ServiceGroup(configuration: .init(
-                services: [server] + telemetryServices, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: [server] + httpServices + telemetryServices, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
             try await backend.shortlistLog?.flush()
         } catch {
