@@ -104,7 +104,7 @@ public final class CatalogueBackend: VendorMatchBackend {
         }
     }
 
-    public func vendor(id: String) async throws -> Vendor? {
+    public func vendor(id: String) throws -> Vendor? {
         try store.vendor(id: id)
     }
 
@@ -117,7 +117,7 @@ public final class CatalogueBackend: VendorMatchBackend {
         }
     }
 
-    public func counts(visibleTo buyer: String?) async throws -> Vendormatch_V1_CatalogueCounts {
+    public func counts(visibleTo buyer: String?) throws -> Vendormatch_V1_CatalogueCounts {
         let live = engine.counts
         var c = Vendormatch_V1_CatalogueCounts()
         c.vendors = UInt64(live.vendors)
@@ -133,7 +133,7 @@ public final class CatalogueBackend: VendorMatchBackend {
         return c
     }
 
-    public func referralBuyers(ids: [String]) async throws -> [String: String?] {
+    public func referralBuyers(ids: [String]) throws -> [String: String?] {
         try store.referralBuyers(ids: ids)
     }
 }
