@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "VendorMatchServer",
             dependencies: [
-                "VendorMatchCore", "VendorMatchProto", "VendorMatchWire", "VendorMatchRanking", "VendorMatchStore",
+                "VendorMatchCore", "VendorMatchProto", "VendorMatchWire", "VendorMatchRanking", "VendorMatchStore", "VendorMatchEval",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

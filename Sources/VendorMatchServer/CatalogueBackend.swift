@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOPosix
 import VendorMatchCore
 import VendorMatchProto
@@ -17,8 +18,13 @@ public final class CatalogueBackend: VendorMatchBackend {
     private let writer: NIOThreadPool
     /// Where served shortlists are logged (nil: not logged, and outcomes are not checked against the log).
     public let shortlistLog: ShortlistLogger?
+    /// How long Stats reuses an online evaluation it computed.
+    public let outcomeReportLifetime: Duration
+    private let outcomeCache = NIOLockedValueBox<[String: (at: ContinuousClock.Instant, rows: [OutcomeReport.Row])]>([:])
 
-    public init(engine: RankingEngine, store: CatalogueStore, codec: RecordCodec, shortlistLog: ShortlistLogger? = nil) {
+    public init(engine: RankingEngine, store: CatalogueStore, codec: RecordCodec, shortlistLog: ShortlistLogger? = nil,
+                outcomeReportLifetime: Duration = .seconds(10)) {
+        self.outcomeReportLifetime = outcomeReportLifetime
         self.engine = engine
         self.store = store
         self.codec = codec
@@ -93,11 +99,17 @@ public final class CatalogueBackend: VendorMatchBackend {
         try await shortlistLog?.flush()
         try await write {
             if checked {
-                let ids = records.map(\.requestID)
-                let unknown = Set(try store.unloggedRequestIDs(Array(Set(ids))))
-                if let i = ids.firstIndex(where: unknown.contains) {
-                    throw FieldError(field: "outcomes[\(i)].request_id",
-                                     reason: "no served shortlist is logged under request id \"\(ids[i])\" (never served here, or older than the log's retention)")
+                let logged = try store.loggedRequestBuyers(Array(Set(records.map(\.requestID))))
+                for (i, o) in records.enumerated() {
+                    guard let servedTo = logged[o.requestID] else {
+                        throw FieldError(field: "outcomes[\(i)].request_id",
+                                         reason: "no served shortlist is logged under request id \"\(o.requestID)\" (never served here, or older than the log's retention)")
+                    }
+                    // A buyer's outcomes are about its own shortlists: another organisation's are not its to grade.
+                    if let servedTo, let buyer = o.buyerOrg, servedTo != buyer {
+                        throw VMError(.permissionDenied, "the shortlist \"\(o.requestID)\" was served to another buyer organisation",
+                                      field: "outcomes[\(i)].request_id")
+                    }
                 }
             }
             try store.record(outcomes: records)
@@ -135,6 +147,18 @@ public final class CatalogueBackend: VendorMatchBackend {
 
     public func referralBuyers(ids: [String]) throws -> [String: String?] {
         try store.referralBuyers(ids: ids)
+    }
+
+    /// Reads the whole shortlist log, so a result is kept for `outcomeReportLifetime` per buyer (the
+    /// server calls it on its worker pool, never on an event loop).
+    public func outcomeWeeks(visibleTo buyer: String?) throws -> [OutcomeReport.Row] {
+        let key = buyer ?? ""
+        if let cached = outcomeCache.withLockedValue({ $0[key] }), ContinuousClock.now - cached.at < outcomeReportLifetime {
+            return cached.rows
+        }
+        let rows = try OutcomeReport.compute(store: store, buyer: buyer)
+        outcomeCache.withLockedValue { $0[key] = (ContinuousClock.now, rows) }
+        return rows
     }
 }
 

@@ -24,6 +24,7 @@ extension RequestRouter {
             _ = try decode(Vendormatch_V1_StatsRequest.self, payload)
             var r = stats.snapshot()
             r.counts = try backend.counts(visibleTo: caller.tenant)
+            r.outcomeWeeks = try backend.outcomeWeeks(visibleTo: caller.tenant).map(Vendormatch_V1_OutcomeWeek.init)
             return try encode(r)
 
         case .getVendor:

@@ -44,4 +44,12 @@ public protocol VendorMatchBackend: Sendable {
     /// The stored `buyer_org` of each referral id that exists (a nil value: a referral for every buyer).
     /// Blocking (may read SQLite).
     func referralBuyers(ids: [String]) throws -> [String: String?]
+
+    /// The online evaluation (`OutcomeReport`) as `buyer` may see it: with a buyer, only its own
+    /// shortlists; nil: all. May be a few seconds old. Blocking (reads the shortlist log).
+    func outcomeWeeks(visibleTo buyer: String?) throws -> [OutcomeReport.Row]
+}
+
+extension VendorMatchBackend {
+    public func outcomeWeeks(visibleTo buyer: String?) throws -> [OutcomeReport.Row] { [] }
 }

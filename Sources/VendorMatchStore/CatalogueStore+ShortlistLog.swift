@@ -24,6 +24,15 @@ public struct LoggedShortlist: Sendable, Equatable {
         self.k = k; self.request = request; self.vendorIDs = vendorIDs; self.matrix = matrix
     }
 
+    /// The buyer organisation the shortlist was served to (`buyer_org` of the logged request), if any.
+    public var buyer: String? { Self.buyer(ofRequest: request) }
+
+    static func buyer(ofRequest json: String) -> String? {
+        guard case let .object(fields)? = try? JSONParser.parse(json),
+              case let .string(buyer)? = fields.first(where: { $0.0 == "buyer_org" })?.1 else { return nil }
+        return buyer
+    }
+
     /// A stable 64-bit FNV-1a fingerprint (hex) of a feature signature: rows logged under another
     /// signature are not training data for this binary.
     public static func fingerprint(of signature: [String]) -> String {
@@ -95,9 +104,20 @@ extension CatalogueStore {
 
     /// The ids among `requestIDs` under which no shortlist is logged.
     public func unloggedRequestIDs(_ requestIDs: [String]) throws(VMError) -> [String] {
+        let logged = try loggedRequestBuyers(requestIDs)
+        return requestIDs.filter { logged[$0] == nil }
+    }
+
+    /// For each id among `requestIDs` under which a shortlist is logged, the buyer organisation it was
+    /// served to (nil inside: served without one). Ids not logged are absent.
+    public func loggedRequestBuyers(_ requestIDs: [String]) throws(VMError) -> [String: String?] {
         try read("looking up logged shortlists") { db in
-            let stmt = try db.makeStatement(sql: "SELECT 1 FROM shortlist_log WHERE request_id = ?")
-            return try requestIDs.filter { try Int.fetchOne(stmt, arguments: [$0]) == nil }
+            let stmt = try db.makeStatement(sql: "SELECT request FROM shortlist_log WHERE request_id = ?")
+            var out: [String: String?] = [:]
+            for id in requestIDs {
+                if let request = try String.fetchOne(stmt, arguments: [id]) { out[id] = LoggedShortlist.buyer(ofRequest: request) }
+            }
+            return out
         }
     }
 

@@ -4,6 +4,7 @@ import SwiftProtobuf
 import VendorMatchClient
 import VendorMatchCore
 import VendorMatchProto
+import VendorMatchServer
 import VendorMatchWire
 
 /// Where the server is and how to talk to it.
@@ -178,6 +179,10 @@ struct ClientStats: AsyncParsableCommand {
             if json { return try printProtoJSON(s) }
             print("catalogue: \(s.counts.vendors) vendors, \(s.counts.caseStudies) case studies, \(s.counts.referrals) referrals, \(s.counts.outcomes) outcomes")
             print("up \(s.uptimeMs / 1000) s; connections: \(s.connectionsOpen) open, \(s.connectionsTotal) since start")
+            if !s.outcomeWeeks.isEmpty {
+                print("\nonline evaluation (shortlists served and the outcomes recorded for them):")
+                print(OutcomeReport.table(s.outcomeWeeks.map(OutcomeReport.Row.init)))
+            }
             if s.methods.isEmpty { return }
             print("\n" + "method".padding(toLength: 46, withPad: " ", startingAt: 0) + "  requests    errors   p50 ms   p90 ms   p99 ms   max ms")
             for m in s.methods {

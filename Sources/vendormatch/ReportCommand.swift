@@ -3,6 +3,7 @@ import Foundation
 import VendorMatchCore
 import VendorMatchEval
 import VendorMatchRanking
+import VendorMatchServer
 
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -144,4 +144,66 @@ struct ShortlistLogTests {
         await client.close()
         try await server.stop()
     }
+
+    /// Stats' online evaluation against a hand-worked expectation: four shortlists served, outcomes for three.
+    @Test func statsReportsTheOnlineEvaluationPerModelVersionAndWeek() async throws {
+        let server = try await TestServer.start(catalogue: Self.market.catalogue, model: try Self.shippedModel(), shortlistLog: .init())
+        let client = try await server.client()
+        var lists: [[String]] = []
+        for (i, r) in Self.market.requests.prefix(4).enumerated() {
+            var q = try Self.proto(r)
+            q.id = "r\(i + 1)"
+            q.buyerOrg = i < 3 ? "buyer-x" : "buyer-y"
+            lists.append(try await client.shortlist(q).vendors.map(\.vendorID))
+        }
+        try await server.backend.shortlistLog!.flush()
+        func outcome(_ request: String, _ vendor: String, _ grade: Int32, _ buyer: String) -> Vendormatch_V1_Outcome {
+            var o = Vendormatch_V1_Outcome()
+            o.requestID = request; o.vendorID = vendor; o.grade = grade; o.buyerOrg = buyer
+            return o
+        }
+        _ = try await client.recordOutcomes([
+            outcome("r1", lists[0][0], 2, "buyer-x"),  // chosen at rank 1: NDCG@10 1
+            outcome("r2", lists[1][1], 1, "buyer-x"),  // shortlisted at rank 2: NDCG@10 1/log2(3)
+            outcome("r4", lists[3][0], 0, "buyer-y"),  // seen, not wanted: no NDCG
+        ])
+        let weeks = try await client.stats().outcomeWeeks
+        #expect(weeks.count == 1)
+        let w = try #require(weeks.first)
+        #expect(w.modelVersion == "shipped@test")
+        #expect(w.week == OutcomeReport.week(Date()))
+        #expect([w.served, w.withOutcomes, w.outcomes, w.shortlisted, w.chosen, w.judged] == [4, 3, 3, 2, 1, 2])
+        #expect(abs(w.ndcgAt10 - (1 + 1 / log2(3.0)) / 2) < 1e-9)
+        // One buyer's view: its own shortlists only.
+        let y = try OutcomeReport.compute(store: CatalogueStore(path: server.databasePath), buyer: "buyer-y")
+        #expect(y.map { [$0.served, $0.withOutcomes, $0.shortlisted, $0.judged] } == [[1, 1, 0, 0]])
+        await client.close()
+        try await server.stop()
+    }
+
+    /// A tenant grades its own shortlists only, and its Stats show its own online evaluation only.
+    @Test func aTenantCannotGradeAnotherBuyersShortlist() async throws {
+        let server = try await TestServer.start(catalogue: Self.market.catalogue, model: try Self.shippedModel(), shortlistLog: .init(), keys: true)
+        let (_, acmeToken) = try server.store.createKey(tenant: "acme", scopes: [.read, .write])
+        let (_, boltToken) = try server.store.createKey(tenant: "bolt", scopes: [.read, .write])
+        let acme = try await server.client(token: acmeToken.text), bolt = try await server.client(token: boltToken.text)
+        var q = try Self.proto(Self.market.requests[0])
+        q.id = "acme-1"
+        q.clearBuyerOrg()
+        let served = try await acme.shortlist(q)
+        var o = Vendormatch_V1_Outcome()
+        o.requestID = "acme-1"; o.vendorID = served.vendors[0].vendorID; o.grade = 2
+        do {
+            _ = try await bolt.recordOutcomes([o])
+            Issue.record("bolt graded acme's shortlist")
+        } catch {
+            #expect(error.code == .permissionDenied)
+            #expect(error.field == "outcomes[0].request_id")
+        }
+        #expect(try await acme.recordOutcomes([o]).written == 1)
+        #expect(try await acme.stats().outcomeWeeks.map(\.chosen) == [1])
+        #expect(try await bolt.stats().outcomeWeeks.isEmpty)
+        for c in [acme, bolt] { await c.close() }
+        try await server.stop()
+    }
 }

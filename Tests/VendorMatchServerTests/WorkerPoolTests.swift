@@ -45,6 +45,7 @@ final class GatedBackend: VendorMatchBackend {
     func deleteVendor(id: String) async throws -> Bool { try await inner.deleteVendor(id: id) }
     func counts(visibleTo buyer: String?) throws -> Vendormatch_V1_CatalogueCounts { try inner.counts(visibleTo: buyer) }
     func referralBuyers(ids: [String]) throws -> [String: String?] { try inner.referralBuyers(ids: ids) }
+    func outcomeWeeks(visibleTo buyer: String?) throws -> [OutcomeReport.Row] { try inner.outcomeWeeks(visibleTo: buyer) }
 }
 
 struct TimedOut: Error { var what: String }

@@ -1122,11 +1122,60 @@ public nonisolated struct Vendormatch_V1_StatsResponse: Sendable {
   /// One entry per method called at least once, by method path.
   public var methods: [Vendormatch_V1_MethodStats] = []
 
+  /// Online evaluation: the logged shortlists and the outcomes recorded for them, per model version and
+  /// ISO week of serving, oldest first; with a tenant's key, only that buyer organisation's shortlists.
+  public var outcomeWeeks: [Vendormatch_V1_OutcomeWeek] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _counts: Vendormatch_V1_CatalogueCounts? = nil
+}
+
+/// What the shortlists one model version served in one ISO week earned (`vendormatch report --outcomes`).
+public nonisolated struct Vendormatch_V1_OutcomeWeek: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var modelVersion: String = String()
+
+  /// ISO 8601 week of serving, e.g. "2026-W49" (UTC).
+  public var week: String = String()
+
+  /// Shortlists served (and still in the log).
+  public var served: UInt64 = 0
+
+  /// Of those, shortlists with at least one recorded outcome.
+  public var withOutcomes: UInt64 = 0
+
+  /// Outcomes recorded for them.
+  public var outcomes: UInt64 = 0
+
+  /// Shortlists with outcomes where the buyer shortlisted (grade >= 1) / chose (grade 2) a vendor it was shown.
+  public var shortlisted: UInt64 = 0
+
+  public var chosen: UInt64 = 0
+
+  /// Mean NDCG@10 of the served order against the recorded grades, over the `judged` shortlists with a
+  /// shortlisted or chosen vendor; unset when there is none.
+  public var ndcgAt10: Double {
+    get {_ndcgAt10 ?? 0}
+    set {_ndcgAt10 = newValue}
+  }
+  /// Returns true if `ndcgAt10` has been explicitly set.
+  public var hasNdcgAt10: Bool {self._ndcgAt10 != nil}
+  /// Clears the value of `ndcgAt10`. Subsequent reads from it will return its default value.
+  public mutating func clearNdcgAt10() {self._ndcgAt10 = nil}
+
+  public var judged: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _ndcgAt10: Double? = nil
 }
 
 /// Counters and latency (time from reading the request frame to writing the response) for one method.
@@ -2563,7 +2612,7 @@ nonisolated extension Vendormatch_V1_StatsRequest: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Vendormatch_V1_StatsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StatsResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}counts\0\u{3}uptime_ms\0\u{3}connections_open\0\u{3}connections_total\0\u{1}methods\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}counts\0\u{3}uptime_ms\0\u{3}connections_open\0\u{3}connections_total\0\u{1}methods\0\u{3}outcome_weeks\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2576,6 +2625,7 @@ nonisolated extension Vendormatch_V1_StatsResponse: SwiftProtobuf.Message, Swift
       case 3: try { try decoder.decodeSingularUInt64Field(value: &self.connectionsOpen) }()
       case 4: try { try decoder.decodeSingularUInt64Field(value: &self.connectionsTotal) }()
       case 5: try { try decoder.decodeRepeatedMessageField(value: &self.methods) }()
+      case 6: try { try decoder.decodeRepeatedMessageField(value: &self.outcomeWeeks) }()
       default: break
       }
     }
@@ -2601,6 +2651,9 @@ nonisolated extension Vendormatch_V1_StatsResponse: SwiftProtobuf.Message, Swift
     if !self.methods.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.methods, fieldNumber: 5)
     }
+    if !self.outcomeWeeks.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.outcomeWeeks, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2610,6 +2663,81 @@ nonisolated extension Vendormatch_V1_StatsResponse: SwiftProtobuf.Message, Swift
     if lhs.connectionsOpen != rhs.connectionsOpen {return false}
     if lhs.connectionsTotal != rhs.connectionsTotal {return false}
     if lhs.methods != rhs.methods {return false}
+    if lhs.outcomeWeeks != rhs.outcomeWeeks {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Vendormatch_V1_OutcomeWeek: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".OutcomeWeek"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}model_version\0\u{1}week\0\u{1}served\0\u{3}with_outcomes\0\u{1}outcomes\0\u{1}shortlisted\0\u{1}chosen\0\u{3}ndcg_at_10\0\u{1}judged\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.modelVersion) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.week) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.served) }()
+      case 4: try { try decoder.decodeSingularUInt64Field(value: &self.withOutcomes) }()
+      case 5: try { try decoder.decodeSingularUInt64Field(value: &self.outcomes) }()
+      case 6: try { try decoder.decodeSingularUInt64Field(value: &self.shortlisted) }()
+      case 7: try { try decoder.decodeSingularUInt64Field(value: &self.chosen) }()
+      case 8: try { try decoder.decodeSingularDoubleField(value: &self._ndcgAt10) }()
+      case 9: try { try decoder.decodeSingularUInt64Field(value: &self.judged) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.modelVersion.isEmpty {
+      try visitor.visitSingularStringField(value: self.modelVersion, fieldNumber: 1)
+    }
+    if !self.week.isEmpty {
+      try visitor.visitSingularStringField(value: self.week, fieldNumber: 2)
+    }
+    if self.served != 0 {
+      try visitor.visitSingularUInt64Field(value: self.served, fieldNumber: 3)
+    }
+    if self.withOutcomes != 0 {
+      try visitor.visitSingularUInt64Field(value: self.withOutcomes, fieldNumber: 4)
+    }
+    if self.outcomes != 0 {
+      try visitor.visitSingularUInt64Field(value: self.outcomes, fieldNumber: 5)
+    }
+    if self.shortlisted != 0 {
+      try visitor.visitSingularUInt64Field(value: self.shortlisted, fieldNumber: 6)
+    }
+    if self.chosen != 0 {
+      try visitor.visitSingularUInt64Field(value: self.chosen, fieldNumber: 7)
+    }
+    try { if let v = self._ndcgAt10 {
+      try visitor.visitSingularDoubleField(value: v, fieldNumber: 8)
+    } }()
+    if self.judged != 0 {
+      try visitor.visitSingularUInt64Field(value: self.judged, fieldNumber: 9)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Vendormatch_V1_OutcomeWeek, rhs: Vendormatch_V1_OutcomeWeek) -> Bool {
+    if lhs.modelVersion != rhs.modelVersion {return false}
+    if lhs.week != rhs.week {return false}
+    if lhs.served != rhs.served {return false}
+    if lhs.withOutcomes != rhs.withOutcomes {return false}
+    if lhs.outcomes != rhs.outcomes {return false}
+    if lhs.shortlisted != rhs.shortlisted {return false}
+    if lhs.chosen != rhs.chosen {return false}
+    if lhs._ndcgAt10 != rhs._ndcgAt10 {return false}
+    if lhs.judged != rhs.judged {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
