@@ -32,7 +32,7 @@ serve() {  # serve NAME BINARY DB ARGS… → $tmp/NAME.port, $tmp/NAME.pid
     pids+=($!)
     echo $! > "$tmp/$1.pid"
     for _ in $(seq 1 1200); do
-        grep -q 'listening on' "$tmp/$1.log" && break
+        grep -q 'listening on' "$tmp/$1.log" 2>/dev/null && break
         sleep 0.1
     done
     grep -o 'listening on [0-9.]*:[0-9]*' "$tmp/$1.log" | head -1 | sed 's/.*://' > "$tmp/$1.port"
@@ -53,8 +53,8 @@ probe_run() {  # probe_run LABEL BINARY
     serve "big-$1" "$2" "$tmp/big.sqlite" --no-log-shortlists
     "$2" loadgen --port "$(port "big-$1")" --method shortlist --connections 8 --depth 4 --duration 3 >/dev/null  # warm-up
     for round in 1 2; do
-        echo "$1 round $round: $("$bin" loadgen --port "$(port "big-$1")" --method shortlist --connections 8 --depth 4 \
-            --duration "$seconds" --probe health --json | python3 -c 'import json,sys; r=json.load(sys.stdin); print(f"shortlist {r[\"requests_per_second\"]:.0f}/s p99 {r[\"p99_ms\"]} ms errors {r[\"errors\"]}; health probe p50 {r[\"probe_p50_ms\"]} p99 {r[\"probe_p99_ms\"]} max {r[\"probe_max_ms\"]} ms ({r[\"probe_responses\"]:.0f} answers)")') load $(cut -d' ' -f1 /proc/loadavg)"
+        echo "$1 round $round: shortlist $("$bin" loadgen --port "$(port "big-$1")" --method shortlist --connections 8 --depth 4 \
+            --duration "$seconds" --probe health --json | $hostile summary 1); load $(cut -d' ' -f1 /proc/loadavg)"
     done
     stop "big-$1"
 }
@@ -81,7 +81,7 @@ if command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null; 
     pids+=($!)
     sleep 0.5
 fi
-rps() { python3 -c 'import json,sys; r=json.load(sys.stdin); print(f"{r[\"requests_per_second\"]:.0f}/s p99 {r[\"p99_ms\"]} ms errors {r[\"errors\"]:.0f}")'; }
+rps() { $hostile summary 0; }
 through_run() {  # through_run LABEL BINARY
     serve "demo-$1" "$2" "$tmp/demo.sqlite" --no-log-shortlists
     "$bin" loadgen --port "$(port "demo-$1")" --method shortlist --connections 16 --duration 2 >/dev/null  # warm-up

@@ -6,6 +6,7 @@ CONTRACT §4 by hand: no generated code needed. Each sub-command prints one JSON
   crowd PORT IDLE SLOW       IDLE idle and SLOW slow-header connections, then a new client's Health round trips (ms)
   pipeline PORT N PID        one client pipelines N Shortlist requests without reading: the server's RSS growth (MB)
   malformed PORT N PID       N malformed frames of many kinds; the server must live and keep serving others
+  summary 0|1                one line from a loadgen --json report on stdin (1: with its probe)
 """
 import json, os, random, socket, sys, threading, time
 
@@ -192,6 +193,18 @@ def malformed(port, n, pid):
     print(json.dumps({"frames": sent, "kinds": len(kinds), "server_alive": alive, "bystander_ok": bystander_ok,
                       "fresh_client_ms": round(health_ms(port), 2)}))
 
+def summary(kind):
+    """One line from a `vendormatch loadgen --json` report on stdin."""
+    r = json.load(sys.stdin)
+    line = "%.0f/s p50 %s p99 %s ms errors %d" % (r["requests_per_second"], r["p50_ms"], r["p99_ms"], r["errors"])
+    if kind == 1:
+        line += "; health probe p50 %s p99 %s max %s ms (%d answers, %d errors)" % (
+            r["probe_p50_ms"], r["probe_p99_ms"], r["probe_max_ms"], r["probe_responses"], r["probe_errors"])
+    print(line)
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], [int(a) for a in sys.argv[2:]]
+    if cmd == "summary":
+        summary(*args)
+        sys.exit(0)
     {"drip": drip, "crowd": crowd, "pipeline": pipeline, "malformed": malformed}[cmd](*args)
