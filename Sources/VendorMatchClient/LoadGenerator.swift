@@ -30,15 +30,19 @@ public enum LoadGenerator {
         public var payloads: [Data]
         /// Sent as `authorization: Bearer <token>`.
         public var authToken: String?
+        /// With a method, one more connection sends it one request at a time (depth 1) for as long as the
+        /// load runs, and its latency is reported apart (`Report.probe`): what a light client sees while
+        /// the others load the server. Default none.
+        public var probe: VendorMatchMethod?
 
         public init(
             host: String = "127.0.0.1", port: Int = 7420, connections: Int = 1, depth: Int = 1,
             limit: Limit = .requests(10_000), method: VendorMatchMethod = .health, payloads: [Data] = [Data()],
-            authToken: String? = nil
+            authToken: String? = nil, probe: VendorMatchMethod? = nil
         ) {
             self.host = host; self.port = port; self.connections = connections; self.depth = depth
             self.limit = limit; self.method = method; self.payloads = payloads.isEmpty ? [Data()] : payloads
-            self.authToken = authToken
+            self.authToken = authToken; self.probe = probe
         }
     }
 
@@ -54,6 +58,15 @@ public enum LoadGenerator {
         public var elapsed: Duration = .zero
         /// Connections that closed before finishing.
         public var connectionsLost = 0
+        /// The probe connection's own report (`Configuration.probe`), not counted in the others.
+        public var probe: Probe?
+
+        /// What the probe connection saw.
+        public struct Probe: Sendable {
+            public var responses: UInt64 = 0
+            public var errors: UInt64 = 0
+            public var latency = LatencyHistogram()
+        }
 
         /// Responses with a non-OK status.
         public var errors: UInt64 { statuses.filter { $0.key != 0 }.values.reduce(0, +) }
@@ -83,32 +96,55 @@ public enum LoadGenerator {
             } else {
                 quota = nil
             }
-            let loop = group.next()
-            let done = loop.makePromise(of: Report.self)
-            let channel = try await ClientBootstrap(group: loop)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maximumFrameBytes: 64 << 20)))
-                        try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
-                        try channel.pipeline.syncOperations.addHandler(
-                            LoadDriver(configuration: configuration, quota: quota, offset: i, done: done))
-                    }
-                }
-                .connect(host: configuration.host, port: configuration.port)
-                .get()
-            channels.append((channel, done.futureResult))
+            channels.append(try await connect(configuration, quota: quota, offset: i, group: group))
         }
+        var probe: (channel: any Channel, done: EventLoopFuture<Report>)?
+        if let method = configuration.probe {
+            var c = configuration
+            c.method = method
+            c.depth = 1
+            c.payloads = [Data()]
+            c.limit = .duration(.seconds(3600))   // until the load is done (closed below)
+            probe = try await connect(c, quota: nil, offset: 0, group: group)
+        }
+        defer { probe?.channel.close(promise: nil) }
         let start = ContinuousClock.now
         let stopAt: NIODeadline? = {
             guard case let .duration(d) = configuration.limit else { return nil }
             return .now() + .nanoseconds(d.components.seconds * 1_000_000_000 + d.components.attoseconds / 1_000_000_000)
         }()
         for (c, _) in channels { c.triggerUserOutboundEvent(LoadDriver.Start(stopAt: stopAt), promise: nil) }
+        probe?.channel.triggerUserOutboundEvent(LoadDriver.Start(stopAt: nil), promise: nil)
         var report = Report()
         for (_, f) in channels { report.merge(try await f.get()) }
         report.elapsed = ContinuousClock.now - start
+        if let probe {
+            // Stop it sending, then take what it saw.
+            try? await probe.channel.triggerUserOutboundEvent(LoadDriver.Stop()).get()
+            let seen = try await probe.done.get()
+            report.probe = Report.Probe(responses: seen.responses, errors: seen.errors, latency: seen.latency)
+        }
         return report
+    }
+
+    private static func connect(
+        _ configuration: Configuration, quota: Int?, offset: Int, group: MultiThreadedEventLoopGroup
+    ) async throws -> (any Channel, EventLoopFuture<Report>) {
+        let loop = group.next()
+        let done = loop.makePromise(of: Report.self)
+        let channel = try await ClientBootstrap(group: loop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maximumFrameBytes: 64 << 20)))
+                    try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
+                    try channel.pipeline.syncOperations.addHandler(
+                        LoadDriver(configuration: configuration, quota: quota, offset: offset, done: done))
+                }
+            }
+            .connect(host: configuration.host, port: configuration.port)
+            .get()
+        return (channel, done.futureResult)
     }
 }
 
@@ -119,6 +155,8 @@ private final class LoadDriver: ChannelDuplexHandler {
     typealias OutboundOut = Vendormatch_V1_Frame
 
     struct Start { var stopAt: NIODeadline? }
+    /// Stop sending now; done once the requests in flight are answered.
+    struct Stop {}
 
     private let configuration: LoadGenerator.Configuration
     private let quota: Int?
@@ -141,7 +179,10 @@ private final class LoadDriver: ChannelDuplexHandler {
         self.metadata = configuration.authToken.map { [MetadataKey.authorization: "Bearer \($0)"] } ?? [:]
     }
 
+    private var stopped = false
+
     private var maySend: Bool {
+        if stopped { return false }
         if let quota, sent >= quota { return false }
         if let stopAt, NIODeadline.now() >= stopAt { return false }
         return true
@@ -161,6 +202,12 @@ private final class LoadDriver: ChannelDuplexHandler {
     }
 
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        if event is Stop {
+            stopped = true
+            promise?.succeed()
+            finishIfDone(context: context)
+            return
+        }
         guard let start = event as? Start else {
             context.triggerUserOutboundEvent(event, promise: promise)
             return

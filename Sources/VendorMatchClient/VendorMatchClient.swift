@@ -73,7 +73,13 @@ public final class VendorMatchClient: Sendable {
     /// For tools and tests that need to send unusual methods or payloads.
     public func send(_ frame: Vendormatch_V1_Frame) async throws(RPCError) -> Vendormatch_V1_Frame {
         let promise = channel.eventLoop.makePromise(of: Vendormatch_V1_Frame.self)
-        channel.writeAndFlush(OutgoingCall(frame: frame, promise: promise), promise: nil)
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        // On a connection already closed the call never reaches `ClientCallHandler`: fail it here
+        // (completing a promise twice is a no-op, so a failure seen by both is harmless).
+        written.futureResult.whenFailure { error in
+            promise.fail(RPCError(code: .unavailable, message: "request not sent: \(error)"))
+        }
+        channel.writeAndFlush(OutgoingCall(frame: frame, promise: promise), promise: written)
         do {
             return try await promise.futureResult.get()
         } catch let error as RPCError {

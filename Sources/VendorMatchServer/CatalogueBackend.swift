@@ -123,7 +123,7 @@ public final class CatalogueBackend: VendorMatchBackend {
         }
     }
 
-    public func vendor(id: String) async throws -> Vendor? {
+    public func vendor(id: String) throws -> Vendor? {
         try store.vendor(id: id)
     }
 
@@ -136,7 +136,7 @@ public final class CatalogueBackend: VendorMatchBackend {
         }
     }
 
-    public func counts(visibleTo buyer: String?) async throws -> Vendormatch_V1_CatalogueCounts {
+    public func counts(visibleTo buyer: String?) throws -> Vendormatch_V1_CatalogueCounts {
         let live = engine.counts
         var c = Vendormatch_V1_CatalogueCounts()
         c.vendors = UInt64(live.vendors)
@@ -152,19 +152,18 @@ public final class CatalogueBackend: VendorMatchBackend {
         return c
     }
 
-    public func referralBuyers(ids: [String]) async throws -> [String: String?] {
+    public func referralBuyers(ids: [String]) throws -> [String: String?] {
         try store.referralBuyers(ids: ids)
     }
 
     /// Reads the whole shortlist log, so a result is kept for `outcomeReportLifetime` per buyer (the
-    /// computation runs on the writer's thread, never on an event loop).
-    public func outcomeWeeks(visibleTo buyer: String?) async throws -> [OutcomeReport.Row] {
+    /// server calls it on its worker pool, never on an event loop).
+    public func outcomeWeeks(visibleTo buyer: String?) throws -> [OutcomeReport.Row] {
         let key = buyer ?? ""
         if let cached = outcomeCache.withLockedValue({ $0[key] }), ContinuousClock.now - cached.at < outcomeReportLifetime {
             return cached.rows
         }
-        let store = self.store
-        let rows = try await write { try OutcomeReport.compute(store: store, buyer: buyer) }
+        let rows = try OutcomeReport.compute(store: store, buyer: buyer)
         outcomeCache.withLockedValue { $0[key] = (ContinuousClock.now, rows) }
         return rows
     }

@@ -1,19 +1,30 @@
 import Foundation
 import Logging
+import NIOCore
 import SwiftProtobuf
 import VendorMatchCore
 import VendorMatchProto
 import VendorMatchWire
 
-/// Turns one request frame into its response frame: method lookup, authentication and authorization
-/// (`Authenticator`, `Caller`), deadline, payload decoding and validation, the backend call, and the
-/// mapping of errors to gRPC statuses.
+/// Turns one request frame into its response frame, the same way for every method and every transport:
+/// method lookup, admission under the in-flight limit, authentication and authorization (`Authenticator`,
+/// `Caller`), deadline, payload decoding straight into validated records (`RecordCodec`), the backend
+/// call, the mapping of errors to gRPC statuses, and the bookkeeping (`ServerStats`).
+///
+/// Where the work runs: Health (and unknown methods) are answered on the caller's thread, the event loop
+/// for TCP; everything else runs on the bounded worker pool (`RequestWorkers`): reads entirely, writes
+/// prepared there (keys checked, records validated) and then committed by the backend's writer. When the
+/// pool's in-flight limit is reached the request is answered RESOURCE_EXHAUSTED at once.
+///
+/// Entry points: `dispatch` for an event loop (answers at once or hands back a future completing on
+/// that loop), `respond` for async callers (the HTTP listener, tests).
 struct RequestRouter: Sendable {
     let backend: any VendorMatchBackend
     let authenticator: Authenticator
     let stats: ServerStats
     let version: String
     let isDraining: @Sendable () -> Bool
+    let workers: RequestWorkers
 
     /// A failed call: the status it ends with.
     struct Failure: Error {
@@ -22,18 +33,90 @@ struct RequestRouter: Sendable {
         var field: String?
     }
 
-    /// Answers `frame` right away when its method is served from memory (`isServedInline`) or is
-    /// unknown; nil when it must run as a task (writes, SQLite reads). Called on the connection's event
-    /// loop, so a read costs no task, no hop and no async write.
-    func respondInline(to frame: Vendormatch_V1_Frame, receivedAt: ContinuousClock.Instant, logger: Logger) -> Vendormatch_V1_Frame? {
+    /// What `dispatch` did with a frame.
+    enum Dispatch {
+        /// Answered on the spot (Health, an unknown method, a refusal).
+        case answered(Vendormatch_V1_Frame)
+        /// Running on the workers; the future completes on the loop given to `dispatch`, never fails.
+        case pending(EventLoopFuture<Vendormatch_V1_Frame>)
+    }
+
+    /// Starts answering `frame` from an event loop without blocking it.
+    func dispatch(_ frame: Vendormatch_V1_Frame, receivedAt: ContinuousClock.Instant, logger: Logger, on loop: any EventLoop) -> Dispatch {
+        stats.telemetry.metrics?.requestReceived()
         let method = VendorMatchMethod(rawValue: frame.method)
-        if let method, !method.isServedInline { return nil }
+        guard let method, !method.isServedInline else {
+            return .answered(answerInline(frame, method: method, receivedAt: receivedAt, logger: logger))
+        }
+        guard workers.tryAcquire() else {
+            return .answered(busy(frame, method: method, receivedAt: receivedAt, logger: logger))
+        }
+        let workers = self.workers
+        if method.isWrite {
+            let promise = loop.makePromise(of: Vendormatch_V1_Frame.self)
+            promise.completeWithTask { [self] in
+                defer { workers.release() }
+                return await write(frame, method: method, receivedAt: receivedAt, logger: logger)
+            }
+            return .pending(promise.futureResult)
+        }
+        let future = workers.submit(on: loop) { [self] in
+            defer { workers.release() }
+            return read(frame, method: method, receivedAt: receivedAt, logger: logger)
+        }
+        return .pending(future.recover { [self] _ in
+            // The pool stopped before the body ran (server shutting down): its place was never released.
+            workers.release()
+            return stopped(frame, method: method, receivedAt: receivedAt, logger: logger)
+        })
+    }
+
+    /// Answers any frame (the async entry point: HTTP, tests); the same path as `dispatch`.
+    func respond(to frame: Vendormatch_V1_Frame, receivedAt: ContinuousClock.Instant, logger: Logger) async -> Vendormatch_V1_Frame {
+        stats.telemetry.metrics?.requestReceived()
+        let method = VendorMatchMethod(rawValue: frame.method)
+        guard let method, !method.isServedInline else {
+            return answerInline(frame, method: method, receivedAt: receivedAt, logger: logger)
+        }
+        guard workers.tryAcquire() else { return busy(frame, method: method, receivedAt: receivedAt, logger: logger) }
+        defer { workers.release() }
+        if method.isWrite { return await write(frame, method: method, receivedAt: receivedAt, logger: logger) }
+        do {
+            return try await workers.run { [self] in read(frame, method: method, receivedAt: receivedAt, logger: logger) }
+        } catch {
+            return stopped(frame, method: method, receivedAt: receivedAt, logger: logger)
+        }
+    }
+
+    /// Answers RESOURCE_EXHAUSTED for a frame a connection could not take (its queue full), counted like any answer.
+    func refuse(_ frame: Vendormatch_V1_Frame, message: String, receivedAt: ContinuousClock.Instant, logger: Logger) -> Vendormatch_V1_Frame {
+        stats.telemetry.metrics?.requestReceived()
+        return finish(frame, method: VendorMatchMethod(rawValue: frame.method), receivedAt: receivedAt,
+                      result: .failure(Failure(code: .resourceExhausted, message: message)), tenant: nil, logger: logger)
+    }
+
+    // MARK: The three ways a call runs
+
+    /// Health and unknown methods: in memory, on the caller's thread.
+    private func answerInline(_ frame: Vendormatch_V1_Frame, method: VendorMatchMethod?, receivedAt: ContinuousClock.Instant, logger: Logger) -> Vendormatch_V1_Frame {
+        let result: Result<Data, Failure>
+        do {
+            let (method, _, _) = try admit(frame, method: method, receivedAt: receivedAt)
+            result = .success(try callInline(method, payload: frame.payload))
+        } catch {
+            result = .failure(Self.failure(from: error))
+        }
+        return finish(frame, method: method, receivedAt: receivedAt, result: result, tenant: nil, logger: logger)
+    }
+
+    /// A read, entirely on a worker thread (it may block: ranking, encoding, SQLite).
+    private func read(_ frame: Vendormatch_V1_Frame, method: VendorMatchMethod, receivedAt: ContinuousClock.Instant, logger: Logger) -> Vendormatch_V1_Frame {
         let result: Result<Data, Failure>
         var tenant: String?
         do {
             let (method, deadline, caller) = try admit(frame, method: method, receivedAt: receivedAt)
             tenant = caller.tenant
-            let payload = try callInline(method, payload: frame.payload, caller: caller)
+            let payload = try callRead(method, payload: frame.payload, caller: caller)
             try check(deadline, of: frame, method: method)
             result = .success(payload)
         } catch {
@@ -42,22 +125,38 @@ struct RequestRouter: Sendable {
         return finish(frame, method: method, receivedAt: receivedAt, result: result, tenant: tenant, logger: logger)
     }
 
-    /// Answers any frame (the task path).
-    func respond(to frame: Vendormatch_V1_Frame, receivedAt: ContinuousClock.Instant, logger: Logger) async -> Vendormatch_V1_Frame {
-        let method = VendorMatchMethod(rawValue: frame.method)
+    /// A write: admitted, decoded and validated on a worker thread, committed by the backend (its own
+    /// writer), its counts read on a worker thread again. The awaiting task does no work itself.
+    private func write(_ frame: Vendormatch_V1_Frame, method: VendorMatchMethod, receivedAt: ContinuousClock.Instant, logger: Logger) async -> Vendormatch_V1_Frame {
         let result: Result<Data, Failure>
         var tenant: String?
         do {
-            let (method, deadline, caller) = try admit(frame, method: method, receivedAt: receivedAt)
-            tenant = caller.tenant
-            let payload = try await call(method, payload: frame.payload, caller: caller)
-            try check(deadline, of: frame, method: method)
+            let prepared = try await workers.run { [self] in
+                let (method, _, caller) = try admit(frame, method: method, receivedAt: receivedAt)
+                return try prepareWrite(method, payload: frame.payload, caller: caller)
+            }
+            tenant = prepared.caller.tenant
+            try await apply(prepared.change)
+            let payload = try await workers.run { [self] in try response(to: prepared) }
             result = .success(payload)
         } catch {
             result = .failure(Self.failure(from: error))
         }
         return finish(frame, method: method, receivedAt: receivedAt, result: result, tenant: tenant, logger: logger)
     }
+
+    private func busy(_ frame: Vendormatch_V1_Frame, method: VendorMatchMethod, receivedAt: ContinuousClock.Instant, logger: Logger) -> Vendormatch_V1_Frame {
+        let failure = Failure(code: .resourceExhausted,
+                              message: "server busy: \(workers.maximumInFlight) requests in flight (the limit); retry later")
+        return finish(frame, method: method, receivedAt: receivedAt, result: .failure(failure), tenant: nil, logger: logger)
+    }
+
+    private func stopped(_ frame: Vendormatch_V1_Frame, method: VendorMatchMethod, receivedAt: ContinuousClock.Instant, logger: Logger) -> Vendormatch_V1_Frame {
+        finish(frame, method: method, receivedAt: receivedAt,
+               result: .failure(Failure(code: .unavailable, message: "server is shutting down")), tenant: nil, logger: logger)
+    }
+
+    // MARK: Common steps
 
     /// The response frame of a call's result; logs failures and records the call in `stats` (and its telemetry).
     private func finish(
@@ -85,7 +184,8 @@ struct RequestRouter: Sendable {
         return response
     }
 
-    /// Method lookup, authorization and the deadline: everything checked before a call starts.
+    /// Method lookup, authorization and the deadline: everything checked before a call starts. Reads
+    /// the keys (SQLite) for every method but Health, so it runs on a worker thread for those.
     private func admit(
         _ frame: Vendormatch_V1_Frame, method: VendorMatchMethod?, receivedAt: ContinuousClock.Instant
     ) throws(Failure) -> (VendorMatchMethod, ContinuousClock.Instant?, Caller) {
@@ -114,7 +214,7 @@ struct RequestRouter: Sendable {
     }
 
     /// The status a thrown error ends the call with.
-    private static func failure(from error: any Error) -> Failure {
+    static func failure(from error: any Error) -> Failure {
         switch error {
         case let failure as Failure:
             return failure
@@ -136,7 +236,7 @@ struct RequestRouter: Sendable {
         return receivedAt + .milliseconds(max(0, ms))
     }
 
-    private func decode<M: SwiftProtobuf.Message>(_ type: M.Type, _ payload: Data) throws(Failure) -> M {
+    func decode<M: SwiftProtobuf.Message>(_ type: M.Type, _ payload: Data) throws(Failure) -> M {
         do {
             return try M(serializedBytes: payload)
         } catch {
@@ -144,14 +244,14 @@ struct RequestRouter: Sendable {
         }
     }
 
-    private func encode(_ message: some SwiftProtobuf.Message) throws -> Data {
+    func encode(_ message: some SwiftProtobuf.Message) throws -> Data {
         try message.serializedBytes()
     }
 
-    private var codec: RecordCodec { backend.codec }
+    var codec: RecordCodec { backend.codec }
 
-    /// The methods answered from memory; `call` for the others.
-    private func callInline(_ method: VendorMatchMethod, payload: Data, caller: Caller) throws -> Data {
+    /// The methods answered from memory on the caller's thread.
+    private func callInline(_ method: VendorMatchMethod, payload: Data) throws -> Data {
         switch method {
         case .health:
             _ = try decode(Vendormatch_V1_HealthRequest.self, payload)
@@ -160,112 +260,8 @@ struct RequestRouter: Sendable {
             r.version = version
             r.uptimeMs = stats.uptimeMilliseconds
             return try encode(r)
-
-        case .shortlist:
-            var q = try decode(Vendormatch_V1_ShortlistRequest.self, payload)
-            if q.id.isEmpty { q.id = "req-\(UUID().uuidString.lowercased())" }
-            // A key's tenant is the buyer: its buyer-specific referrals count, nobody else's.
-            if caller.tenant != nil { q.buyerOrg = try caller.buyer(requested: q.hasBuyerOrg ? q.buyerOrg : nil) ?? "" }
-            let request = try codec.request(q.json)
-            return try encode(try backend.shortlist(request, explain: q.explain))
-
-        case .findCaseStudies:
-            var q = try decode(Vendormatch_V1_FindCaseStudiesRequest.self, payload)
-            try validate(&q)
-            return try encode(try backend.findCaseStudies(q))
-
         default:
             preconditionFailure("\(method.name) is not served inline")
         }
-    }
-
-    private func call(_ method: VendorMatchMethod, payload: Data, caller: Caller) async throws -> Data {
-        switch method {
-        case .health, .shortlist, .findCaseStudies:
-            return try callInline(method, payload: payload, caller: caller)
-
-        case .stats:
-            _ = try decode(Vendormatch_V1_StatsRequest.self, payload)
-            var r = stats.snapshot()
-            r.counts = try await backend.counts(visibleTo: caller.tenant)
-            r.outcomeWeeks = try await backend.outcomeWeeks(visibleTo: caller.tenant).map(Vendormatch_V1_OutcomeWeek.init)
-            r.methods += backend.backgroundTasks().map(\.methodStats)
-            return try encode(r)
-
-        case .upsertVendors:
-            let q = try decode(Vendormatch_V1_UpsertVendorsRequest.self, payload)
-            let vendors = try codec.validateAll(q.vendors, field: "vendors", codec.vendor, json: \.json)
-            try await backend.upsert(vendors: vendors)
-            return try encode(try await written(vendors.count, caller))
-
-        case .upsertCaseStudies:
-            let q = try decode(Vendormatch_V1_UpsertCaseStudiesRequest.self, payload)
-            let cases = try codec.validateAll(q.caseStudies, field: "case_studies", codec.caseStudy, json: \.json)
-            try await backend.upsert(caseStudies: cases)
-            return try encode(try await written(cases.count, caller))
-
-        case .recordReferrals:
-            let q = try decode(Vendormatch_V1_RecordReferralsRequest.self, payload)
-            let referrals = try codec.validateAll(q.referrals, field: "referrals", codec.referral, json: \.json)
-            let existing = caller.scopes.contains(.admin) ? [:] : try await backend.referralBuyers(ids: referrals.map(\.id))
-            try caller.checkReferrals(referrals, existing: existing)
-            try await backend.record(referrals: referrals)
-            return try encode(try await written(referrals.count, caller))
-
-        case .recordOutcomes:
-            var q = try decode(Vendormatch_V1_RecordOutcomesRequest.self, payload)
-            let buyers = try caller.outcomeBuyers(q.outcomes.map { $0.hasBuyerOrg ? $0.buyerOrg : nil })
-            for (i, buyer) in buyers.enumerated() {
-                if let buyer { q.outcomes[i].buyerOrg = buyer } else { q.outcomes[i].clearBuyerOrg() }
-            }
-            for (i, o) in q.outcomes.enumerated() {
-                if o.requestID.isEmpty { throw FieldError(field: "outcomes[\(i)].request_id", reason: "missing required field") }
-                if o.vendorID.isEmpty { throw FieldError(field: "outcomes[\(i)].vendor_id", reason: "missing required field") }
-                if !(0...2).contains(o.grade) {
-                    throw FieldError(field: "outcomes[\(i)].grade", reason: "grade must be 0, 1 or 2, got \(o.grade)")
-                }
-            }
-            try await backend.record(outcomes: q.outcomes)
-            return try encode(try await written(q.outcomes.count, caller))
-
-        case .getVendor:
-            let q = try decode(Vendormatch_V1_GetVendorRequest.self, payload)
-            guard !q.id.isEmpty else { throw FieldError(field: "id", reason: "missing required field") }
-            guard let vendor = try await backend.vendor(id: q.id) else {
-                throw Failure(code: .notFound, message: "no vendor with id \"\(q.id)\"", field: "id")
-            }
-            var r = Vendormatch_V1_GetVendorResponse()
-            r.vendor = Vendormatch_V1_Vendor(vendor)
-            return try encode(r)
-
-        case .deleteVendor:
-            let q = try decode(Vendormatch_V1_DeleteVendorRequest.self, payload)
-            guard !q.id.isEmpty else { throw FieldError(field: "id", reason: "missing required field") }
-            guard try await backend.deleteVendor(id: q.id) else {
-                throw Failure(code: .notFound, message: "no vendor with id \"\(q.id)\"", field: "id")
-            }
-            var r = Vendormatch_V1_DeleteVendorResponse()
-            r.deleted = true
-            return try encode(r)
-        }
-    }
-
-    private func written(_ n: Int, _ caller: Caller) async throws -> Vendormatch_V1_WriteResponse {
-        var r = Vendormatch_V1_WriteResponse()
-        r.written = UInt64(n)
-        r.counts = try await backend.counts(visibleTo: caller.tenant)
-        return r
-    }
-
-    /// Validates a case-study query with the same rules as a request, canonicalising its industry.
-    private func validate(_ q: inout Vendormatch_V1_FindCaseStudiesRequest) throws {
-        var probe: [(String, JSONValue)] = [("id", .string("case-query"))]
-        if q.hasIndustry { probe.append(("industry", .string(q.industry))) }
-        if q.hasSize { probe.append(("size", .string(q.size))) }
-        if !q.serviceTypes.isEmpty { probe.append(("service_types", .array(q.serviceTypes.map { .string($0) }))) }
-        if q.hasK { probe.append(("k", .number(Double(q.k)))) }
-        let request = try codec.request(.object(probe))
-        if let industry = request.industry { q.industry = industry }
-        q.k = Int32(request.k)
     }
 }

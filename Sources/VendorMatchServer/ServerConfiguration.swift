@@ -16,10 +16,20 @@ public struct ServerConfiguration: Sendable {
     /// Connections served at once from one peer address (any port); one more is answered
     /// RESOURCE_EXHAUSTED and closed. Default 64.
     public var maximumConnectionsPerAddress: Int
-    /// Requests of one connection handled at once; beyond it the server stops reading that connection
-    /// (TCP backpressure) until one finishes. Reads of the index are answered one at a time as they are
-    /// read; reading also pauses while the client leaves its responses unread. Default 128.
+    /// Requests of one connection on the worker pool at once; beyond it the server stops reading that
+    /// connection (TCP backpressure) until one finishes. Reading also pauses while the client leaves its
+    /// responses unread. Default 64.
     public var maximumInFlightPerConnection: Int
+    /// Frames of one connection read past `maximumInFlightPerConnection` that wait for their turn (at most
+    /// what one read delivered, since reading pauses); one more is answered RESOURCE_EXHAUSTED. Default 1024.
+    public var maximumQueuedPerConnection: Int
+    /// Requests on the worker pool at once over all connections (running, waiting for a worker thread or
+    /// for the writer); one more is answered RESOURCE_EXHAUSTED at once, never queued. Default
+    /// `max(256, 64 × workerThreads)`.
+    public var maximumInFlight: Int
+    /// Threads of the worker pool that runs everything but Health (ranking, encoding, SQLite reads, write
+    /// validation). Default: the number of cores.
+    public var workerThreads: Int
     /// A connection with neither reads nor writes for this long is closed. Default 5 minutes.
     public var idleTimeout: TimeAmount
     /// A frame must arrive whole within this time from its first byte, or the connection is closed
@@ -40,12 +50,15 @@ public struct ServerConfiguration: Sendable {
         maximumFrameBytes: Int = FrameDecoder.defaultMaximumFrameBytes,
         maximumConnections: Int = 1024,
         maximumConnectionsPerAddress: Int = 64,
-        maximumInFlightPerConnection: Int = 128,
+        maximumInFlightPerConnection: Int = 64,
         idleTimeout: TimeAmount = .minutes(5),
         frameTimeout: TimeAmount = .seconds(10),
         authToken: String? = nil,
         allowUnauthenticated: Bool = false,
-        version: String = "1.0.0"
+        version: String = "1.0.0",
+        maximumQueuedPerConnection: Int = 1024,
+        maximumInFlight: Int? = nil,
+        workerThreads: Int = System.coreCount
     ) {
         self.host = host
         self.port = port
@@ -58,6 +71,9 @@ public struct ServerConfiguration: Sendable {
         self.authToken = authToken
         self.allowUnauthenticated = allowUnauthenticated
         self.version = version
+        self.maximumQueuedPerConnection = maximumQueuedPerConnection
+        self.workerThreads = max(1, workerThreads)
+        self.maximumInFlight = maximumInFlight ?? max(256, 64 * max(1, workerThreads))
     }
 }
 

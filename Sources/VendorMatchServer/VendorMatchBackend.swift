@@ -7,16 +7,20 @@ import VendorMatchProto
 /// validated, codes canonical) and maps thrown `VMError`/`FieldError` to gRPC statuses. A write must be
 /// durable before it returns and visible to the very next `shortlist` on any connection. Implementations
 /// are called concurrently.
+///
+/// Threads: the synchronous methods may block (ranking, encoding, SQLite reads); the server calls them on
+/// its bounded worker pool (`RequestWorkers`), never on an event loop. The async writes are awaited from a
+/// task and should do their blocking work on a thread of their own.
 public protocol VendorMatchBackend: Sendable {
     /// Validates incoming records and requests exactly like the importer.
     var codec: RecordCodec { get }
 
     /// Ranks vendors for a validated request; without `explain`, reasons, matched cases and referral
-    /// summaries may be left out. Synchronous and quick: the server calls it on a connection's event loop.
+    /// summaries may be left out. Blocking: called on the worker pool.
     func shortlist(_ request: BuyerRequest, explain: Bool) throws -> Vendormatch_V1_ShortlistResponse
 
     /// Case studies comparable to a prospect profile (industry and size canonical, services valid, k in
-    /// range). Synchronous and quick, like `shortlist`.
+    /// range). Blocking, like `shortlist`.
     func findCaseStudies(_ request: Vendormatch_V1_FindCaseStudiesRequest) throws -> Vendormatch_V1_FindCaseStudiesResponse
 
     /// Inserts or replaces vendors (all or nothing).
@@ -28,21 +32,22 @@ public protocol VendorMatchBackend: Sendable {
     /// Records buyer outcomes (all or nothing); request id, vendor id and grade 0–2 are checked by the server.
     func record(outcomes: [Vendormatch_V1_Outcome]) async throws
 
-    /// One vendor, or nil.
-    func vendor(id: String) async throws -> Vendor?
+    /// One vendor, or nil. Blocking (may read SQLite).
+    func vendor(id: String) throws -> Vendor?
     /// Deletes a vendor with its case studies and referrals; false if it did not exist.
     func deleteVendor(id: String) async throws -> Bool
 
     /// Record counts of the catalogue as `buyer` may see them: with a buyer, other buyers' referrals and
-    /// outcomes are not counted; nil counts everything.
-    func counts(visibleTo buyer: String?) async throws -> Vendormatch_V1_CatalogueCounts
+    /// outcomes are not counted; nil counts everything. Blocking (may read SQLite).
+    func counts(visibleTo buyer: String?) throws -> Vendormatch_V1_CatalogueCounts
 
     /// The stored `buyer_org` of each referral id that exists (a nil value: a referral for every buyer).
-    func referralBuyers(ids: [String]) async throws -> [String: String?]
+    /// Blocking (may read SQLite).
+    func referralBuyers(ids: [String]) throws -> [String: String?]
 
     /// The online evaluation (`OutcomeReport`) as `buyer` may see it: with a buyer, only its own
-    /// shortlists; nil: all. May be a few seconds old.
-    func outcomeWeeks(visibleTo buyer: String?) async throws -> [OutcomeReport.Row]
+    /// shortlists; nil: all. May be a few seconds old. Blocking (reads the shortlist log).
+    func outcomeWeeks(visibleTo buyer: String?) throws -> [OutcomeReport.Row]
 
     /// Work going on in the background (e.g. encoding case-study needs after a start without their
     /// vectors), reported by Stats.
@@ -50,7 +55,7 @@ public protocol VendorMatchBackend: Sendable {
 }
 
 extension VendorMatchBackend {
-    public func outcomeWeeks(visibleTo buyer: String?) async throws -> [OutcomeReport.Row] { [] }
+    public func outcomeWeeks(visibleTo buyer: String?) throws -> [OutcomeReport.Row] { [] }
     public func backgroundTasks() -> [BackgroundTask] { [] }
 }
 

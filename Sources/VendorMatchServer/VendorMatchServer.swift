@@ -11,10 +11,11 @@ import VendorMatchWire
 /// The VendorMatch TCP server (CONTRACT §4) as a `Service`: run it in a `ServiceGroup` to get graceful
 /// shutdown on SIGTERM/SIGINT.
 ///
-/// Requests are served two ways. Reads of the in-memory index (Health, Shortlist, FindCaseStudies) are
-/// answered as soon as they are read, on the connection's event loop (`InlineRequestHandler`); writes
-/// and SQLite reads run as tasks of the connection, at most `maximumInFlightPerConnection` at once, and
-/// answer out of order as they finish.
+/// Requests: each connection's event loop decodes frames, routes them (`RequestRouter`) and writes the
+/// responses (`RequestHandler`); Health is answered right there, every other method runs on a bounded
+/// worker pool sized to the cores (`RequestWorkers`), with a global in-flight limit
+/// (`maximumInFlight`, then RESOURCE_EXHAUSTED) and a per-connection one (`maximumInFlightPerConnection`,
+/// then reading pauses). Responses come back out of order as they finish.
 ///
 /// Authentication: with `--auth-token` or any API key in the database (`keys`), every method but Health
 /// needs `authorization: Bearer …`; a key's scopes and tenant decide what it may do (`Caller`).
@@ -67,7 +68,8 @@ public final class VendorMatchServer: Service, Sendable {
             authenticator: Authenticator(token: configuration.authToken, keys: keys),
             stats: stats,
             version: configuration.version,
-            isDraining: { draining.withLockedValue { $0 } }
+            isDraining: { draining.withLockedValue { $0 } },
+            workers: RequestWorkers(threads: configuration.workerThreads, maximumInFlight: configuration.maximumInFlight)
         )
     }
 
@@ -179,7 +181,7 @@ public final class VendorMatchServer: Service, Sendable {
         let refusal: String?
         let peer: String
         let logger: Logger
-        let channel: NIOAsyncChannel<Vendormatch_V1_Frame, Vendormatch_V1_Frame>
+        let channel: any Channel
     }
 
     private func bind() async throws -> NIOAsyncChannel<Connection, Never> {
@@ -188,6 +190,7 @@ public final class VendorMatchServer: Service, Sendable {
         let (router, stats, limit) = (self.router, self.stats, configuration.maximumConnections)
         let (addresses, perAddress) = (self.addresses, configuration.maximumConnectionsPerAddress)
         let (nextConnectionID, baseLogger) = (self.nextConnectionID, self.logger)
+        let (perConnection, queued) = (configuration.maximumInFlightPerConnection, configuration.maximumQueuedPerConnection)
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)
@@ -209,85 +212,40 @@ public final class VendorMatchServer: Service, Sendable {
                         addresses.release(peer)
                         refusal = "too many connections (limit \(limit))"
                     }
-                    let admitted = refusal == nil
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(IdleStateHandler(allTimeout: idle))
                     try pipeline.addHandler(IdleCloseHandler())
                     try pipeline.addHandler(FrameTimeoutHandler(timeout: frameTimeout))
                     try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(maximumFrameBytes: maxFrame)))
                     try pipeline.addHandler(MessageToByteHandler(FrameEncoder()))
-                    if admitted { try pipeline.addHandler(InlineRequestHandler(router: router, logger: logger)) }
-                    let frames = try NIOAsyncChannel<Vendormatch_V1_Frame, Vendormatch_V1_Frame>(
-                        wrappingChannelSynchronously: channel,
-                        configuration: .init(
-                            backPressureStrategy: .init(lowWatermark: 8, highWatermark: 64),
-                            isOutboundHalfClosureEnabled: false
-                        )
-                    )
-                    return Connection(id: id, refusal: refusal, peer: peer, logger: logger, channel: frames)
+                    if let refusal {
+                        try pipeline.addHandler(RefusalHandler(message: refusal))
+                    } else {
+                        try pipeline.addHandler(RequestHandler(router: router, logger: logger, maximumInFlight: perConnection, maximumQueued: queued))
+                    }
+                    return Connection(id: id, refusal: refusal, peer: peer, logger: logger, channel: channel)
                 }
             }
     }
 
-    /// Serves one connection's task-path requests (writes and SQLite reads; `InlineRequestHandler`
-    /// answers the rest as they are read); never throws, so one bad peer cannot take the listener down.
+    /// Keeps one connection registered (for draining) until it closes; `RequestHandler` serves it, on its
+    /// event loop. Never throws, so one bad peer cannot take the listener down.
     private func serve(_ accepted: Connection) async {
-        let (id, logger, connection) = (accepted.id, accepted.logger, accepted.channel)
+        let (id, logger, channel) = (accepted.id, accepted.logger, accepted.channel)
         if let refusal = accepted.refusal {
-            logger.warning("refused: \(refusal)")
-            try? await connection.executeThenClose { _, outbound in
-                try await outbound.write(.failure(id: 0, method: "", code: .resourceExhausted, message: refusal))
-            }
+            logger.warning("refused: \(refusal)")   // RefusalHandler answers and closes
+            try? await channel.closeFuture.get()
             return
         }
-        connections.withLockedValue { $0[id] = connection.channel }
-        if draining.withLockedValue({ $0 }) { Self.stopReading(connection.channel) }
+        connections.withLockedValue { $0[id] = channel }
+        if draining.withLockedValue({ $0 }) { Self.stopReading(channel) }
         defer {
             connections.withLockedValue { _ = $0.removeValue(forKey: id) }
             stats.closeConnection()
             addresses.release(accepted.peer)
         }
         logger.debug("connection opened")
-
-        let router = self.router
-        let maxInFlight = max(1, configuration.maximumInFlightPerConnection)
-        do {
-            try await connection.executeThenClose { inbound, outbound in
-                var streamError: (any Error)?
-                await withTaskGroup(of: Void.self) { group in
-                    var inFlight = 0
-                    do {
-                        for try await frame in inbound {
-                            if inFlight >= maxInFlight {
-                                await group.next()
-                                inFlight -= 1
-                            }
-                            inFlight += 1
-                            let received = ContinuousClock.now
-                            group.addTask {
-                                let response = await router.respond(to: frame, receivedAt: received, logger: logger)
-                                do {
-                                    try await outbound.write(response)
-                                } catch {
-                                    logger.debug("response not written: connection gone", metadata: ["vm.request.id": "\(frame.id)"])
-                                }
-                            }
-                        }
-                    } catch {
-                        streamError = error
-                    }
-                    await group.waitForAll()
-                }
-                if let error = streamError as? FrameError {
-                    logger.info("closing connection: \(error.message)", metadata: ["vm.status": "\(error.code.status)"])
-                    try? await outbound.write(.failure(id: 0, method: "", code: error.code.status, message: error.message))
-                } else if let error = streamError {
-                    logger.debug("connection error: \(error)")
-                }
-            }
-        } catch {
-            logger.debug("connection ended with error: \(error)")
-        }
+        try? await channel.closeFuture.get()
         logger.debug("connection closed")
     }
 }
@@ -296,6 +254,34 @@ public final class VendorMatchServer: Service, Sendable {
 public struct VendorMatchServerError: Error, Sendable, CustomStringConvertible {
     public var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Answers a refused connection RESOURCE_EXHAUSTED (id 0) as soon as it is active, then closes it; reads nothing.
+private final class RefusalHandler: ChannelInboundHandler {
+    typealias InboundIn = Vendormatch_V1_Frame
+    typealias OutboundOut = Vendormatch_V1_Frame
+
+    private let message: String
+    private var answered = false
+    init(message: String) { self.message = message }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { answer(context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        answer(context: context)
+        context.fireChannelActive()
+    }
+
+    private func answer(context: ChannelHandlerContext) {
+        guard !answered else { return }
+        answered = true
+        context.writeAndFlush(wrapOutboundOut(.failure(id: 0, method: "", code: .resourceExhausted, message: message)))
+            .assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
 }
 
 /// Closes a connection that has seen neither reads nor writes for the idle timeout.

@@ -17,14 +17,9 @@ public enum VendorMatchMethod: String, CaseIterable, Sendable {
     /// The short name (`Shortlist`).
     public var name: String { String(rawValue.split(separator: "/").last ?? "") }
 
-    /// Whether the server answers the method from memory, on the connection's event loop (reads of the
-    /// in-memory index; no SQLite, no waiting).
-    public var isServedInline: Bool {
-        switch self {
-        case .health, .shortlist, .findCaseStudies: return true
-        default: return false
-        }
-    }
+    /// Whether the server answers the method on the connection's event loop: Health only (no keys, no
+    /// SQLite, a few microseconds). Every other method runs on the server's bounded worker pool.
+    public var isServedInline: Bool { self == .health }
 
     /// Whether the method changes the catalogue.
     public var isWrite: Bool {

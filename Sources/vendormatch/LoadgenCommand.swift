@@ -45,6 +45,9 @@ struct LoadgenCommand: AsyncParsableCommand {
     @Flag(help: "Ask for explanations in shortlist requests.")
     var explain = false
 
+    @Option(help: "Also run one more connection sending this method (health or stats) one request at a time while the load runs, and report its latency apart.")
+    var probe: String?
+
     @Flag(help: "Print the report as one JSON object.")
     var json = false
 
@@ -55,6 +58,7 @@ struct LoadgenCommand: AsyncParsableCommand {
         if let duration, !(duration > 0 && duration <= 3600) { throw ValidationError("--duration must be in (0, 3600] seconds") }
         if requests != nil, duration != nil { throw ValidationError("give --requests or --duration, not both") }
         guard ["health", "shortlist", "stats"].contains(method) else { throw ValidationError("--method must be health, shortlist or stats") }
+        if let probe, !["health", "stats"].contains(probe) { throw ValidationError("--probe must be health or stats") }
     }
 
     func run() async throws {
@@ -63,7 +67,8 @@ struct LoadgenCommand: AsyncParsableCommand {
             let limit: LoadGenerator.Limit = duration.map { .duration(.milliseconds(Int64($0 * 1000))) } ?? .requests(requests ?? 10_000)
             let report = try await LoadGenerator.run(.init(
                 host: connection.host, port: connection.port, connections: connections, depth: depth,
-                limit: limit, method: wireMethod, payloads: payloads, authToken: connection.token))
+                limit: limit, method: wireMethod, payloads: payloads, authToken: connection.token,
+                probe: probe.map { $0 == "stats" ? .stats : .health }))
             print(json ? jsonReport(report) : textReport(report))
             if report.responses == 0 { Foundation.exit(1) }
         } catch {
@@ -141,6 +146,9 @@ struct LoadgenCommand: AsyncParsableCommand {
             lines.append("errors: \(r.errors) (\(byStatus))")
         }
         if r.connectionsLost > 0 { lines.append("connections lost: \(r.connectionsLost)") }
+        if let p = r.probe, let probe {
+            lines.append("probe (\(probe), 1 connection, depth 1): \(p.responses) responses, \(p.errors) errors; latency ms: p50 \(ms(p.latency.value(atPercentile: 50)))  p99 \(ms(p.latency.value(atPercentile: 99)))  max \(ms(p.latency.max))")
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -155,6 +163,11 @@ struct LoadgenCommand: AsyncParsableCommand {
             ("p99_ms", .number(Double(r.latency.value(atPercentile: 99)) / 1000)),
             ("max_ms", .number(Double(r.latency.max) / 1000)),
             ("connections_lost", .number(Double(r.connectionsLost))),
+            ("probe_responses", .number(Double(r.probe?.responses ?? 0))),
+            ("probe_errors", .number(Double(r.probe?.errors ?? 0))),
+            ("probe_p50_ms", .number(Double(r.probe?.latency.value(atPercentile: 50) ?? 0) / 1000)),
+            ("probe_p99_ms", .number(Double(r.probe?.latency.value(atPercentile: 99) ?? 0) / 1000)),
+            ("probe_max_ms", .number(Double(r.probe?.latency.max ?? 0) / 1000)),
         ])
         return value.serialized()
     }

@@ -60,8 +60,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-connections-per-address"), help: "Connections served at once from one peer address.")
     var maxConnectionsPerAddress = 64
 
-    @Option(name: .customLong("max-in-flight"), help: "Requests handled at once per connection (then reading pauses).")
-    var maxInFlight = 128
+    @Option(name: .customLong("max-in-flight"), help: "Requests of one connection on the worker pool at once (then reading that connection pauses).")
+    var maxInFlight = 64
+
+    @Option(name: .customLong("max-in-flight-total"), help: "Requests on the worker pool at once over all connections; one more is answered RESOURCE_EXHAUSTED (default: max(256, 64 × worker threads)).")
+    var maxInFlightTotal: Int?
+
+    @Option(name: .customLong("worker-threads"), help: "Threads that run everything but Health: ranking, encoding, SQLite reads (default: the number of cores).")
+    var workerThreads: Int?
 
     @Option(name: .customLong("idle-timeout"), help: "Seconds without traffic before a connection is closed.")
     var idleTimeout = 300
@@ -98,6 +104,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxConnections >= 1, maxConnectionsPerAddress >= 1, maxInFlight >= 1, idleTimeout >= 1 else {
             throw ValidationError("--max-connections, --max-connections-per-address, --max-in-flight and --idle-timeout must be at least 1")
         }
+        if let maxInFlightTotal, maxInFlightTotal < 1 { throw ValidationError("--max-in-flight-total must be at least 1") }
+        if let workerThreads, !(1...1024).contains(workerThreads) { throw ValidationError("--worker-threads must be 1…1024") }
         guard frameTimeout > 0, frameTimeout.isFinite else { throw ValidationError("--frame-timeout must be a positive number of seconds") }
         if authToken?.isEmpty == true {
             throw ValidationError("--auth-token must not be empty (an empty token would accept \"Bearer \" from anyone); leave it out to serve without a token")
@@ -137,7 +145,8 @@ struct ServeCommand: AsyncParsableCommand {
                 host: host, port: port, maximumFrameBytes: maxFrameBytes, maximumConnections: maxConnections,
                 maximumConnectionsPerAddress: maxConnectionsPerAddress, maximumInFlightPerConnection: maxInFlight,
                 idleTimeout: .seconds(Int64(idleTimeout)), frameTimeout: .nanoseconds(Int64(frameTimeout * 1e9)),
-                authToken: token, allowUnauthenticated: allowUnauthenticated
+                authToken: token, allowUnauthenticated: allowUnauthenticated,
+                maximumInFlight: maxInFlightTotal, workerThreads: workerThreads ?? System.coreCount
             )
             let httpBind = try httpAddress()
             var httpSafety = configuration

@@ -62,7 +62,8 @@ struct TestServer {
     /// With `shortlistLog`, the backend logs served shortlists (and checks outcomes against the log).
     static func start(_ configuration: ServerConfiguration = ServerConfiguration(), catalogue: Catalogue = smallCatalogue(),
                       model: RankingModel = .defaults, shortlistLog: ShortlistLogger.Configuration? = nil,
-                      keys: Bool = false, telemetry: ServerTelemetry = ServerTelemetry()) async throws -> TestServer {
+                      keys: Bool = false, telemetry: ServerTelemetry = ServerTelemetry(),
+                      wrap: (CatalogueBackend) -> any VendorMatchBackend = { $0 }) async throws -> TestServer {
         let directory = try makeTemporaryDirectory("vm-server")
         let path = directory.appendingPathComponent("catalogue.sqlite").path
         let store = try CatalogueStore(path: path)
@@ -78,7 +79,7 @@ struct TestServer {
         logger.logLevel = .critical
         let backend = CatalogueBackend(engine: engine, store: store, codec: RecordCodec(taxonomy: taxonomy),
                                        shortlistLog: shortlistLog.map { ShortlistLogger(store: store, configuration: $0, logger: logger) })
-        let server = VendorMatchServer(configuration: config, backend: backend, keys: keys ? try store.keyRing() : nil, logger: logger,
+        let server = VendorMatchServer(configuration: config, backend: wrap(backend), keys: keys ? try store.keyRing() : nil, logger: logger,
                                        telemetry: telemetry)
         let task = Task { try await server.run() }
         let address = try await server.listeningAddress

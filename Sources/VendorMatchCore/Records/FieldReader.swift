@@ -13,7 +13,7 @@ public struct FieldError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// Typed access to the fields of a JSON object, each failure naming the field and the type it wanted.
 /// `null` counts as absent for optional fields.
-public struct FieldReader {
+public struct FieldReader: RecordFields {
     private var fields: [String: JSONValue] = [:]
 
     public init(_ value: JSONValue) throws(FieldError) {
@@ -31,18 +31,6 @@ public struct FieldReader {
 
     private func mismatch(_ key: String, _ want: String, _ got: JSONValue) -> FieldError {
         FieldError(field: key, reason: "expected \(want), got \(got.typeName)")
-    }
-
-    public func requiredString(_ key: String) throws(FieldError) -> String {
-        guard let s = try string(key) else { throw FieldError(field: key, reason: "missing required field") }
-        return s
-    }
-
-    /// A string; an empty one is an error for identifiers.
-    public func requiredID(_ key: String) throws(FieldError) -> String {
-        let s = try requiredString(key)
-        guard !s.isEmpty else { throw FieldError(field: key, reason: "must not be empty") }
-        return s
     }
 
     public func string(_ key: String) throws(FieldError) -> String? {

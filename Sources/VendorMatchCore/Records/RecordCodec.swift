@@ -91,7 +91,11 @@ public struct RecordCodec: Sendable {
     // MARK: Decoding
 
     public func vendor(_ json: JSONValue) throws(FieldError) -> Vendor {
-        let r = try FieldReader(json)
+        try vendor(fields: try FieldReader(json))
+    }
+
+    /// A vendor from its fields, validated (the one validator of vendors files and the wire).
+    public func vendor(fields r: some RecordFields) throws(FieldError) -> Vendor {
         var rate = try r.numberArray("hourly_rate_usd")
         if let pair = rate {
             guard pair.count == 2, pair[0] >= 0, pair[0] <= pair[1] else {
@@ -115,7 +119,7 @@ public struct RecordCodec: Sendable {
         )
     }
 
-    public func evaluation(_ r: FieldReader, field: String) throws(FieldError) -> Evaluation {
+    public func evaluation(_ r: some RecordFields, field: String) throws(FieldError) -> Evaluation {
         var e = Evaluation()
         for d in EvaluationDimension.allCases {
             do {
@@ -133,7 +137,11 @@ public struct RecordCodec: Sendable {
     }
 
     public func caseStudy(_ json: JSONValue) throws(FieldError) -> CaseStudy {
-        let r = try FieldReader(json)
+        try caseStudy(fields: try FieldReader(json))
+    }
+
+    /// A case study from its fields, validated (the one validator of case-study files and the wire).
+    public func caseStudy(fields r: some RecordFields) throws(FieldError) -> CaseStudy {
         let id = try r.requiredID("id")
         let vendorID = try r.requiredID("vendor_id")
         let clientIndustry = try industry(try r.requiredString("client_industry"), field: "client_industry")
@@ -155,7 +163,11 @@ public struct RecordCodec: Sendable {
     }
 
     public func referral(_ json: JSONValue) throws(FieldError) -> Referral {
-        let r = try FieldReader(json)
+        try referral(fields: try FieldReader(json))
+    }
+
+    /// A referral from its fields, validated (the one validator of referral files and the wire).
+    public func referral(fields r: some RecordFields) throws(FieldError) -> Referral {
         let id = try r.requiredID("id")
         let vendorID = try r.requiredID("vendor_id")
         let typeRaw = try r.requiredString("referrer_type")
@@ -175,7 +187,11 @@ public struct RecordCodec: Sendable {
     }
 
     public func request(_ json: JSONValue) throws(FieldError) -> BuyerRequest {
-        let r = try FieldReader(json)
+        try request(fields: try FieldReader(json))
+    }
+
+    /// A buyer request from its fields, validated (the one validator of request files, flags and the wire).
+    public func request(fields r: some RecordFields) throws(FieldError) -> BuyerRequest {
         let k = try r.integer("k") ?? BuyerRequest.defaultK
         guard (1...BuyerRequest.maxK).contains(k) else {
             throw FieldError(field: "k", reason: "k must be between 1 and \(BuyerRequest.maxK), got \(k)")

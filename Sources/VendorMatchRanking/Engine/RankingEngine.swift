@@ -6,11 +6,14 @@ import VendorMatchCore
 /// searches, and takes upserts and deletes without a rebuild.
 ///
 /// Thread-safe. Readers take the published snapshot of the index under a short lock and score outside
-/// it, so concurrent shortlists run in parallel; a write changes the index and publishes a new snapshot
-/// (copy-on-write: arrays a reader still holds are copied, the others change in place).
+/// it, so concurrent shortlists run in parallel. Writers take turns (`writer`); each builds the next
+/// index from the published one outside the readers' lock (copy-on-write: the arrays it changes are
+/// copied, the others shared) and swaps the new snapshot in, so a reader never waits for a write.
 public final class RankingEngine: Sendable {
-    /// Never `nil` outside `write`.
-    private let state: Mutex<IndexSnapshot?>
+    /// The published snapshot; readers hold its lock only to retain it.
+    private let state: Mutex<IndexSnapshot>
+    /// Serializes writers (readers never take it).
+    private let writer = Mutex(())
     public let taxonomy: Taxonomy
 
     /// - Parameters:
@@ -48,18 +51,19 @@ public final class RankingEngine: Sendable {
     }
 
     /// The published snapshot: one retain, where copying the index would retain each of its arrays.
-    private func snapshot() -> IndexSnapshot { state.withLock { $0! } }
+    private func snapshot() -> IndexSnapshot { state.withLock { $0 } }
 
     func snapshotForBaselines() -> IndexSnapshot { snapshot() }
 
-    /// Applies a change to the index and publishes the result. The index is taken out of the published
-    /// snapshot first, so unless a reader still holds that snapshot its arrays change in place.
-    private func write<Result>(_ change: (inout RankingIndex) -> Result) -> Result {
-        state.withLock { published in
-            var index = published!.index
-            published = nil
-            defer { published = IndexSnapshot(index) }
-            return change(&index)
+    /// Applies a change to a copy of the published index, outside the readers' lock, and publishes the
+    /// result with one swap. Writers take turns, so none is lost.
+    private func write<Result: Sendable>(_ change: (inout RankingIndex) -> Result) -> Result {
+        writer.withLock { _ in
+            var index = snapshot().index
+            let result = change(&index)
+            let next = IndexSnapshot(index)
+            state.withLock { $0 = next }
+            return result
         }
     }
 
