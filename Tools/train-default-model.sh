@@ -3,7 +3,7 @@
 # markets whose buyers weigh the work, industry, size, referrals and quality differently (`demo-data --taste`) and word their needs
 # differently (`--wording`), ranked with the semantic need channel on and off,
 # centred on the procurement research (experience first, referrals next). The first phase (the linear weights
-# and parameters of Models/ranking-model.json) is kept. Needs libxgboost-dev; ~15 minutes on 2 cores.
+# and parameters of Models/ranking-model.json) is kept. Needs libxgboost-dev; ~40 minutes on 2 cores under load (most of it MiniLM-encoding seven markets).
 #   Tools/train-default-model.sh [WORKDIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,5 +33,5 @@ for m in "${markets[@]}"; do
         --wording "$wording" --models Models >/dev/null
     args+=(--market "$work/t$seed@$channel")
 done
-"$B" train "${args[@]}" --folds 3 --rounds 600 --eta 0.1 --max-depth 4 --candidates 300 --need-encoder hybrid --models Models \
+"$B" train "${args[@]}" --folds 2 --rounds 600 --eta 0.2 --max-depth 4 --candidates 300 --need-encoder hybrid --models Models \
     --out Models/ranking-model.json
