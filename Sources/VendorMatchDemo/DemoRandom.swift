@@ -1,3 +1,4 @@
+import VendorMatchCore
 import Foundation
 
 /// The demo market's own random source: xoshiro256** seeded through SplitMix64.
@@ -10,7 +11,7 @@ struct DemoRandom: RandomNumberGenerator {
 
     /// A generator for one stream of one seed.
     init(seed: UInt64, stream: UInt64 = 0) {
-        var sm = SplitMix64(state: seed ^ (stream &* 0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03)
+        var sm = SplitMix64(seed: seed ^ (stream &* 0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03)
         s0 = sm.next(); s1 = sm.next(); s2 = sm.next(); s3 = sm.next()
         if s0 | s1 | s2 | s3 == 0 { s0 = 1 }
     }
@@ -93,14 +94,3 @@ struct DemoRandom: RandomNumberGenerator {
     }
 }
 
-/// SplitMix64: expands a seed into xoshiro's state.
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

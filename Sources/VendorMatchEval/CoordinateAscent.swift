@@ -1,3 +1,4 @@
+import VendorMatchCore
 import Foundation
 
 /// One training request: the candidates' feature vectors and grades, and the ideal DCG from the qrels.

@@ -1,3 +1,4 @@
+import VendorMatchCore
 import Foundation
 
 /// A paired comparison of two systems over the same requests (B against A).
@@ -73,18 +74,6 @@ public struct PairedComparison: Sendable, Equatable, Codable {
     }
 }
 
-/// SplitMix64 (Steele, Lea, Flood 2014): small, fast and seedable, so results are reproducible.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Student's t distribution through the regularized incomplete beta function.
 public enum StudentT {

@@ -44,8 +44,7 @@ public final class MetricsHTTPServer: Service, Sendable {
     private let metrics: ServerMetrics
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
-    private let bound = NIOLockedValueBox<Result<SocketAddress, any Error>?>(nil)
-    private let waiters = NIOLockedValueBox<[CheckedContinuation<SocketAddress, any Error>]>([])
+    private let address = BoundAddress()
     private let open = NIOLockedValueBox(0)
 
     public init(configuration: Configuration, metrics: ServerMetrics, logger: Logger = Logger(label: "vendormatch.metrics"),
@@ -58,21 +57,10 @@ public final class MetricsHTTPServer: Service, Sendable {
 
     /// The bound address once listening (useful with port 0); throws if binding failed.
     public var listeningAddress: SocketAddress {
-        get async throws {
-            try await withCheckedThrowingContinuation { continuation in
-                let ready = bound.withLockedValue { result in
-                    if result == nil { waiters.withLockedValue { $0.append(continuation) } }
-                    return result
-                }
-                if let ready { continuation.resume(with: ready) }
-            }
-        }
+        get async throws { try await address.value }
     }
 
-    private func settle(_ result: Result<SocketAddress, any Error>) {
-        bound.withLockedValue { $0 = result }
-        for w in waiters.withLockedValue({ w in defer { w.removeAll() }; return w }) { w.resume(with: result) }
-    }
+    private func settle(_ result: Result<SocketAddress, any Error>) { address.settle(result) }
 
     /// Listens until graceful shutdown or cancellation.
     public func run() async throws {

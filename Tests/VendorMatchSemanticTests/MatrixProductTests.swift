@@ -1,3 +1,4 @@
+import VendorMatchCore
 import Foundation
 import Testing
 @testable import VendorMatchSemantic

@@ -1,3 +1,4 @@
+import VendorMatchCore
 import CVectorKernel
 
 /// An inverted-file index over unit vectors identified by ordinal: centroids fixed at build, each vector in
