@@ -55,8 +55,9 @@ fi
 if $build_only; then exit 0; fi
 missing=()
 for i in "${!pip_packages[@]}"; do
-    # find_spec: present without importing it (importing ranx takes seconds)
-    python3 -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('${pip_modules[$i]}') is None)" 2>/dev/null \
+    # find_spec: present without importing it (importing ranx takes seconds); a directory left behind by an
+    # uninstall (numba's caches) is found as a namespace package with no origin, and does not count.
+    python3 -c "import importlib.util, sys; s = importlib.util.find_spec('${pip_modules[$i]}'); sys.exit(s is None or s.origin in (None, 'namespace'))" 2>/dev/null \
         || missing+=("${pip_packages[$i]}")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
