@@ -48,8 +48,7 @@ public enum OutcomeReport {
         let grades = try store.outcomeGrades()
         let key = MetricKey(.ndcg, 10)
         var rows: [String: Row] = [:]
-        try store.forEachLoggedShortlist(matrices: false, columns: Feature.allCases.count) { s in
-            if let buyer, s.buyer != buyer { return }
+        try store.forEachLoggedShortlist(buyer: buyer, matrices: false, columns: Feature.allCases.count) { s in
             let w = week(s.servedAt)
             var row = rows["\(s.modelVersion)\u{0}\(w)"] ?? Row(modelVersion: s.modelVersion, week: w)
             row.served += 1

@@ -24,15 +24,6 @@ public struct LoggedShortlist: Sendable, Equatable {
         self.k = k; self.request = request; self.vendorIDs = vendorIDs; self.matrix = matrix
     }
 
-    /// The buyer organisation the shortlist was served to (`buyer_org` of the logged request), if any.
-    public var buyer: String? { Self.buyer(ofRequest: request) }
-
-    static func buyer(ofRequest json: String) -> String? {
-        guard case let .object(fields)? = try? JSONParser.parse(json),
-              case let .string(buyer)? = fields.first(where: { $0.0 == "buyer_org" })?.1 else { return nil }
-        return buyer
-    }
-
     /// A stable 64-bit FNV-1a fingerprint (hex) of a feature signature: rows logged under another
     /// signature are not training data for this binary.
     public static func fingerprint(of signature: [String]) -> String {
@@ -104,33 +95,43 @@ extension CatalogueStore {
 
     /// The ids among `requestIDs` under which no shortlist is logged.
     public func unloggedRequestIDs(_ requestIDs: [String]) throws(VMError) -> [String] {
-        let logged = try loggedRequestBuyers(requestIDs)
-        return requestIDs.filter { logged[$0] == nil }
+        try read("looking up logged shortlists") { db in
+            let stmt = try db.makeStatement(sql: "SELECT 1 FROM shortlist_log WHERE request_id = ?")
+            return try requestIDs.filter { try Int.fetchOne(stmt, arguments: [$0]) == nil }
+        }
     }
 
     /// For each id among `requestIDs` under which a shortlist is logged, the buyer organisation it was
     /// served to (nil inside: served without one). Ids not logged are absent.
     public func loggedRequestBuyers(_ requestIDs: [String]) throws(VMError) -> [String: String?] {
         try read("looking up logged shortlists") { db in
-            let stmt = try db.makeStatement(sql: "SELECT request FROM shortlist_log WHERE request_id = ?")
+            // The logged request is its canonical JSON: SQLite reads the one field, no parse in Swift.
+            let stmt = try db.makeStatement(sql: "SELECT json_extract(request, '$.buyer_org') FROM shortlist_log WHERE request_id = ?")
             var out: [String: String?] = [:]
             for id in requestIDs {
-                if let request = try String.fetchOne(stmt, arguments: [id]) { out[id] = LoggedShortlist.buyer(ofRequest: request) }
+                if let row = try Row.fetchOne(stmt, arguments: [id]) { out[id] = row[0] as String? }
             }
             return out
         }
     }
 
     /// Calls `body` with every logged shortlist, oldest first; with `outcomesOnly`, only those with a
-    /// recorded outcome; with `matrices` false, without decoding the feature rows (`matrix` empty).
-    public func forEachLoggedShortlist(outcomesOnly: Bool = false, matrices: Bool = true, columns: Int,
+    /// recorded outcome; with `buyer`, only those served to that buyer organisation; with `matrices` false,
+    /// without decoding the feature rows (`matrix` empty).
+    public func forEachLoggedShortlist(outcomesOnly: Bool = false, buyer: String? = nil, matrices: Bool = true, columns: Int,
                                        _ body: (LoggedShortlist) throws -> Void) throws(VMError) {
         try read("reading the shortlist log") { db in
-            let filter = outcomesOnly ? "WHERE request_id IN (SELECT request_id FROM outcomes)" : ""
+            var conditions: [String] = [], arguments: StatementArguments = []
+            if outcomesOnly { conditions.append("request_id IN (SELECT request_id FROM outcomes)") }
+            if let buyer {
+                conditions.append("json_extract(request, '$.buyer_org') = ?")
+                arguments += [buyer]
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT request_id, served_at, model_version, features_hash, k, request, vendor_ids, \(matrices ? "matrix" : "NULL")
                 FROM shortlist_log \(filter) ORDER BY served_at, seq
-                """)
+                """, arguments: arguments)
             while let row = try rows.next() {
                 let requestID: String = row[0]
                 guard let ids = LogBlob.decodeIDs(row[6]) else {
