@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "VendorMatchCore", targets: ["VendorMatchCore"]),
         .library(name: "VendorMatchRanking", targets: ["VendorMatchRanking"]),
         .library(name: "VendorMatchStore", targets: ["VendorMatchStore"]),
+        .library(name: "VendorMatchPostgres", targets: ["VendorMatchPostgres"]),
         .library(name: "VendorMatchDemo", targets: ["VendorMatchDemo"]),
         .library(name: "VendorMatchProto", targets: ["VendorMatchProto"]),
         .library(name: "VendorMatchClient", targets: ["VendorMatchClient"]),
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Value types, taxonomy, validation, JSON: no I/O beyond reading the taxonomy files.
@@ -52,6 +54,20 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The PostgreSQL catalogue (CONTRACT §8): the same `CatalogueStoring` protocol over postgres-nio,
+        // with named migrations, a change log and a catalogue version.
+        .target(
+            name: "VendorMatchPostgres",
+            dependencies: [
+                "VendorMatchCore", "VendorMatchStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -119,7 +135,7 @@ let package = Package(
                 "VendorMatchCore",
                 "VendorMatchEval",
                 "VendorMatchRanking",
-                "VendorMatchStore",
+                "VendorMatchStore", "VendorMatchPostgres",
                 "VendorMatchDemo",
                 "VendorMatchProto", "VendorMatchWire", "VendorMatchServer", "VendorMatchClient",
                 "VendorMatchSemantic",
@@ -140,7 +156,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VendorMatchStoreTests",
-            dependencies: ["VendorMatchStore", "VendorMatchCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["VendorMatchStore", "VendorMatchPostgres", "VendorMatchCore", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
@@ -159,8 +175,9 @@ let package = Package(
             name: "VendorMatchServerTests",
             dependencies: [
                 "VendorMatchServer", "VendorMatchClient", "VendorMatchWire", "VendorMatchProto", "VendorMatchCore",
-                "VendorMatchRanking", "VendorMatchStore", "VendorMatchDemo",
+                "VendorMatchRanking", "VendorMatchStore", "VendorMatchDemo", "VendorMatchPostgres",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -11,6 +11,9 @@
 #         prometheus                             a real Prometheus server and `promtool` for Tests/ci.d/prometheus-metrics.sh
 #                                                (the test runs its own on a free loopback port)
 #         chromium chromium-driver               the headless browser of Tests/ci.d/console-browser.sh (the web console)
+#         postgresql                             a real PostgreSQL server for Tests/ci.d/postgres-rankers.sh (the
+#                                                PostgreSQL store and several rankers on it; the test starts its own
+#                                                on a free loopback port; `serve` never needs it)
 #   pip:  protobuf grpcio-tools                  the Python client of Tests/ci.d/python-interop.sh
 #         ranx pytrec-eval-terrier               the reference metrics of Tests/ci.d/trec-metrics.sh, demo-data.sh
 #         selenium axe-selenium-python           drive chromium and check accessibility in Tests/ci.d/console-browser.sh
@@ -21,7 +24,7 @@
 # run and exits 2. Missing pip packages are installed for this python3 (as the user when not root).
 set -euo pipefail
 
-apt_packages=(libsqlite3-dev libprotobuf-c-dev protobuf-c-compiler libopenblas0 libxgboost-dev prometheus chromium chromium-driver)
+apt_packages=(libsqlite3-dev libprotobuf-c-dev protobuf-c-compiler libopenblas0 libxgboost-dev prometheus chromium chromium-driver postgresql)
 # pip name → the module that shows it is installed
 pip_packages=(protobuf grpcio-tools ranx pytrec-eval-terrier selenium axe-selenium-python connectrpc protoc-gen-connectrpc)
 pip_modules=(google.protobuf grpc_tools ranx pytrec_eval selenium axe_selenium_python connectrpc protoc_gen_connectrpc)

@@ -5,26 +5,42 @@ import VendorMatchProto
 import VendorMatchRanking
 import VendorMatchStore
 
-/// The production backend: the SQLite catalogue is the truth, the ranking engine its in-memory index.
+/// The production backend: the catalogue store is the truth, the ranking engine its in-memory index.
 ///
-/// Writes run one at a time on a dedicated thread (SQLite blocks; the cooperative pool must not): each
-/// is committed to SQLite (`synchronous = FULL`) first, then applied to the engine, and only then
-/// acknowledged — so an OK write survives a crash and is seen by the very next Shortlist on any
-/// connection. Serializing writes keeps the engine in the same order as the database.
+/// Writes run one at a time on a dedicated thread (the store blocks; the cooperative pool must not): each
+/// is committed to the store first, then reaches the engine, and only then is acknowledged with its
+/// catalogue version — so an OK write survives a crash and is seen by the very next Shortlist on any
+/// connection. Alone on a SQLite file, the writer applies it to the engine itself. With a `follower`
+/// (several rankers on one PostgreSQL store), the engine changes only through the follower, in version
+/// order: the writer waits until the follower has applied the write's version, so a write that fails in
+/// the store changes no ranker and every ranker applies every write in the same order.
 public final class CatalogueBackend: VendorMatchBackend {
     public let codec: RecordCodec
     private let engine: RankingEngine
-    private let store: CatalogueStore
+    private let store: any CatalogueStoring
     private let writer: NIOThreadPool
+    /// Applies the store's change log to the engine (nil: this process is the only writer).
+    public let follower: CatalogueFollower?
+    /// The catalogue version the engine holds when there is no follower.
+    private let localVersion: NIOLockedValueBox<UInt64>
+    /// How long a write waits for the follower to apply it before answering UNAVAILABLE.
+    public let applyTimeout: Duration
     /// Where served shortlists are logged (nil: not logged, and outcomes are not checked against the log).
     public let shortlistLog: ShortlistLogger?
     /// How long Stats reuses an online evaluation it computed.
     public let outcomeReportLifetime: Duration
     private let outcomeCache = NIOLockedValueBox<[String: (at: ContinuousClock.Instant, rows: [OutcomeReport.Row])]>([:])
 
-    public init(engine: RankingEngine, store: CatalogueStore, codec: RecordCodec, shortlistLog: ShortlistLogger? = nil,
-                outcomeReportLifetime: Duration = .seconds(10)) {
+    /// - Parameters:
+    ///   - version: the catalogue version `engine` was built at (a snapshot's), without a follower.
+    ///   - follower: the change-log follower feeding `engine` (started by the caller), for a shared store.
+    public init(engine: RankingEngine, store: any CatalogueStoring, codec: RecordCodec, shortlistLog: ShortlistLogger? = nil,
+                outcomeReportLifetime: Duration = .seconds(10), version: UInt64 = 0, follower: CatalogueFollower? = nil,
+                applyTimeout: Duration = .seconds(30)) {
         self.outcomeReportLifetime = outcomeReportLifetime
+        self.follower = follower
+        self.localVersion = NIOLockedValueBox(version)
+        self.applyTimeout = applyTimeout
         self.engine = engine
         self.store = store
         self.codec = codec
@@ -39,6 +55,36 @@ public final class CatalogueBackend: VendorMatchBackend {
 
     private func write<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await writer.runIfActive(body)
+    }
+
+    /// Commits a catalogue write and brings the engine to its version: through the follower when there is
+    /// one, else by `applyLocally`. Returns the version. Runs on the writer thread.
+    private func commit(_ store: @escaping @Sendable () throws -> UInt64, applyLocally: @escaping @Sendable () -> Void) async throws -> UInt64 {
+        let (follower, localVersion, timeout) = (self.follower, self.localVersion, self.applyTimeout)
+        return try await write {
+            let version = try store()
+            if let follower {
+                follower.poke(knownVersion: version)
+                guard follower.waitUntilApplied(version, deadline: .now + timeout) else {
+                    throw VMError(.unavailable, "the write is committed as catalogue version \(version) but this ranker has not applied it yet (the change feed is behind); read with min-catalogue-version \(version)")
+                }
+            } else {
+                applyLocally()
+                localVersion.withLockedValue { $0 = max($0, version) }
+            }
+            return version
+        }
+    }
+
+    public var catalogueVersion: UInt64? {
+        follower?.appliedVersion ?? localVersion.withLockedValue { $0 }
+    }
+
+    public var catalogueLag: CatalogueFollower.Lag? { follower?.lag }
+
+    public func waitForCatalogueVersion(_ version: UInt64, deadline: ContinuousClock.Instant) -> Bool {
+        if let follower { return follower.waitUntilApplied(version, deadline: deadline) }
+        return localVersion.withLockedValue { $0 } >= version
     }
 
     public func shortlist(_ request: BuyerRequest, explain: Bool) throws -> Vendormatch_V1_ShortlistResponse {
@@ -74,26 +120,17 @@ public final class CatalogueBackend: VendorMatchBackend {
 
     public func upsert(vendors: [Vendor]) async throws {
         let (store, engine) = (self.store, self.engine)
-        try await write {
-            try store.upsert(vendors: vendors)
-            engine.upsert(vendors: vendors)
-        }
+        _ = try await commit({ try store.upsert(vendors: vendors) }, applyLocally: { engine.upsert(vendors: vendors) })
     }
 
     public func upsert(caseStudies: [CaseStudy]) async throws {
         let (store, engine) = (self.store, self.engine)
-        try await write {
-            try store.upsert(caseStudies: caseStudies)
-            engine.upsert(caseStudies: caseStudies)
-        }
+        _ = try await commit({ try store.upsert(caseStudies: caseStudies) }, applyLocally: { engine.upsert(caseStudies: caseStudies) })
     }
 
     public func record(referrals: [Referral]) async throws {
         let (store, engine) = (self.store, self.engine)
-        try await write {
-            try store.insert(referrals: referrals)
-            engine.add(referrals: referrals)
-        }
+        _ = try await commit({ try store.insert(referrals: referrals) }, applyLocally: { engine.add(referrals: referrals) })
     }
 
     public func record(outcomes: [Vendormatch_V1_Outcome]) async throws {
@@ -102,11 +139,11 @@ public final class CatalogueBackend: VendorMatchBackend {
             Outcome(requestID: $0.requestID, buyerOrg: $0.hasBuyerOrg ? $0.buyerOrg : nil, vendorID: $0.vendorID, grade: Int($0.grade))
         }
         // Outcomes join the log: with one, every request id must name a logged shortlist (queued ones included).
-        let checked = shortlistLog != nil
+        let log = shortlistLog
         try await shortlistLog?.flush()
         try await write {
-            if checked {
-                let logged = try store.loggedRequestBuyers(Array(Set(records.map(\.requestID))))
+            if let log {
+                let logged = try log.loggedRequestBuyers(Array(Set(records.map(\.requestID))))
                 for (i, o) in records.enumerated() {
                     guard let servedTo = logged[o.requestID] else {
                         throw FieldError(field: "outcomes[\(i)].request_id",
@@ -129,11 +166,13 @@ public final class CatalogueBackend: VendorMatchBackend {
 
     public func deleteVendor(id: String) async throws -> Bool {
         let (store, engine) = (self.store, self.engine)
-        return try await write {
-            let deleted = try store.deleteVendor(id: id)
-            _ = engine.deleteVendor(id: id)
-            return deleted
-        }
+        let deleted = NIOLockedValueBox(false)
+        _ = try await commit({
+            let result = try store.deleteVendor(returningVersion: id)
+            deleted.withLockedValue { $0 = result.deleted }
+            return result.version
+        }, applyLocally: { _ = engine.deleteVendor(id: id) })
+        return deleted.withLockedValue { $0 }
     }
 
     public func counts(visibleTo buyer: String?) throws -> Vendormatch_V1_CatalogueCounts {
@@ -163,6 +202,8 @@ public final class CatalogueBackend: VendorMatchBackend {
         if let cached = outcomeCache.withLockedValue({ $0[key] }), ContinuousClock.now - cached.at < outcomeReportLifetime {
             return cached.rows
         }
+        // The shortlist log is kept in the SQLite store only.
+        guard let store = store as? CatalogueStore else { return [] }
         let rows = try OutcomeReport.compute(store: store, buyer: buyer)
         outcomeCache.withLockedValue { $0[key] = (ContinuousClock.now, rows) }
         return rows

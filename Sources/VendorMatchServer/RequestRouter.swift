@@ -23,6 +23,8 @@ struct RequestRouter: Sendable {
     let authenticator: Authenticator
     let stats: ServerStats
     let version: String
+    let maximumCatalogueLag: Duration
+    let catalogueWait: Duration
     let isDraining: @Sendable () -> Bool
     let workers: RequestWorkers
 
@@ -106,7 +108,8 @@ struct RequestRouter: Sendable {
         } catch {
             result = .failure(Self.failure(from: error))
         }
-        return finish(frame, method: method, receivedAt: receivedAt, result: result, tenant: nil, logger: logger)
+        return finish(frame, method: method, receivedAt: receivedAt, result: result, tenant: nil, logger: logger,
+                      metadata: method == .health ? catalogueMetadata(lag: true) : [:])
     }
 
     /// A read, entirely on a worker thread (it may block: ranking, encoding, SQLite).
@@ -116,6 +119,7 @@ struct RequestRouter: Sendable {
         do {
             let (method, deadline, caller) = try admit(frame, method: method, receivedAt: receivedAt)
             tenant = caller.tenant
+            try awaitCatalogueVersion(of: frame, deadline: deadline, receivedAt: receivedAt)
             let payload = try callRead(method, payload: frame.payload, caller: caller)
             try check(deadline, of: frame, method: method)
             result = .success(payload)
@@ -142,7 +146,9 @@ struct RequestRouter: Sendable {
         } catch {
             result = .failure(Self.failure(from: error))
         }
-        return finish(frame, method: method, receivedAt: receivedAt, result: result, tenant: tenant, logger: logger)
+        // Read after the write was applied: at least its own version.
+        return finish(frame, method: method, receivedAt: receivedAt, result: result, tenant: tenant, logger: logger,
+                      metadata: catalogueMetadata(lag: false))
     }
 
     private func busy(_ frame: Vendormatch_V1_Frame, method: VendorMatchMethod, receivedAt: ContinuousClock.Instant, logger: Logger) -> Vendormatch_V1_Frame {
@@ -161,12 +167,13 @@ struct RequestRouter: Sendable {
     /// The response frame of a call's result; logs failures and records the call in `stats` (and its telemetry).
     private func finish(
         _ frame: Vendormatch_V1_Frame, method: VendorMatchMethod?, receivedAt: ContinuousClock.Instant,
-        result: Result<Data, Failure>, tenant: String?, logger: Logger
+        result: Result<Data, Failure>, tenant: String?, logger: Logger, metadata: [String: String] = [:]
     ) -> Vendormatch_V1_Frame {
-        let response: Vendormatch_V1_Frame
+        var response: Vendormatch_V1_Frame
         switch result {
         case let .success(payload):
             response = .response(id: frame.id, method: frame.method, payload: payload)
+            response.metadata = metadata
         case let .failure(error):
             response = .failure(id: frame.id, method: frame.method, code: error.code, message: error.message, field: error.field)
             let metadata: Logger.Metadata = [
@@ -256,7 +263,8 @@ struct RequestRouter: Sendable {
         case .health:
             _ = try decode(Vendormatch_V1_HealthRequest.self, payload)
             var r = Vendormatch_V1_HealthResponse()
-            r.status = isDraining() ? "DRAINING" : "SERVING"
+            let lagging = backend.catalogueLag.map { $0.duration > maximumCatalogueLag } ?? false
+            r.status = isDraining() ? "DRAINING" : lagging ? "NOT_SERVING" : "SERVING"
             r.version = version
             r.uptimeMs = stats.uptimeMilliseconds
             return try encode(r)

@@ -43,6 +43,11 @@ public struct ServerConfiguration: Sendable {
     public var allowUnauthenticated: Bool
     /// Reported by Health.
     public var version: String
+    /// A ranker whose index is further behind the catalogue of record than this reports NOT_SERVING in
+    /// Health, so a load balancer drops it. Default 30 s.
+    public var maximumCatalogueLag: Duration
+    /// How long a request with `min-catalogue-version` and no `deadline-ms` waits. Default 5 s.
+    public var catalogueWait: Duration
 
     public init(
         host: String = "127.0.0.1",
@@ -58,8 +63,12 @@ public struct ServerConfiguration: Sendable {
         version: String = "1.0.0",
         maximumQueuedPerConnection: Int = 1024,
         maximumInFlight: Int? = nil,
-        workerThreads: Int = System.coreCount
+        workerThreads: Int = System.coreCount,
+        maximumCatalogueLag: Duration = .seconds(30),
+        catalogueWait: Duration = .seconds(5)
     ) {
+        self.maximumCatalogueLag = maximumCatalogueLag
+        self.catalogueWait = catalogueWait
         self.host = host
         self.port = port
         self.maximumFrameBytes = maximumFrameBytes

@@ -64,6 +64,11 @@ public final class ShortlistLogger: Sendable {
         thread.shutdownGracefully { _ in }
     }
 
+    /// The buyer each logged request id was served to (ids never logged are absent). Blocking.
+    public func loggedRequestBuyers(_ requestIDs: [String]) throws(VMError) -> [String: String?] {
+        try store.loggedRequestBuyers(requestIDs)
+    }
+
     /// Shortlists not logged because the queue was full; shortlists written.
     public var counters: (dropped: Int, written: Int) { state.withLock { ($0.dropped, $0.written) } }
 

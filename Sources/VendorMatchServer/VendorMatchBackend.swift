@@ -49,6 +49,17 @@ public protocol VendorMatchBackend: Sendable {
     /// shortlists; nil: all. May be a few seconds old. Blocking (reads the shortlist log).
     func outcomeWeeks(visibleTo buyer: String?) throws -> [OutcomeReport.Row]
 
+    /// The catalogue version the index holds (CONTRACT §8): after a write returns, at least that write's
+    /// version. Nil when the backend does not track versions.
+    var catalogueVersion: UInt64? { get }
+
+    /// How far the index is behind the catalogue of record (nil: it cannot be, one process owns the store).
+    var catalogueLag: CatalogueFollower.Lag? { get }
+
+    /// Blocks until the index holds catalogue version `version` or `deadline` passes; true when it does.
+    /// Called on the worker pool.
+    func waitForCatalogueVersion(_ version: UInt64, deadline: ContinuousClock.Instant) -> Bool
+
     /// Work going on in the background (e.g. encoding case-study needs after a start without their
     /// vectors), reported by Stats.
     func backgroundTasks() -> [BackgroundTask]
@@ -57,6 +68,9 @@ public protocol VendorMatchBackend: Sendable {
 extension VendorMatchBackend {
     public func outcomeWeeks(visibleTo buyer: String?) throws -> [OutcomeReport.Row] { [] }
     public func backgroundTasks() -> [BackgroundTask] { [] }
+    public var catalogueVersion: UInt64? { nil }
+    public var catalogueLag: CatalogueFollower.Lag? { nil }
+    public func waitForCatalogueVersion(_ version: UInt64, deadline: ContinuousClock.Instant) -> Bool { true }
 }
 
 /// One background task's progress: `done` of `total` items; `finished` once its result is in use.

@@ -68,6 +68,8 @@ public final class VendorMatchServer: Service, Sendable {
             authenticator: Authenticator(token: configuration.authToken, keys: keys),
             stats: stats,
             version: configuration.version,
+            maximumCatalogueLag: configuration.maximumCatalogueLag,
+            catalogueWait: configuration.catalogueWait,
             isDraining: { draining.withLockedValue { $0 } },
             workers: RequestWorkers(threads: configuration.workerThreads, maximumInFlight: configuration.maximumInFlight)
         )

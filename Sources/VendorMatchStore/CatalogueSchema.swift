@@ -135,6 +135,26 @@ enum CatalogueSchema {
                 DROP TABLE case_study_vectors;
                 """)
         }
+        migrator.registerMigration("v5-change-log") { db in
+            // The catalogue version and the change log (CONTRACT §8): every write advances the one-row
+            // counter and appends what it changed, in the same transaction (`ChangeLogTable`).
+            try db.execute(sql: """
+                CREATE TABLE catalogue_version (
+                    id      INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+                    version INTEGER NOT NULL
+                );
+                INSERT INTO catalogue_version (id, version) VALUES (1, 0);
+                CREATE TABLE catalogue_changes (
+                    version   INTEGER NOT NULL,
+                    seq       INTEGER NOT NULL,
+                    kind      TEXT NOT NULL,
+                    op        TEXT NOT NULL,
+                    record_id TEXT NOT NULL,
+                    json      TEXT,
+                    PRIMARY KEY (version, seq)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -9,19 +9,24 @@ extension CatalogueStore {
     /// client. A key without a tenant must have the admin scope (a tenant-less read key could read as
     /// any buyer).
     public func createKey(tenant: String?, scopes: KeyScopes, now: Date = Date()) throws(VMError) -> (key: APIKey, token: APIKeyToken) {
-        let tenant = tenant?.trimmingCharacters(in: .whitespaces)
-        if tenant?.isEmpty == true { throw VMError(.invalidInput, "--tenant must not be empty", field: "tenant") }
-        if tenant == nil, !scopes.contains(.admin) {
-            throw VMError(.invalidInput, "a key with scopes \(scopes) needs --tenant ORG (the buyer organisation it acts for); only admin keys may have none", field: "tenant")
-        }
-        let token = APIKeyToken.generate()
-        let key = APIKey(id: token.id, tenant: tenant, scopes: scopes, createdAt: now)
+        let (key, token) = try Self.newKey(tenant: tenant, scopes: scopes, now: now)
         try write("creating an API key") { db in
             try db.execute(
                 sql: "INSERT INTO api_keys (id, tenant, scopes, secret_sha256, created_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [key.id, key.tenant, key.scopes.description, Data(KeyDigest.of(secret: token.secret)), now.timeIntervalSince1970])
         }
         return (key, token)
+    }
+
+    /// A new key and its token after checking the tenant and scopes (shared by every store).
+    package static func newKey(tenant: String?, scopes: KeyScopes, now: Date) throws(VMError) -> (key: APIKey, token: APIKeyToken) {
+        let tenant = tenant?.trimmingCharacters(in: .whitespaces)
+        if tenant?.isEmpty == true { throw VMError(.invalidInput, "--tenant must not be empty", field: "tenant") }
+        if tenant == nil, !scopes.contains(.admin) {
+            throw VMError(.invalidInput, "a key with scopes \(scopes) needs --tenant ORG (the buyer organisation it acts for); only admin keys may have none", field: "tenant")
+        }
+        let token = APIKeyToken.generate()
+        return (APIKey(id: token.id, tenant: tenant, scopes: scopes, createdAt: now), token)
     }
 
     /// Every key, revoked ones included, oldest first.

@@ -40,7 +40,14 @@ public struct CatalogueStore: Sendable {
             throw VMError(.storage, "cannot open database \(path): \(error)", cause: error)
         }
         let pool = self.pool
-        try Self.storage("migrating \(path)") { try CatalogueSchema.migrator.migrate(pool) }
+        let migrator = CatalogueSchema.migrator
+        let newer = try Self.storage("reading the schema of \(path)") { try pool.read { try migrator.hasBeenSuperseded($0) } }
+        if newer {
+            throw VMError(
+                .invalidInput,
+                "database \(path) has a newer schema than this vendormatch knows (it was written by a newer version): upgrade vendormatch")
+        }
+        try Self.storage("migrating \(path)") { try migrator.migrate(pool) }
     }
 
     /// Runs `body`, turning database errors into `VMError(.storage)`.
@@ -137,25 +144,11 @@ public struct CatalogueStore: Sendable {
 
     // MARK: Writing
 
-    /// Inserts or replaces vendors by id (their case studies and referrals stay).
-    public func upsert(vendors: [Vendor]) throws(VMError) {
-        try upsert(Catalogue(vendors: vendors))
-    }
-
-    /// Inserts or replaces case studies by id. Every `vendorID` must name a stored vendor.
-    public func upsert(caseStudies: [CaseStudy]) throws(VMError) {
-        try upsert(Catalogue(caseStudies: caseStudies))
-    }
-
-    /// Inserts referrals, replacing any with the same id. Every `vendorID` must name a stored vendor.
-    public func insert(referrals: [Referral]) throws(VMError) {
-        try upsert(Catalogue(referrals: referrals))
-    }
-
     /// Inserts or replaces every record of `catalogue` by id, in one transaction: vendors first, so
     /// case studies and referrals may name vendors stored before or in the same call (others are an
     /// `invalidInput` error and nothing is written).
-    public func upsert(_ catalogue: Catalogue) throws(VMError) {
+    @discardableResult
+    public func upsert(_ catalogue: Catalogue) throws(VMError) -> UInt64 {
         try write("storing records") { db in
             let references = Set(catalogue.caseStudies.map(\.vendorID) + catalogue.referrals.map(\.vendorID))
                 .subtracting(catalogue.vendors.map(\.id))
@@ -175,15 +168,22 @@ public struct CatalogueStore: Sendable {
             for v in catalogue.vendors { try writer.write(v) }
             for c in catalogue.caseStudies { try writer.write(c) }
             for r in catalogue.referrals { try writer.write(r) }
+            return try ChangeLogTable.append(db, ChangeRow.rows(for: catalogue))
         }
     }
 
     /// Deletes a vendor with its case studies and referrals; `false` when there was no such vendor.
     @discardableResult
     public func deleteVendor(id: String) throws(VMError) -> Bool {
+        try deleteVendor(returningVersion: id).deleted
+    }
+
+    /// Deletes a vendor with its case studies and referrals, returning the catalogue version after it.
+    public func deleteVendor(returningVersion id: String) throws(VMError) -> (deleted: Bool, version: UInt64) {
         try write("deleting vendor \(id)") { db in
             try db.execute(sql: "DELETE FROM vendors WHERE id = ?", arguments: [id])
-            return db.changesCount > 0
+            guard db.changesCount > 0 else { return (false, try ChangeLogTable.version(db)) }
+            return (true, try ChangeLogTable.append(db, [(ChangeRow.vendor, ChangeRow.delete, id, nil)]))
         }
     }
 

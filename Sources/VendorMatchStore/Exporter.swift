@@ -60,6 +60,45 @@ public struct Exporter: Sendable {
         }
     }
 
+    /// Writes `catalogue` (already sorted by id, as `CatalogueStoring.loadCatalogue()` returns it) the same way:
+    /// canonical JSON, one file per kind, atomically; a kind with no records removes an earlier file.
+    public static func export(_ catalogue: Catalogue, to directory: String) throws(VMError) -> ExportSummary {
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw VMError(.io, "cannot create directory \(directory): \(Importer.reason(error))", cause: error)
+        }
+        let dir = URL(fileURLWithPath: directory)
+        let lines: [(RecordKind, [String])] = [
+            (.vendors, catalogue.vendors.map { RecordCodec.json($0).serialized() }),
+            (.caseStudies, catalogue.caseStudies.map { RecordCodec.json($0).serialized() }),
+            (.referrals, catalogue.referrals.map { RecordCodec.json($0).serialized() }),
+        ]
+        return try CatalogueStore.storage("exporting to \(directory)") {
+            var summary = ExportSummary(files: [], removed: [])
+            for (kind, texts) in lines {
+                let target = dir.appendingPathComponent(kind.fileName)
+                if texts.isEmpty {
+                    if fm.fileExists(atPath: target.path) {
+                        try fm.removeItem(at: target)
+                        summary.removed.append(kind.fileName)
+                    }
+                    continue
+                }
+                let bytes = try Self.writeAtomically(to: target) { out in
+                    for json in texts {
+                        out.append(contentsOf: json.utf8)
+                        out.append(0x0A)
+                        try out.flushIfFull()
+                    }
+                }
+                summary.files.append(.init(kind: kind, records: texts.count, bytes: bytes))
+            }
+            return summary
+        }
+    }
+
     /// A buffered writer over a file descriptor.
     struct Output {
         let fd: Int32

@@ -2,12 +2,12 @@ import Foundation
 import VendorMatchCore
 
 /// A validated record of any kind.
-enum ParsedRecord: Sendable {
+package enum ParsedRecord: Sendable {
     case vendor(Vendor)
     case caseStudy(CaseStudy)
     case referral(Referral)
 
-    var id: String {
+    package var id: String {
         switch self {
         case let .vendor(v): return v.id
         case let .caseStudy(c): return c.id
@@ -16,7 +16,7 @@ enum ParsedRecord: Sendable {
     }
 
     /// The vendor a case study or referral belongs to.
-    var vendorID: String? {
+    package var vendorID: String? {
         switch self {
         case .vendor: return nil
         case let .caseStudy(c): return c.vendorID

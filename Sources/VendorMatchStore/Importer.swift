@@ -17,7 +17,7 @@ public enum RecordKind: String, Sendable, CaseIterable {
     }
 
     /// The table, also the plural used in messages with `_` for space.
-    var table: String {
+    package var table: String {
         switch self {
         case .vendors: return "vendors"
         case .caseStudies: return "case_studies"
@@ -83,6 +83,7 @@ public struct ImportProgress: Sendable {
 /// with prepared upserts. Any error rolls the whole transaction back; parsing continues to list
 /// further errors. A successful import clears the stored text statistics in the same transaction.
 public struct Importer: Sendable {
+    /// The SQLite catalogue `importDirectory(_:progress:)` writes into.
     public let store: CatalogueStore
     public let codec: RecordCodec
     /// Errors listed in an `ImportFailure` (the rest are only counted).
@@ -101,59 +102,49 @@ public struct Importer: Sendable {
     public func importDirectory(_ directory: String, progress: ((ImportProgress) -> Void)? = nil) throws -> ImportSummary {
         let start = ContinuousClock.now
         let cpuStart = Self.cpuTime()
-        let files = try readFiles(directory)
-        var errors = ErrorList(limit: maxListedErrors)
-        var summaries: [ImportSummary.FileSummary] = []
-        let channel = ParsedChunkChannel(capacity: 4)
-        let parser = ImportParser(codec: codec, chunkBytes: chunkBytes)
-        let thread = Thread { parser.parse(files, into: channel) }
-        thread.stackSize = 4 << 20
-        thread.start()
-        defer { channel.cancelAndWait() }
+        let files = try Self.readFiles(directory, maxListedErrors: maxListedErrors)
+        let summaries: [ImportSummary.FileSummary]
         do {
-            try store.pool.write { db in
-                var pass = ImportPass(writer: try RecordWriter(db))
-                var nextProgress = progressInterval
-                while let chunk = channel.take() {
-                    if pass.file == nil {
-                        let existing = Set(try String.fetchAll(db, sql: "SELECT id FROM \(chunk.kind.table)"))
-                        if chunk.kind == .vendors {
-                            pass.knownVendors = existing
-                        } else if pass.knownVendors.isEmpty {
-                            pass.knownVendors = Set(try String.fetchAll(db, sql: "SELECT id FROM vendors"))
-                        }
-                        pass.begin(chunk.kind, existing: existing, bytes: chunk.fileBytes)
-                    }
-                    try pass.take(chunk, errors: &errors)
-                    if let progress, chunk.lastLine >= nextProgress {
-                        nextProgress = chunk.lastLine + progressInterval
-                        progress(ImportProgress(file: chunk.kind.fileName, line: chunk.lastLine, fileBytes: chunk.fileBytes))
-                    }
-                    if chunk.endOfFile { summaries.append(pass.end(errors: &errors)) }
-                }
-                if !errors.isEmpty { throw errors.failure }
+            summaries = try store.pool.write { db in
+                let writer = try RecordWriter(db)
+                let summaries = try checker.checkAndWrite(
+                    files, progress: progress,
+                    existingIDs: { kind in Set(try String.fetchAll(db, sql: "SELECT id FROM \(kind.table)")) },
+                    write: { record, json in try writer.write(record, json: json) }
+                )
                 // The stored text statistics were fitted to the catalogue before the import: the next
                 // engine fits them again (committed with the records, or not at all).
                 try TextStatisticsTable.clear(db)
+                _ = try ChangeLogTable.append(db, [(ChangeRow.catalogue, ChangeRow.reload, "", nil)])
+                return summaries
             }
         } catch let failure as ImportFailure {
             throw failure
         } catch {
             throw VMError(.storage, "importing into \(store.path): \(error)", cause: error)
         }
-        let elapsed = ContinuousClock.now - start
-        let cpu = Self.cpuTime() - cpuStart
         // Fold the write-ahead log back into the database file; best effort (a reader may hold it).
         _ = try? store.pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        return Self.summary(summaries, since: start, cpuStart: cpuStart)
+    }
+
+    /// The checking half, shared with other stores' importers.
+    package var checker: ImportChecker {
+        ImportChecker(codec: codec, maxListedErrors: maxListedErrors, progressInterval: progressInterval, chunkBytes: chunkBytes)
+    }
+
+    /// The summary of an import that started at `start` with `cpuStart` CPU seconds used.
+    package static func summary(_ files: [ImportSummary.FileSummary], since start: ContinuousClock.Instant, cpuStart: Double) -> ImportSummary {
+        let elapsed = ContinuousClock.now - start
         return ImportSummary(
-            files: summaries,
+            files: files,
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
-            cpuSeconds: cpu
+            cpuSeconds: cpuTime() - cpuStart
         )
     }
 
     /// User + system CPU seconds of this process so far.
-    static func cpuTime() -> Double {
+    package static func cpuTime() -> Double {
         var usage = rusage()
         #if os(Linux)
         getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -166,7 +157,7 @@ public struct Importer: Sendable {
 
     /// Reads every data file present; a missing or unreadable directory, no data file, or an unreadable
     /// file is an `ImportFailure`.
-    private func readFiles(_ directory: String) throws(ImportFailure) -> [(RecordKind, Data)] {
+    package static func readFiles(_ directory: String, maxListedErrors: Int) throws(ImportFailure) -> [(RecordKind, Data)] {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         func fail(_ file: String, _ reason: String) -> ImportFailure {
@@ -209,6 +200,61 @@ public struct Importer: Sendable {
     }
 }
 
+/// Parses and checks an import's records and hands the valid ones to a store's writer.
+package struct ImportChecker: Sendable {
+    package var codec: RecordCodec
+    package var maxListedErrors = 20
+    package var progressInterval = 50_000
+    package var chunkBytes = 1 << 20
+
+    package init(codec: RecordCodec, maxListedErrors: Int = 20, progressInterval: Int = 50_000, chunkBytes: Int = 1 << 20) {
+        self.codec = codec
+        self.maxListedErrors = maxListedErrors
+        self.progressInterval = progressInterval
+        self.chunkBytes = chunkBytes
+    }
+
+    /// Parses `files` on a helper thread and checks every record (ids, duplicates, vendor references),
+    /// handing the valid ones to `write` in file order while no error has been seen. Runs inside the
+    /// caller's transaction; throws `ImportFailure` when any record was bad (the caller rolls back).
+    package func checkAndWrite(
+        _ files: [(RecordKind, Data)], progress: ((ImportProgress) -> Void)?,
+        existingIDs: (RecordKind) throws -> Set<String>,
+        write: @escaping (ParsedRecord, [UInt8]) throws -> Void
+    ) throws -> [ImportSummary.FileSummary] {
+        var errors = ErrorList(limit: maxListedErrors)
+        var summaries: [ImportSummary.FileSummary] = []
+        let channel = ParsedChunkChannel(capacity: 4)
+        let parser = ImportParser(codec: codec, chunkBytes: chunkBytes)
+        let thread = Thread { parser.parse(files, into: channel) }
+        thread.stackSize = 4 << 20
+        thread.start()
+        defer { channel.cancelAndWait() }
+        var pass = ImportPass(write: write)
+        var nextProgress = progressInterval
+        while let chunk = channel.take() {
+            if pass.file == nil {
+                let existing = try existingIDs(chunk.kind)
+                if chunk.kind == .vendors {
+                    pass.knownVendors = existing
+                } else if pass.knownVendors.isEmpty {
+                    pass.knownVendors = try existingIDs(.vendors)
+                }
+                pass.begin(chunk.kind, existing: existing, bytes: chunk.fileBytes)
+            }
+            try pass.take(chunk, errors: &errors)
+            if let progress, chunk.lastLine >= nextProgress {
+                nextProgress = chunk.lastLine + progressInterval
+                progress(ImportProgress(file: chunk.kind.fileName, line: chunk.lastLine, fileBytes: chunk.fileBytes))
+            }
+            if chunk.endOfFile { summaries.append(pass.end(errors: &errors)) }
+        }
+        if !errors.isEmpty { throw errors.failure }
+        return summaries
+    }
+
+}
+
 /// The errors of one import: the first `limit` kept, all counted.
 struct ErrorList {
     let limit: Int
@@ -238,12 +284,12 @@ private struct ImportPass {
         var lines = 0
     }
 
-    var writer: RecordWriter
+    let write: (ParsedRecord, [UInt8]) throws -> Void
     /// Vendor ids in the database or in this import's vendors file.
     var knownVendors: Set<String> = []
     private(set) var file: FileState?
 
-    init(writer: RecordWriter) { self.writer = writer }
+    init(write: @escaping (ParsedRecord, [UInt8]) throws -> Void) { self.write = write }
 
     mutating func begin(_ kind: RecordKind, existing: Set<String>, bytes: Int) {
         file = FileState(summary: .init(kind: kind, records: 0, inserted: 0, updated: 0, bytes: bytes), existing: existing)
@@ -276,7 +322,7 @@ private struct ImportPass {
                     errors.add(RecordError(file: kind.fileName, line: line.line, field: "vendor_id", reason: "unknown vendor \"\(vendorID)\": not in the database nor in vendors.jsonl"))
                     continue
                 }
-                if errors.isEmpty { try writer.write(record, json: json) }
+                if errors.isEmpty { try write(record, json) }
                 f.summary.records += 1
                 if f.existing.contains(record.id) { f.summary.updated += 1 } else { f.summary.inserted += 1 }
             }

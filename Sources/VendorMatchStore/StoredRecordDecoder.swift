@@ -5,7 +5,7 @@ import VendorMatchCore
 /// The JSON was validated by `RecordCodec` before it was stored, so this reads fields without
 /// re-checking taxonomy codes (the store needs no taxonomy, and a record stays readable if a code
 /// later leaves the taxonomy). It mirrors `RecordCodec.json(_:)` field by field.
-enum StoredRecordDecoder {
+package enum StoredRecordDecoder {
     static func parse(_ text: String, table: String) throws(VMError) -> FieldReader {
         do {
             return try FieldReader(try JSONParser.parse(text))
@@ -20,7 +20,7 @@ enum StoredRecordDecoder {
 
     static func size(_ label: String?) -> SizeBand? { label.flatMap(SizeBand.init(label:)) }
 
-    static func vendor(_ text: String) throws(VMError) -> Vendor {
+    package static func vendor(_ text: String) throws(VMError) -> Vendor {
         let r = try parse(text, table: "vendors")
         do {
             return Vendor(
@@ -37,7 +37,7 @@ enum StoredRecordDecoder {
         }
     }
 
-    static func caseStudy(_ text: String) throws(VMError) -> CaseStudy {
+    package static func caseStudy(_ text: String) throws(VMError) -> CaseStudy {
         let r = try parse(text, table: "case_studies")
         do {
             var evaluation: Evaluation?
@@ -60,7 +60,7 @@ enum StoredRecordDecoder {
         }
     }
 
-    static func referral(_ text: String) throws(VMError) -> Referral {
+    package static func referral(_ text: String) throws(VMError) -> Referral {
         let r = try parse(text, table: "referrals")
         do throws(FieldError) {
             let typeRaw = try r.requiredString("referrer_type")

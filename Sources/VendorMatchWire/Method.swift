@@ -36,4 +36,12 @@ public enum MetadataKey {
     public static let authorization = "authorization"
     /// Milliseconds the client will wait, counted from when the server read the request.
     public static let deadlineMilliseconds = "deadline-ms"
+    /// On a write's response: the catalogue version the write made (decimal, only grows; CONTRACT §8).
+    /// On Health's: the version the serving process has applied.
+    public static let catalogueVersion = "catalogue-version"
+    /// On a request: answer only once the serving process has applied this catalogue version.
+    public static let minimumCatalogueVersion = "min-catalogue-version"
+    /// On Health's response: versions committed but not yet applied, and for how long (milliseconds).
+    public static let catalogueLagVersions = "catalogue-lag-versions"
+    public static let catalogueLagMilliseconds = "catalogue-lag-ms"
 }

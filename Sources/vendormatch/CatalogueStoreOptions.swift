@@ -1,14 +1,40 @@
 import Foundation
 import VendorMatchCore
+import VendorMatchPostgres
 import VendorMatchStore
 
 extension GlobalOptions {
     /// The database file: `--db`, or `./vendormatch.sqlite`.
     var databasePath: String { db ?? CatalogueStore.defaultPath }
 
-    /// Opens (creating and migrating when needed) the catalogue named by `--db`.
+    /// The PostgreSQL store asked for: `--store`, else `$VENDORMATCH_STORE` unless `--db` is given.
+    var storeURL: String? {
+        if let store { return store }
+        if db != nil { return nil }
+        guard let env = ProcessInfo.processInfo.environment["VENDORMATCH_STORE"], !env.isEmpty else { return nil }
+        return env
+    }
+
+    /// Opens the catalogue of record: PostgreSQL when `--store` (or `$VENDORMATCH_STORE`) names one,
+    /// else the SQLite file of `--db`. An unreachable or malformed `--store` is `invalidInput` naming it.
+    func openStore() throws -> any CatalogueStoring {
+        guard let url = storeURL else { return try CatalogueStore(path: databasePath) }
+        if store != nil, db != nil {
+            throw VMError(.invalidInput, "give either --store or --db, not both", field: "store")
+        }
+        return try PostgresCatalogueStore(url: try PostgresStoreURL(parsing: url))
+    }
+
+    /// Opens (creating and migrating when needed) the SQLite catalogue named by `--db`. Verbs that need
+    /// what only the SQLite store keeps (shortlist log, model promotions, vectors) refuse `--store`.
     func openCatalogueStore() throws -> CatalogueStore {
-        try CatalogueStore(path: databasePath)
+        if let url = storeURL {
+            throw VMError(
+                .invalidInput,
+                "--store \(url): this verb keeps SQLite-only data (shortlist log, model promotions, need vectors) and needs --db PATH",
+                field: "store")
+        }
+        return try CatalogueStore(path: databasePath)
     }
 }
 

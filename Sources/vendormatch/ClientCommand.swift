@@ -15,6 +15,9 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Server port.")
     var port = 7420
 
+    @Option(help: "Several servers sharing one catalogue, HOST:PORT,HOST:PORT: calls are spread over them, a read answered UNAVAILABLE is retried on the next, and reads wait for the versions of this client's writes (overrides --host/--port).")
+    var endpoints: String?
+
     @Option(name: .customLong("auth-token"), help: "Bearer token (default: $VENDORMATCH_AUTH_TOKEN).")
     var authToken: String?
 
@@ -25,10 +28,12 @@ struct ConnectionOptions: ParsableArguments {
         authToken ?? ProcessInfo.processInfo.environment["VENDORMATCH_AUTH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    func connect() async throws -> VendorMatchClient {
-        try await VendorMatchClient.connect(
-            host: host, port: port,
-            configuration: .init(authToken: token, defaultDeadline: deadlineMilliseconds.map { .milliseconds($0) }))
+    /// The servers to call: `--endpoints`, else `--host`/`--port`. Connections open on the first call.
+    func connect() async throws -> VendorMatchEndpoints {
+        let list = try endpoints.map { (text) throws(RPCError) in try VendorMatchEndpoints.Endpoint.list(text) }
+            ?? [VendorMatchEndpoints.Endpoint(host: host, port: port)]
+        return VendorMatchEndpoints(
+            endpoints: list, configuration: .init(authToken: token, defaultDeadline: deadlineMilliseconds.map { .milliseconds($0) }))
     }
 }
 
@@ -156,10 +161,14 @@ struct ClientHealth: AsyncParsableCommand {
     func run() async throws {
         await runClient {
             let client = try await connection.connect()
-            let h = try await client.health()
+            let (h, metadata) = try await client.health()
             await client.close()
             if json { return try printProtoJSON(h) }
-            print("\(h.status) version \(h.version), up \(h.uptimeMs / 1000) s")
+            var line = "\(h.status) version \(h.version), up \(h.uptimeMs / 1000) s"
+            if let v = metadata[MetadataKey.catalogueVersion] {
+                line += "; catalogue version \(v), lag \(metadata[MetadataKey.catalogueLagVersions] ?? "0") versions / \(metadata[MetadataKey.catalogueLagMilliseconds] ?? "0") ms"
+            }
+            print(line)
         }
     }
 }

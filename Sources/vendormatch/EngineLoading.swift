@@ -52,7 +52,7 @@ extension GlobalOptions {
     }
 }
 
-extension CatalogueStore {
+extension CatalogueStoring {
     /// The ranking engine over `catalogue` (this database's) with the text statistics stored here. When
     /// none are stored (a new database, or the first load after an import), the engine learns them from
     /// the catalogue and they are stored for the next load. Live writes never change them, so an engine
@@ -64,7 +64,7 @@ extension CatalogueStore {
             do {
                 stored = try JSONDecoder().decode(LexicalNeedEncoder.Statistics.self, from: json)
             } catch {
-                printError("vendormatch: the text statistics stored in \(path) are not readable (\(error)): fitting them again")
+                printError("vendormatch: the text statistics stored in \(location) are not readable (\(error)): fitting them again")
             }
         }
         let engine = RankingEngine(taxonomy: taxonomy, model: model, analyzer: analyzer, catalogue: catalogue, dense: dense,
@@ -76,7 +76,7 @@ extension CatalogueStore {
             }
             // A read-only database still serves: the statistics are then learned again on the next load.
             do { try saveTextStatistics(json) } catch {
-                printError("vendormatch: cannot store the text statistics in \(path) (\(error)); they will be fitted again next time")
+                printError("vendormatch: cannot store the text statistics in \(location) (\(error)); they will be fitted again next time")
             }
         }
         return engine

@@ -21,9 +21,13 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let store = try global.openCatalogueStore()
-            let summary = try Exporter(store: store).export(to: directory)
-            print("exported \(store.path) to \(directory)")
+            let store = try global.openStore()
+            let summary = if let sqlite = store as? CatalogueStore {
+                try Exporter(store: sqlite).export(to: directory)
+            } else {
+                try Exporter.export(try store.loadCatalogue(), to: directory)
+            }
+            print("exported \(store.location) to \(directory)")
             for f in summary.files {
                 print("  \(f.kind.fileName.padding(toLength: 20, withPad: " ", startingAt: 0))\(grouped(f.records)) records, \(byteSize(Int64(f.bytes)))")
             }

@@ -39,14 +39,14 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let taxonomy = try global.taxonomy()
-            let store = try global.openCatalogueStore()
-            let importer = Importer(store: store, taxonomy: taxonomy)
+            let store = try global.openStore()
             let showProgress = isatty(STDERR_FILENO) != 0 || Self.totalBytes(directory) >= 64 << 20
-            let summary = try importer.importDirectory(directory, progress: showProgress ? { p in
+            let summary = try store.importDirectory(directory, taxonomy: taxonomy, progress: showProgress ? { p in
                 printError("  \(p.file): line \(grouped(p.line))…")
             } : nil)
-            print(json ? Self.json(summary, path: store.path).serialized() : Self.text(summary, path: store.path))
-            if !noEmbed {
+            print(json ? Self.json(summary, path: store.location).serialized() : Self.text(summary, path: store.location))
+            // Need vectors live in the SQLite store only (the PostgreSQL store keeps the catalogue of record).
+            if !noEmbed, let store = store as? CatalogueStore {
                 let modelsDirectory = try ModelsDirectory.locate(explicit: global.models)
                 if try SemanticChannel.encoder(modelsDirectory: modelsDirectory) != nil {
                     let n = try SemanticChannel.embedMissing(store: store, modelsDirectory: modelsDirectory)

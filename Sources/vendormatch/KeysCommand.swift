@@ -37,10 +37,15 @@ struct KeysCommand: ParsableCommand {
         func run() throws {
             do {
                 let parsed = try KeyScopes(parsing: scopes)
-                let store = try global.openCatalogueStoreSeedingDefault(taxonomy: try global.taxonomy())
-                let (key, token) = try store.createKey(tenant: tenant, scopes: parsed)
+                let store: any CatalogueStoring
+                if global.storeURL != nil {
+                    store = try global.openStore()
+                } else {
+                    store = try global.openCatalogueStoreSeedingDefault(taxonomy: try global.taxonomy())
+                }
+                let (key, token) = try store.createKey(tenant: tenant, scopes: parsed, now: Date())
                 print(token.text)
-                printError("created key \(key.id) for \(key.tenant.map { "tenant \"\($0)\"" } ?? "no tenant") with scopes \(key.scopes) in \(store.path); it is shown only this once")
+                printError("created key \(key.id) for \(key.tenant.map { "tenant \"\($0)\"" } ?? "no tenant") with scopes \(key.scopes) in \(store.location); it is shown only this once")
             } catch {
                 exitWith(error)
             }
@@ -100,7 +105,7 @@ struct KeysCommand: ParsableCommand {
         func run() throws {
             do {
                 let id = APIKeyToken(parsing: keyID)?.id ?? keyID
-                let key = try global.openExistingCatalogueStore().revokeKey(id: id)
+                let key = try global.openExistingCatalogueStore().revokeKey(id: id, now: Date())
                 print("revoked key \(key.id)\(key.tenant.map { " (tenant \"\($0)\")" } ?? "")")
             } catch {
                 exitWith(error)
@@ -111,7 +116,8 @@ struct KeysCommand: ParsableCommand {
 
 extension GlobalOptions {
     /// The database named by `--db` (or the default one), which must exist already.
-    func openExistingCatalogueStore() throws -> CatalogueStore {
+    func openExistingCatalogueStore() throws -> any CatalogueStoring {
+        if storeURL != nil { return try openStore() }
         guard FileManager.default.fileExists(atPath: databasePath) else {
             throw VMError(.invalidInput, "database \(databasePath) does not exist (give --db PATH)", field: "db")
         }

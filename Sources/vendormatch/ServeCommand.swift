@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import VendorMatchCore
+import VendorMatchPostgres
 import VendorMatchRanking
 import VendorMatchServer
 import VendorMatchStore
@@ -95,6 +96,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("http-cors"), help: "The one browser origin allowed to call the Connect API cross-origin (default: none, no CORS headers).")
     var httpCORS: String?
 
+    @Option(name: .customLong("max-lag"), help: "Seconds this ranker may be behind the catalogue of record before Health reports NOT_SERVING (with --store).")
+    var maxLag: Double = 30
+
     @Option(name: .customLong("model-poll-ms"), help: "How often the promoted-model pointer in the database is checked, in milliseconds.")
     var modelPollMilliseconds = 1000
 
@@ -114,6 +118,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard logRetentionRows >= 0, logRetentionDays >= 0 else {
             throw ValidationError("--log-retention-rows and --log-retention-days must be at least 0 (0: no limit)")
         }
+        guard maxLag > 0, maxLag.isFinite else { throw ValidationError("--max-lag must be a positive number of seconds") }
         guard modelPollMilliseconds >= 10 else { throw ValidationError("--model-poll-ms must be at least 10") }
         _ = try httpAddress()
     }
@@ -146,21 +151,39 @@ struct ServeCommand: AsyncParsableCommand {
                 maximumConnectionsPerAddress: maxConnectionsPerAddress, maximumInFlightPerConnection: maxInFlight,
                 idleTimeout: .seconds(Int64(idleTimeout)), frameTimeout: .nanoseconds(Int64(frameTimeout * 1e9)),
                 authToken: token, allowUnauthenticated: allowUnauthenticated,
-                maximumInFlight: maxInFlightTotal, workerThreads: workerThreads ?? System.coreCount
+                maximumInFlight: maxInFlightTotal, workerThreads: workerThreads ?? System.coreCount,
+                maximumCatalogueLag: .milliseconds(Int64(maxLag * 1000))
             )
             let httpBind = try httpAddress()
             var httpSafety = configuration
             if let httpBind { httpSafety.host = httpBind.host }
             try refuseUnsafeSettingsEarly(configuration)
             try refuseUnsafeSettingsEarly(httpSafety)
-            let (backend, engine, store) = try openDefaultCatalogue(logger: logger)
-            let (telemetry, telemetryServices) = telemetryOptions.telemetry(engine: engine, serverHost: host)
-            let keys = try store.keyRing()
-            try configuration.checkSafeToServe(keysExist: try keys.current().areRequired)
-            try httpSafety.checkSafeToServe(keysExist: try keys.current().areRequired)
-            let reloader = ModelReloader.start(global: global, engine: engine, store: store,
+            let backend: CatalogueBackend, engine: RankingEngine, keys: KeyRing?
+            var reloader: ModelReloader?
+            if global.storeURL != nil {
+                // A ranker on the shared store: API keys and the model pointer are SQLite-only for now
+                // (--auth-token still works).
+                let shared = try openSharedCatalogue(logger: logger)
+                backend = shared.0
+                engine = shared.1
+                keys = nil
+                try configuration.checkSafeToServe(keysExist: false)
+                try httpSafety.checkSafeToServe(keysExist: false)
+            } else {
+                let local = try openDefaultCatalogue(logger: logger)
+                backend = local.0
+                engine = local.1
+                let store = local.2
+                let ring = try store.keyRing()
+                keys = ring
+                try configuration.checkSafeToServe(keysExist: try ring.current().areRequired)
+                try httpSafety.checkSafeToServe(keysExist: try ring.current().areRequired)
+                reloader = ModelReloader.start(global: global, engine: engine, store: store,
                                                pollInterval: .milliseconds(modelPollMilliseconds), logger: logger)
-            defer { reloader.cancel() }
+            }
+            let (telemetry, telemetryServices) = telemetryOptions.telemetry(engine: engine, serverHost: host)
+            defer { reloader?.cancel(); backend.follower?.stop() }
             let server = VendorMatchServer(configuration: configuration, backend: backend, keys: keys, logger: logger, telemetry: telemetry)
             var httpServices: [any Service] = []
             if let httpBind {
@@ -184,6 +207,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try configuration.checkSafeToServe(keysExist: false)
         } catch {
+            guard global.storeURL == nil else { throw error }
             let exists = FileManager.default.fileExists(atPath: global.databasePath)
             try configuration.checkSafeToServe(keysExist: exists && (try global.openCatalogueStore().keyRing().current().areRequired))
         }
@@ -203,6 +227,31 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: .init(retention: ShortlistLogRetention(rows: logRetentionRows > 0 ? logRetentionRows : nil,
                                                                   days: logRetentionDays > 0 ? logRetentionDays : nil)),
             logger: Logger(label: "vendormatch.shortlist-log")) : nil
-        return (CatalogueBackend(engine: engine, store: store, codec: codec, shortlistLog: log), engine, store)
+        return (CatalogueBackend(engine: engine, store: store, codec: codec, shortlistLog: log,
+                                 version: try store.catalogueVersion()), engine, store)
+    }
+
+    /// A ranker on a shared store (`--store`): the catalogue loaded from one consistent snapshot, then the
+    /// change log followed from the snapshot's version. Lexical need similarity only (vectors are kept in
+    /// SQLite); no shortlist log.
+    private func openSharedCatalogue(logger: Logger) throws -> (CatalogueBackend, RankingEngine) {
+        let started = ContinuousClock.now
+        let store = try global.openStore()
+        let modelsDirectory = try ModelsDirectory.locate(explicit: global.models)
+        let taxonomy = try Taxonomy.load(modelsDirectory: modelsDirectory)
+        let snapshot = try store.loadSnapshot()
+        let engine = try store.rankingEngine(
+            taxonomy: taxonomy, model: try global.rankingModel(modelsDirectory: modelsDirectory),
+            analyzer: LexicalAnalyzer.load(modelsDirectory: modelsDirectory), catalogue: snapshot.catalogue, dense: nil)
+        let follower = CatalogueFollower(store: store, engine: engine, startingAt: snapshot.version,
+                                         logger: Logger(label: "vendormatch.change-feed"))
+        follower.start()
+        logger.notice("catalogue loaded from the shared store", metadata: [
+            "vm.store": "\(store.location)", "vm.catalogue.version": "\(snapshot.version)",
+            "vm.case_studies": "\(snapshot.catalogue.caseStudies.count)", "vm.load.seconds": "\(ContinuousClock.now - started)",
+        ])
+        let backend = CatalogueBackend(engine: engine, store: store, codec: RecordCodec(taxonomy: taxonomy),
+                                       version: snapshot.version, follower: follower)
+        return (backend, engine)
     }
 }

@@ -17,7 +17,14 @@ struct StatsCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let taxonomy = try global.taxonomy()
-            let stats = try CatalogueStats(store: try global.openCatalogueStore(), taxonomy: taxonomy)
+            let store = try global.openStore()
+            let stats: CatalogueStats
+            if let sqlite = store as? CatalogueStore {
+                stats = try CatalogueStats(store: sqlite, taxonomy: taxonomy)
+            } else {
+                stats = CatalogueStats(catalogue: try store.loadCatalogue(), counts: try store.counts(), taxonomy: taxonomy,
+                                       path: store.location, fileBytes: 0)
+            }
             print(json ? stats.json().serialized() : Self.text(stats))
         } catch {
             exitWith(error)

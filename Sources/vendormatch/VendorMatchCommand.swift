@@ -77,6 +77,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "SQLite database file (default: ./vendormatch.sqlite, created with the demo market).")
     var db: String?
 
+    @Option(name: .long, help: "Catalogue in PostgreSQL: postgres://USER@HOST:PORT/DB (default: $VENDORMATCH_STORE; without either, the SQLite --db).")
+    var store: String?
+
     @Option(name: .long, help: "Ranking model file (default: Models/ranking-model.json).")
     var model: String?
 

@@ -28,12 +28,13 @@ final class ServerProcess {
         return nil
     }
 
-    init(database: String, directory: URL, extra: [String] = []) async throws {
+    /// `catalogue`: the flags naming the catalogue (default `--db database`).
+    init(database: String, directory: URL, extra: [String] = [], catalogue: [String]? = nil) async throws {
         guard let executable = Self.executable else { throw CocoaError(.fileNoSuchFile) }
         log = directory.appendingPathComponent("serve-\(UUID().uuidString).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = executable
-        process.arguments = ["serve", "--db", database, "--port", "0", "--models", repositoryModels.path] + extra
+        process.arguments = ["serve"] + (catalogue ?? ["--db", database]) + ["--port", "0", "--models", repositoryModels.path] + extra
         process.standardError = try FileHandle(forWritingTo: log)
         process.standardOutput = FileHandle.nullDevice
         try process.run()
@@ -58,6 +59,12 @@ final class ServerProcess {
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         return (process.terminationStatus, process.terminationReason)
+    }
+
+    /// SIGKILL: no shutdown at all.
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 
     var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }

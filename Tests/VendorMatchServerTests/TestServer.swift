@@ -78,7 +78,8 @@ struct TestServer {
         var logger = Logger(label: "test.server")
         logger.logLevel = .critical
         let backend = CatalogueBackend(engine: engine, store: store, codec: RecordCodec(taxonomy: taxonomy),
-                                       shortlistLog: shortlistLog.map { ShortlistLogger(store: store, configuration: $0, logger: logger) })
+                                       shortlistLog: shortlistLog.map { ShortlistLogger(store: store, configuration: $0, logger: logger) },
+                                       version: try store.catalogueVersion())
         let server = VendorMatchServer(configuration: config, backend: wrap(backend), keys: keys ? try store.keyRing() : nil, logger: logger,
                                        telemetry: telemetry)
         let task = Task { try await server.run() }

@@ -22,7 +22,7 @@ import VendorMatchCore
         }
         #expect(journal == "wal")
         #expect(foreignKeys == 1)
-        #expect(applied == ["v1-catalogue", "v1-outcomes", "v1-case-study-vectors", "v2-text-statistics", "v3-api-keys", "v3-shortlist-log", "v4-need-vectors"])
+        #expect(applied == ["v1-catalogue", "v1-outcomes", "v1-case-study-vectors", "v2-text-statistics", "v3-api-keys", "v3-shortlist-log", "v4-need-vectors", "v5-change-log"])
         // Reopening an existing file migrates nothing and keeps the data.
         try store.upsert(vendors: [Vendor(id: "v", name: "V")])
         let again = try CatalogueStore(path: store.path)
