@@ -65,7 +65,8 @@ public final class CatalogueFollower: @unchecked Sendable {
     /// Starts following: the watch on the store and the applying thread.
     public func start() {
         let watch = store.watchChanges { [weak self] version in self?.poke(knownVersion: version) }
-        condition.withLock { stopWatching = watch }
+        // Read once at once: writes committed between the snapshot and the watch have notified no one.
+        condition.withLock { stopWatching = watch; poked = true }
         let thread = Thread { [self] in run() }
         thread.name = "vendormatch-follower"
         thread.start()
@@ -110,7 +111,7 @@ public final class CatalogueFollower: @unchecked Sendable {
                 let left = deadline - .now
                 if left <= .zero || stopped { return false }
                 let seconds = Double(left.components.seconds) + Double(left.components.attoseconds) * 1e-18
-                condition.wait(until: Date(timeIntervalSinceNow: min(seconds, 1)))
+                _ = condition.wait(until: Date(timeIntervalSinceNow: min(seconds, 1)))
             }
             return true
         }
@@ -122,7 +123,7 @@ public final class CatalogueFollower: @unchecked Sendable {
             let stop = condition.withLock { () -> Bool in
                 if !poked && !stopped {
                     let seconds = Double(configuration.pollInterval.components.seconds) + Double(configuration.pollInterval.components.attoseconds) * 1e-18
-                    condition.wait(until: Date(timeIntervalSinceNow: seconds))
+                    _ = condition.wait(until: Date(timeIntervalSinceNow: seconds))
                 }
                 poked = false
                 return stopped
