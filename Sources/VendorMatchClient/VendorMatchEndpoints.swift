@@ -87,7 +87,7 @@ public final class VendorMatchEndpoints: Sendable {
     }
 
     /// Sends `frame` to one endpoint (`index`, else the next in turn), retrying a read on the others after
-    /// UNAVAILABLE. Adds the auth token, the deadline and `min-catalogue-version`; records the version of a
+    /// UNAVAILABLE (the last answer is returned whatever its status). Adds the auth token, the deadline and `min-catalogue-version`; records the version of a
     /// write's response. Returns the response frame and the endpoint that answered.
     public func send(_ frame: Vendormatch_V1_Frame, method: VendorMatchMethod, at index: Int? = nil) async throws(RPCError)
         -> (response: Vendormatch_V1_Frame, endpoint: Int) {
@@ -107,10 +107,8 @@ public final class VendorMatchEndpoints: Sendable {
             let i = (first + attempt) % endpoints.count
             do {
                 let response = try await client(i).send(frame)
-                if response.statusCode == .unavailable {
-                    last = RPCError(code: .unavailable, message: "\(endpoints[i]): \(response.status.message)")
-                    continue
-                }
+                // UNAVAILABLE: try the next endpoint; the last one's answer is returned as it is.
+                if response.statusCode == .unavailable, attempt < attempts - 1 { continue }
                 if let raw = response.metadata[MetadataKey.catalogueVersion], let v = UInt64(raw), method.isWrite {
                     _ = seen.max(v, ordering: .acquiringAndReleasing)
                 }

@@ -26,7 +26,8 @@ final class BlockingPostgres: @unchecked Sendable {
     }
 
     deinit {
-        _ = try? connection?.close().wait()
+        // Never wait here: the last reference may go away on an event loop.
+        connection?.close().whenComplete { _ in }
     }
 
     /// Opens the connection now: a server that does not answer or refuses is `invalidInput` naming the URL.
@@ -53,11 +54,30 @@ final class BlockingPostgres: @unchecked Sendable {
         do {
             return try lock.withLock {
                 let session = Session(connection: try open(), logger: logger)
-                return try body(session)
+                do {
+                    return try body(session)
+                } catch {
+                    if Self.breaksConnection(error) { dropConnection() }
+                    throw error
+                }
             }
         } catch {
             throw PostgresErrors.vmError(what, error)
         }
+    }
+
+    /// Whether `error` leaves the connection unusable: anything but an error the server reported on a
+    /// working session (a constraint violation, say), and the server's own shutdown (SQLSTATE class 57).
+    static func breaksConnection(_ error: any Error) -> Bool {
+        guard let psql = error as? PSQLError else { return false }
+        guard let state = psql.serverInfo?[.sqlState] else { return true }
+        return state.hasPrefix("57") || state.hasPrefix("08")
+    }
+
+    /// Closes and forgets the connection (the lock is held): the next call opens a new one.
+    private func dropConnection() {
+        if let old = connection { old.close().whenComplete { _ in } }
+        connection = nil
     }
 
     /// Runs `body` in one transaction (`BEGIN` … `COMMIT`, rolled back when it throws).

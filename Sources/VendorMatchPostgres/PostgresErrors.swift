@@ -24,6 +24,8 @@ enum PostgresErrors {
         let text = "\(what): \(describe(error))"
         guard let psql = error as? PSQLError else { return VMError(.storage, text) }
         if let state = psql.serverInfo?[.sqlState], state.hasPrefix("23") { return VMError(.invalidInput, text) }
+        // The server shutting down, starting up or refusing connections: retry later (or elsewhere).
+        if let state = psql.serverInfo?[.sqlState], state.hasPrefix("57") || state.hasPrefix("08") { return VMError(.unavailable, text) }
         switch psql.code {
         case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown:
             return VMError(.unavailable, text)

@@ -152,6 +152,7 @@ struct PostgresRankersTests {
         #expect(try store.catalogueVersion() == latest)
         for i in 0..<3 { #expect(try await Self.appliedVersion(at: i, through: c2) == latest) }
 
+        Self.progress("writes, SIGKILL and failed-write stages passed")
         // 4. PostgreSQL restarted under load: rankers reconnect and catch up; no acknowledged write is lost.
         if let restart = Self.restartCommand {
             let acknowledged = AcknowledgedWrites()
@@ -172,12 +173,15 @@ struct PostgresRankersTests {
                 }
             }
             try await Task.sleep(for: .seconds(1))
-            let status = try Self.shell(restart)
+            Self.progress("restarting PostgreSQL under load")
+            let status = try await Self.shell(restart)
+            Self.progress("PostgreSQL restarted (status \(status))")
             #expect(status == 0, "the restart command failed")
             try await Task.sleep(for: .seconds(3))
             load.cancel()
             _ = await load.value
             let written = acknowledged.all
+            Self.progress("\(written.count) writes acknowledged around the restart; checking every ranker")
             #expect(written.count > 20, "too few writes were acknowledged around the restart")
             let top = written.map(\.version).max() ?? 0
             for i in 0..<3 {
@@ -194,13 +198,22 @@ struct PostgresRankersTests {
         await c2.close()
     }
 
-    static func shell(_ command: String) throws -> Int32 {
+    /// Runs `command` without blocking a concurrency thread; the server it starts must not hold this
+    /// process's output open, so its output goes nowhere.
+    static func shell(_ command: String) async throws -> Int32 {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/sh")
         p.arguments = ["-c", command]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = FileHandle.nullDevice
         try p.run()
-        p.waitUntilExit()
+        while p.isRunning { try await Task.sleep(for: .milliseconds(100)) }
         return p.terminationStatus
+    }
+
+    static func progress(_ text: String) {
+        FileHandle.standardError.write(Data("PostgresRankersTests: \(text)\n".utf8))
     }
 }
 
