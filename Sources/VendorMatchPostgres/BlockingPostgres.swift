@@ -26,8 +26,13 @@ final class BlockingPostgres: @unchecked Sendable {
     }
 
     deinit {
-        // Never wait here: the last reference may go away on an event loop.
-        connection?.close().whenComplete { _ in }
+        if let connection { Self.close(connection) }
+    }
+
+    /// Closes `connection` without waiting (the last reference may go away on an event loop), keeping it
+    /// alive until it is closed (postgres-nio insists a connection is closed before it goes away).
+    static func close(_ connection: PostgresConnection) {
+        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 
     /// Opens the connection now: a server that does not answer or refuses is `invalidInput` naming the URL.
@@ -76,7 +81,7 @@ final class BlockingPostgres: @unchecked Sendable {
 
     /// Closes and forgets the connection (the lock is held): the next call opens a new one.
     private func dropConnection() {
-        if let old = connection { old.close().whenComplete { _ in } }
+        if let old = connection { Self.close(old) }
         connection = nil
     }
 

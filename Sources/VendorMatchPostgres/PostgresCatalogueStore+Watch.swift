@@ -22,7 +22,7 @@ extension PostgresCatalogueStore {
                         host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable)
                     configuration.options.connectTimeout = .seconds(5)
                     let connection = try await PostgresConnection.connect(configuration: configuration, id: 2, logger: logger)
-                    defer { connection.close().whenComplete { _ in } }
+                    defer { BlockingPostgres.close(connection) }
                     try await connection.listen(on: Self.notificationChannel) { notifications in
                         if !first { onChange(nil) }
                         first = false

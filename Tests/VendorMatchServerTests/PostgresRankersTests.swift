@@ -208,8 +208,15 @@ struct PostgresRankersTests {
         p.standardError = FileHandle.nullDevice
         p.standardInput = FileHandle.nullDevice
         try p.run()
-        while p.isRunning { try await Task.sleep(for: .milliseconds(100)) }
-        return p.terminationStatus
+        // Reap it ourselves: Foundation's own watch did not notice this child exit (left a zombie).
+        let pid = p.processIdentifier
+        var status: Int32 = 0
+        while true {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid { return (status >> 8) & 0xFF }
+            if reaped == -1 { return p.isRunning ? -1 : p.terminationStatus }
+            try await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     static func progress(_ text: String) {
