@@ -1,3 +1,4 @@
+import Foundation
 import NIOConcurrencyHelpers
 import NIOPosix
 import VendorMatchCore
@@ -84,7 +85,12 @@ public final class CatalogueBackend: VendorMatchBackend {
 
     public func waitForCatalogueVersion(_ version: UInt64, deadline: ContinuousClock.Instant) -> Bool {
         if let follower { return follower.waitUntilApplied(version, deadline: deadline) }
-        return localVersion.withLockedValue { $0 } >= version
+        // Alone on the store, only this process's writes (in flight now) can bring the version.
+        while localVersion.withLockedValue({ $0 }) < version {
+            if ContinuousClock.now >= deadline { return false }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        return true
     }
 
     public func shortlist(_ request: BuyerRequest, explain: Bool) throws -> Vendormatch_V1_ShortlistResponse {

@@ -88,6 +88,7 @@ struct PostgresRankersTests {
 
         // 1. 1,000 writes spread over the rankers, each read back through another ranker with its version.
         let c = client()
+        let visible = AcknowledgedWrites()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<4 {
                 group.addTask {
@@ -99,13 +100,16 @@ struct PostgresRankersTests {
                         var uc = Vendormatch_V1_UpsertCaseStudiesRequest()
                         uc.caseStudies = [caseStudy]
                         let version = try await Self.write(.upsertCaseStudies, uc, at: (n + 1) % 3, through: c)
+                        let acknowledged = ContinuousClock.now
                         let found = try await Self.caseStudies(of: vendor.id, at: (n + 2) % 3, through: c, minimum: version)
+                        visible.time(ContinuousClock.now - acknowledged)
                         #expect(found == [caseStudy.id], "ranker \((n + 2) % 3) at version ≥ \(version) does not show \(caseStudy.id)")
                     }
                 }
             }
             try await group.waitForAll()
         }
+        Self.progress("write acknowledged → read through another ranker with min-catalogue-version: \(visible.percentiles)")
         let afterWrites = try store.catalogueVersion()
         #expect(afterWrites == 1 + 1000)
 
@@ -229,6 +233,19 @@ final class AcknowledgedWrites: @unchecked Sendable {
     private let lock = NSLock()
     private var writes: [(String, String, UInt64)] = []
 
+    private var durations: [Duration] = []
+
     func add(_ vendorID: String, _ caseStudyID: String, _ version: UInt64) { lock.withLock { writes.append((vendorID, caseStudyID, version)) } }
+    func time(_ d: Duration) { lock.withLock { durations.append(d) } }
+
+    /// p50 and p99 of the recorded durations, in milliseconds.
+    var percentiles: String {
+        lock.withLock {
+            let ms = durations.map { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) * 1e-15 }.sorted()
+            guard !ms.isEmpty else { return "none" }
+            func at(_ q: Double) -> Double { ms[min(ms.count - 1, Int((Double(ms.count) * q).rounded(.up)) - 1)] }
+            return String(format: "n=%d p50 %.1f ms p99 %.1f ms max %.1f ms", ms.count, at(0.5), at(0.99), ms.last!)
+        }
+    }
     var all: [(vendorID: String, caseStudyID: String, version: UInt64)] { lock.withLock { writes.map { ($0.0, $0.1, $0.2) } } }
 }
