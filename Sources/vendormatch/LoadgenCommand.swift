@@ -52,6 +52,9 @@ struct LoadgenCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
+        if connection.endpoints != nil {
+            throw ValidationError("loadgen drives one server: give --host and --port, not --endpoints (run one loadgen per ranker)")
+        }
         guard connections >= 1, connections <= 10_000 else { throw ValidationError("--connections must be 1…10000") }
         guard depth >= 1, depth <= 10_000 else { throw ValidationError("--depth must be 1…10000") }
         if let requests, requests < 1 { throw ValidationError("--requests must be at least 1") }
