@@ -164,7 +164,7 @@ struct ServeCommand: AsyncParsableCommand {
             if global.storeURL != nil {
                 // A ranker on the shared store: API keys and the model pointer are SQLite-only for now
                 // (--auth-token still works).
-                let shared = try openSharedCatalogue(logger: logger)
+                let shared = try openSharedCatalogue(logger: logger, token: token)
                 backend = shared.0
                 engine = shared.1
                 keys = nil
@@ -234,9 +234,16 @@ struct ServeCommand: AsyncParsableCommand {
     /// A ranker on a shared store (`--store`): the catalogue loaded from one consistent snapshot, then the
     /// change log followed from the snapshot's version. Lexical need similarity only (vectors are kept in
     /// SQLite); no shortlist log.
-    private func openSharedCatalogue(logger: Logger) throws -> (CatalogueBackend, RankingEngine) {
+    private func openSharedCatalogue(logger: Logger, token: String?) throws -> (CatalogueBackend, RankingEngine) {
         let started = ContinuousClock.now
         let store = try global.openStore()
+        // Keys in a shared store are not checked by its rankers yet: serving as if there were none would
+        // let anyone in whom the keys were meant to keep out, so that is refused; with a token, only the
+        // token is accepted (tenant keys are refused, never let through).
+        if token == nil, !(try store.keys().isEmpty) {
+            throw VMError(.invalidInput, "\(store.location) holds API keys, which `serve` does not check on a shared store yet: "
+                + "give --auth-token (only that token is then accepted), or serve from a SQLite database (--db)")
+        }
         let modelsDirectory = try ModelsDirectory.locate(explicit: global.models)
         let taxonomy = try Taxonomy.load(modelsDirectory: modelsDirectory)
         let snapshot = try store.loadSnapshot()

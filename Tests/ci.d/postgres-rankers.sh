@@ -72,6 +72,15 @@ for bad in "postgres://vm@127.0.0.1:1/cli" "postgres://vm@127.0.0.1:$port/no_suc
     echo "bad --store refused in ${elapsed} s (exit 2): $(head -c 160 "$pgdir/err")"
 done
 
+# Keys in the shared store are not checked by its rankers yet: with a key and no token, serve refuses to start
+# (fails closed) instead of serving as if there were no keys.
+"$bin" keys create --tenant acme --scopes read --store "$store" --models Models >/dev/null
+status=0
+timeout 60 "$bin" serve --store "$store" --models Models --port 0 --http off >/dev/null 2>"$pgdir/err" || status=$?
+[ "$status" -eq 2 ] || { echo "serve on a store with keys and no token: exit $status, expected 2"; cat "$pgdir/err"; exit 1; }
+grep -q "API keys" "$pgdir/err" || { echo "serve on a store with keys: message does not say why"; cat "$pgdir/err"; exit 1; }
+echo "serve on a shared store holding keys, no token: refused (exit 2)"
+
 # The Swift suites against it.
 export VENDORMATCH_TEST_POSTGRES="$server"
 export VENDORMATCH_TEST_POSTGRES_RESTART="$(if [ "$(id -u)" -eq 0 ]; then echo "su postgres -s /bin/sh -c \"$pg_ctl_cmd -m fast restart\""; else echo "$pg_ctl_cmd -m fast restart"; fi)"
