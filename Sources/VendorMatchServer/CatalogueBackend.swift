@@ -93,9 +93,9 @@ public final class CatalogueBackend: VendorMatchBackend {
         return true
     }
 
-    public func shortlist(_ request: BuyerRequest, explain: Bool) throws -> Vendormatch_V1_ShortlistResponse {
-        let list = try engine.shortlist(request, explain: explain, logCandidates: shortlistLog != nil)
-        if let shortlistLog, let served = list.served { shortlistLog.enqueue(request, served: served) }
+    public func shortlist(_ request: BuyerRequest, explain: Bool, log: Bool = true) throws -> Vendormatch_V1_ShortlistResponse {
+        let list = try engine.shortlist(request, explain: explain, logCandidates: log && shortlistLog != nil)
+        if log, let shortlistLog, let served = list.served { shortlistLog.enqueue(request, served: served) }
         var r = Vendormatch_V1_ShortlistResponse()
         r.requestID = list.requestID
         r.candidateCount = Int32(clamping: list.candidateCount)

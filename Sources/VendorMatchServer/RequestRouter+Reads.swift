@@ -5,7 +5,7 @@ import VendorMatchWire
 
 extension RequestRouter {
     /// The reads: run on a worker thread (they rank, encode and read SQLite).
-    func callRead(_ method: VendorMatchMethod, payload: Data, caller: Caller) throws -> Data {
+    func callRead(_ method: VendorMatchMethod, payload: Data, caller: Caller, metadata: [String: String] = [:]) throws -> Data {
         switch method {
         case .shortlist:
             var q = try decode(Vendormatch_V1_ShortlistRequest.self, payload)
@@ -13,7 +13,8 @@ extension RequestRouter {
             // A key's tenant is the buyer: its buyer-specific referrals count, nobody else's.
             if caller.tenant != nil { q.buyerOrg = try caller.buyer(requested: q.hasBuyerOrg ? q.buyerOrg : nil) ?? "" }
             let request = try codec.request(q)
-            return try encode(try backend.shortlist(request, explain: q.explain))
+            let log = metadata[MetadataKey.shortlistLog].map { $0.lowercased() != "off" } ?? true
+            return try encode(try backend.shortlist(request, explain: q.explain, log: log))
 
         case .findCaseStudies:
             var q = try decode(Vendormatch_V1_FindCaseStudiesRequest.self, payload)

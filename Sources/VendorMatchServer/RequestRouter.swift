@@ -120,7 +120,7 @@ struct RequestRouter: Sendable {
             let (method, deadline, caller) = try admit(frame, method: method, receivedAt: receivedAt)
             tenant = caller.tenant
             try awaitCatalogueVersion(of: frame, deadline: deadline, receivedAt: receivedAt)
-            let payload = try callRead(method, payload: frame.payload, caller: caller)
+            let payload = try callRead(method, payload: frame.payload, caller: caller, metadata: frame.metadata)
             try check(deadline, of: frame, method: method)
             result = .success(payload)
         } catch {

@@ -17,7 +17,8 @@ public protocol VendorMatchBackend: Sendable {
 
     /// Ranks vendors for a validated request; without `explain`, reasons, matched cases and referral
     /// summaries may be left out. Blocking: called on the worker pool.
-    func shortlist(_ request: BuyerRequest, explain: Bool) throws -> Vendormatch_V1_ShortlistResponse
+    /// With `log` false it is not written to the shortlist log.
+    func shortlist(_ request: BuyerRequest, explain: Bool, log: Bool) throws -> Vendormatch_V1_ShortlistResponse
 
     /// Case studies comparable to a prospect profile (industry and size canonical, services valid, k in
     /// range). Blocking, like `shortlist`.

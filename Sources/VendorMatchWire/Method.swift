@@ -44,4 +44,7 @@ public enum MetadataKey {
     /// On Health's response: versions committed but not yet applied, and for how long (milliseconds).
     public static let catalogueLagVersions = "catalogue-lag-versions"
     public static let catalogueLagMilliseconds = "catalogue-lag-ms"
+    /// On a Shortlist: `off` keeps it out of the shortlist log that outcomes are joined to (a preview, or
+    /// the console's vendor profile, is not a shortlist a buyer was shown).
+    public static let shortlistLog = "shortlist-log"
 }

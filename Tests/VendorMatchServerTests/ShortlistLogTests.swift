@@ -50,6 +50,21 @@ struct ShortlistLogTests {
         return out
     }
 
+    /// `shortlist-log: off` (the console's vendor profile sends it) keeps a Shortlist out of the log.
+    @Test func aShortlistAskedNotToBeLoggedIsNot() async throws {
+        let server = try await TestServer.start(catalogue: Self.market.catalogue, model: try Self.shippedModel(), shortlistLog: .init())
+        let client = try await server.client()
+        let requests = Array(Self.market.requests.prefix(4))
+        for (i, r) in requests.enumerated() {
+            let metadata = i % 2 == 0 ? [MetadataKey.shortlistLog: "off"] : [:]
+            let answer: Vendormatch_V1_ShortlistResponse = try await client.call(.shortlist, try Self.proto(r), metadata: metadata)
+            #expect(!answer.vendors.isEmpty)
+        }
+        try await server.backend.shortlistLog!.flush()
+        let logged = try Self.logged(server.databasePath)
+        #expect(Set(logged.keys) == [requests[1].id, requests[3].id])
+    }
+
     @Test func loggedFeaturesEqualTheOfflineExtractorsForTheSameCatalogue() async throws {
         let server = try await TestServer.start(catalogue: Self.market.catalogue, model: try Self.shippedModel(), shortlistLog: .init())
         let client = try await server.client()

@@ -27,11 +27,11 @@ final class GatedBackend: VendorMatchBackend {
 
     var codec: RecordCodec { inner.codec }
 
-    func shortlist(_ request: BuyerRequest, explain: Bool) throws -> Vendormatch_V1_ShortlistResponse {
+    func shortlist(_ request: BuyerRequest, explain: Bool, log: Bool) throws -> Vendormatch_V1_ShortlistResponse {
         started.withLockedValue { $0 += 1 }
         gate.lock(whenValue: 1)
         gate.unlock()
-        return try inner.shortlist(request, explain: explain)
+        return try inner.shortlist(request, explain: explain, log: log)
     }
 
     func findCaseStudies(_ request: Vendormatch_V1_FindCaseStudiesRequest) throws -> Vendormatch_V1_FindCaseStudiesResponse {

@@ -19,7 +19,8 @@ extension Console {
         let cases = (try? await rpc(.findCaseStudies, caseQuery, key: session.key, as: Vendormatch_V1_FindCaseStudiesResponse.self).get().cases) ?? []
         // Referrals as this caller's buyer sees them: the vendor's entry in an explained shortlist run for
         // the key's tenant (the engine is the only place that knows which counted), narrowed by hard
-        // constraints this vendor meets so that few others are ranked (and logged) beside it.
+        // constraints this vendor meets so that few others are ranked beside it; not logged (no buyer saw
+        // a shortlist, so no outcome can follow it).
         var probe = Vendormatch_V1_ShortlistRequest()
         probe.id = "console-profile-\(UUID().uuidString.lowercased())"
         probe.k = 1000
@@ -28,7 +29,8 @@ extension Console {
         probe.regions = Array(vendor.regions.prefix(1))
         probe.languages = Array(vendor.languages.prefix(1))
         probe.requiredCertifications = vendor.certifications
-        let ranked = (try? await rpc(.shortlist, probe, key: session.key, as: Vendormatch_V1_ShortlistResponse.self).get())?
+        let ranked = (try? await rpc(.shortlist, probe, key: session.key, as: Vendormatch_V1_ShortlistResponse.self,
+                                     metadata: [MetadataKey.shortlistLog: "off"]).get())?
             .vendors.first { $0.vendorID == id }
 
         return page(title: vendor.name, session: session) { html in

@@ -85,7 +85,8 @@ struct Console: Sendable {
     }
 
     func rpc<Response: SwiftProtobuf.Message>(
-        _ method: VendorMatchMethod, _ message: some SwiftProtobuf.Message, key: String?, as: Response.Type
+        _ method: VendorMatchMethod, _ message: some SwiftProtobuf.Message, key: String?, as: Response.Type,
+        metadata: [String: String] = [:]
     ) async -> Result<Response, CallFailure> {
         var frame = Vendormatch_V1_Frame()
         frame.id = 1
@@ -97,6 +98,7 @@ struct Console: Sendable {
         }
         if let key { frame.metadata[MetadataKey.authorization] = "Bearer \(key)" }
         frame.metadata[MetadataKey.deadlineMilliseconds] = "10000"
+        frame.metadata.merge(metadata) { _, new in new }
         let response = await call(frame, .now)
         guard response.statusCode == .ok else {
             return .failure(CallFailure(code: response.statusCode, message: response.status.message,
