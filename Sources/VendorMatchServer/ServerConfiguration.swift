@@ -43,6 +43,12 @@ public struct ServerConfiguration: Sendable {
     public var allowUnauthenticated: Bool
     /// Reported by Health.
     public var version: String
+    /// Serve over TLS (1.2 minimum) with this certificate and key; the TLS handler goes first in every
+    /// connection's pipeline, and a handshake must finish within `frameTimeout`. Default nil: plaintext TCP.
+    public var tls: ServerTLS?
+
+    /// The scheme the listener speaks, for logs: `tls` or `tcp`.
+    public var scheme: String { tls == nil ? "tcp" : "tls" }
 
     public init(
         host: String = "127.0.0.1",
@@ -58,7 +64,8 @@ public struct ServerConfiguration: Sendable {
         version: String = "1.0.0",
         maximumQueuedPerConnection: Int = 1024,
         maximumInFlight: Int? = nil,
-        workerThreads: Int = System.coreCount
+        workerThreads: Int = System.coreCount,
+        tls: ServerTLS? = nil
     ) {
         self.host = host
         self.port = port
@@ -74,6 +81,7 @@ public struct ServerConfiguration: Sendable {
         self.maximumQueuedPerConnection = maximumQueuedPerConnection
         self.workerThreads = max(1, workerThreads)
         self.maximumInFlight = maximumInFlight ?? max(256, 64 * max(1, workerThreads))
+        self.tls = tls
     }
 }
 

@@ -21,6 +21,20 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("deadline-ms"), help: "Deadline sent with each call, in milliseconds.")
     var deadlineMilliseconds: Int?
 
+    @Flag(name: .customLong("tls"), help: "Connect over TLS (1.2+), checking the server's certificate against the system's CAs and --tls-ca.")
+    var tls = false
+
+    @Option(name: .customLong("tls-ca"), help: ArgumentHelp(
+        "Also trust the CA certificate(s) in this PEM file (a private CA, or a self-signed server certificate); implies --tls.",
+        valueName: "PEM"))
+    var tlsCA: String?
+
+    /// The TLS settings of `--tls`/`--tls-ca`, nil for plaintext; a bad `--tls-ca` file is INVALID_ARGUMENT (exit 2).
+    func clientTLS() throws(RPCError) -> ClientTLS? {
+        guard tls || tlsCA != nil else { return nil }
+        return try ClientTLS(caFile: tlsCA)
+    }
+
     var token: String? {
         authToken ?? ProcessInfo.processInfo.environment["VENDORMATCH_AUTH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     }
@@ -28,7 +42,7 @@ struct ConnectionOptions: ParsableArguments {
     func connect() async throws -> VendorMatchClient {
         try await VendorMatchClient.connect(
             host: host, port: port,
-            configuration: .init(authToken: token, defaultDeadline: deadlineMilliseconds.map { .milliseconds($0) }))
+            configuration: .init(authToken: token, defaultDeadline: deadlineMilliseconds.map { .milliseconds($0) }, tls: try clientTLS()))
     }
 }
 
