@@ -143,3 +143,23 @@ int vm_tree_shap(const vm_tree_nodes *trees, const float *row, double *phi) {
     free(path);
     return 0;
 }
+
+/* TreeSHAP by leaf patterns: for each leaf, which of its path's features the row agrees with (a bit
+   pattern) selects precomputed contributions, so a row costs one pass over each leaf's conditions. */
+void vm_leaf_shap_row(const vm_leaf_shap *s, const float *row, double *phi) {
+    for (int32_t l = 0; l < s->leaves; l++) {
+        const int32_t first = s->leafCondition[l], last = s->leafCondition[l + 1];
+        const int32_t d = s->leafUnique[l];
+        if (d == 0) continue;
+        uint32_t agrees = (1u << d) - 1;
+        for (int32_t c = first; c < last; c++) {
+            const float x = row[s->conditionFeature[c]];
+            const uint8_t flags = s->conditionFlags[c];
+            const int left = isnan(x) ? (flags >> 1) & 1 : x < s->conditionThreshold[c];
+            if (left != (flags & 1)) agrees &= ~(1u << s->conditionSlot[c]);
+        }
+        const double *coef = s->coefficient + s->leafCoefficient[l] + (int64_t)agrees * d;
+        const int32_t *features = s->slotFeature + (int64_t)l * s->maxUnique;
+        for (int32_t k = 0; k < d; k++) phi[features[k]] += coef[k];
+    }
+}

@@ -41,4 +41,25 @@ typedef struct {
 /// when out of memory.
 int vm_tree_shap(const vm_tree_nodes *trees, const float *row, double *phi);
 
+/// TreeSHAP precomputed per leaf (as in Fast TreeSHAP v2, Yang 2021): a leaf's contribution to each
+/// feature on its path depends only on which of those features the row agrees with, so each leaf keeps
+/// `2^d × d` coefficients (`d` unique features on its path), indexed by that agreement pattern.
+typedef struct {
+    const int32_t *leafCondition;     ///< leaves + 1: the first condition of each leaf
+    const uint8_t *leafUnique;        ///< leaves: `d`, unique features on the path
+    const int64_t *leafCoefficient;   ///< leaves: offset of the leaf's `2^d × d` coefficients
+    const int32_t *slotFeature;       ///< leaves × maxUnique: the feature of each slot
+    const int32_t *conditionFeature;  ///< conditions: the split's feature
+    const float *conditionThreshold;  ///< conditions: `x < threshold` goes left
+    const uint8_t *conditionFlags;    ///< conditions: bit 0 the path goes left, bit 1 a NaN goes left
+    const uint8_t *conditionSlot;     ///< conditions: the slot of the split's feature
+    const double *coefficient;
+    int32_t leaves;
+    int32_t maxUnique;
+} vm_leaf_shap;
+
+/// Adds the exact SHAP contributions of `row` over every leaf to `phi[feature]` (the same values as
+/// `vm_tree_shap`); the bias is left to the caller.
+void vm_leaf_shap_row(const vm_leaf_shap *s, const float *row, double *phi);
+
 #endif

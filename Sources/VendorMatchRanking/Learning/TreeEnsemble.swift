@@ -21,6 +21,8 @@ public struct TreeEnsemble: Sendable, Equatable {
     /// (`nil` when a tree is deeper than `CompleteTrees.maxDepth`).
     var complete: CompleteTrees?
     var flat = FlatNodes([], roots: [])
+    /// TreeSHAP's contributions precomputed per leaf (`nil` for trees too deep for the tables).
+    var leafPatterns: LeafPatternSHAP?
 
     public var treeCount: Int { roots.count }
 
@@ -63,6 +65,7 @@ public struct TreeEnsemble: Sendable, Equatable {
         }
         complete = CompleteTrees(nodes: nodes, roots: roots, depth: depth.max() ?? 0, featureCount: nf)
         flat = FlatNodes(nodes, roots: roots)
+        leafPatterns = LeafPatternSHAP(nodes: nodes, cover: cover, roots: roots, depths: depth)
     }
 
     /// Trees padded to complete binary trees of the ensemble's depth: a leaf above the bottom becomes
@@ -252,8 +255,21 @@ public struct TreeEnsemble: Sendable, Equatable {
 
     /// Exact SHAP contributions of one row: `featureCount` values, then the bias (the base score plus
     /// every tree's expected value). They add up to `predict(row)` up to rounding. Lundberg's
-    /// path-dependent TreeSHAP (XGBoost's `pred_contribs`), in the C kernel.
+    /// path-dependent TreeSHAP (XGBoost's `pred_contribs`).
+    /// Read from the per-leaf tables (`LeafPatternSHAP`), or by the recursion for trees too deep for them.
     public func contributions(_ row: UnsafeBufferPointer<Float>) -> [Double] {
+        guard let leafPatterns else { return recursiveContributions(row) }
+        precondition(row.count >= featureCount)
+        var phi = [Double](repeating: 0, count: featureCount + 1)
+        var bias = Double(baseScore)
+        for root in roots { bias += meanValue[root] }
+        phi.withUnsafeMutableBufferPointer { leafPatterns.add(row.baseAddress!, into: $0.baseAddress!) }
+        phi[featureCount] = bias
+        return phi
+    }
+
+    /// `contributions` by Lundberg's recursion over each tree (XGBoost's `RegTree::TreeShap`), in the C kernel.
+    public func recursiveContributions(_ row: UnsafeBufferPointer<Float>) -> [Double] {
         precondition(row.count >= featureCount)
         var phi = [Double](repeating: 0, count: featureCount + 1)
         var bias = Double(baseScore)
