@@ -101,9 +101,11 @@ import VendorMatchCore
             for i in x.indices where !x[i].isNaN && i % 3 != 0 { x[i] = thresholds[(i * 7919) % thresholds.count] + (i % 2 == 0 ? -1e-3 : 0) }
             var worst = 0.0, nonzero = 0
             x.withUnsafeBufferPointer { all in
+                let together = ensemble.contributions(matrix: all, rows: rows)
                 for i in 0..<rows {
                     let row = UnsafeBufferPointer(rebasing: all[(i * columns)..<((i + 1) * columns)])
                     let fast = ensemble.contributions(row), slow = ensemble.recursiveContributions(row)
+                    #expect(together[i] == fast, "row \(i): all rows together give what the row alone gives")
                     for j in 0...columns {
                         worst = max(worst, abs(fast[j] - slow[j]))
                         if abs(slow[j]) > 1e-6 { nonzero += 1 }

@@ -42,24 +42,23 @@ typedef struct {
 int vm_tree_shap(const vm_tree_nodes *trees, const float *row, double *phi);
 
 /// TreeSHAP precomputed per leaf (as in Fast TreeSHAP v2, Yang 2021): a leaf's contribution to each
-/// feature on its path depends only on which of those features the row agrees with, so each leaf keeps
-/// `2^d × d` coefficients (`d` unique features on its path), indexed by that agreement pattern.
+/// feature on its path depends only on which of the path's conditions the row agrees with, so each leaf
+/// keeps `2^m × d` coefficients (`m` conditions, `d` unique features on its path), indexed by that pattern.
+/// Trees are read in the complete layout of `vm_complete_trees` (depth ≤ 6: one bit per split).
 typedef struct {
-    const int32_t *leafCondition;     ///< leaves + 1: the first condition of each leaf
+    const vm_complete_trees *trees;
+    const int32_t *treeLeaf;          ///< trees + 1: each tree's first leaf
+    const uint8_t *leafConditions;    ///< leaves: `m`, the splits on the path
     const uint8_t *leafUnique;        ///< leaves: `d`, unique features on the path
-    const int64_t *leafCoefficient;   ///< leaves: offset of the leaf's `2^d × d` coefficients
-    const int32_t *slotFeature;       ///< leaves × maxUnique: the feature of each slot
-    const int32_t *conditionFeature;  ///< conditions: the split's feature
-    const float *conditionThreshold;  ///< conditions: `x < threshold` goes left
-    const uint8_t *conditionFlags;    ///< conditions: bit 0 the path goes left, bit 1 a NaN goes left
-    const uint8_t *conditionSlot;     ///< conditions: the slot of the split's feature
+    const uint32_t *leafWantLeft;     ///< leaves: bit `i` set when the path goes left at its `i`-th split
+    const int64_t *leafCoefficient;   ///< leaves: offset of the leaf's `2^m × d` coefficients
+    const uint16_t *conditionPosition;///< leaves × depth: the `i`-th split's position in the complete tree
+    const int32_t *slotFeature;       ///< leaves × depth: the feature of each slot
     const double *coefficient;
-    int32_t leaves;
-    int32_t maxUnique;
 } vm_leaf_shap;
 
-/// Adds the exact SHAP contributions of `row` over every leaf to `phi[feature]` (the same values as
-/// `vm_tree_shap`); the bias is left to the caller.
-void vm_leaf_shap_row(const vm_leaf_shap *s, const float *row, double *phi);
+/// Adds the exact SHAP contributions of each row of the row-major `matrix` (`rows` × `columns`) to
+/// `phi[row * (columns + 1) + feature]` (the same values as `vm_tree_shap`); the bias is left to the caller.
+void vm_leaf_shap_rows(const vm_leaf_shap *s, const float *matrix, size_t rows, size_t columns, double *phi);
 
 #endif
