@@ -13,7 +13,7 @@ seconds="${2:-6}"
 handshakes="${3:-300}"
 config="${CONFIG:-release}"   # CONFIG=debug to try it quickly; SCRATCH_PATH=.build-NAME for a separate build folder
 scratch=(); [ -n "${SCRATCH_PATH:-}" ] && scratch=(--scratch-path "$SCRATCH_PATH")
-swift build -c "$config" "${scratch[@]}" --product vendormatch >/dev/null
+[ -n "${SKIP_BUILD:-}" ] || swift build -c "$config" "${scratch[@]}" --product vendormatch >/dev/null   # SKIP_BUILD=1: the binary as built
 bin="$(swift build -c "$config" "${scratch[@]}" --show-bin-path)/vendormatch"
 root="$PWD"
 tls=Tests/Fixtures/tls
