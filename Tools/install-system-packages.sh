@@ -4,6 +4,8 @@
 # the README's first command). No flag: that plus what the tests need (Tests/run.sh, the second command).
 #
 #   apt:  libprotobuf-c-dev protobuf-c-compiler  the C client of Tests/ci.d/c-client.sh (protoc-c, libprotobuf-c)
+#         libssl-dev                             OpenSSL for that C client's TLS run (the server's TLS is
+#                                                swift-nio-ssl's own BoringSSL: `serve` needs no system OpenSSL)
 #         libopenblas0                           OpenBLAS, optional: the MiniLM encoder loads it at run time when
 #                                                present (faster than its built-in sgemm where OpenBLAS knows the
 #                                                CPU); the tests cover both
@@ -24,7 +26,7 @@
 # run and exits 2. Missing pip packages are installed for this python3 (as the user when not root).
 set -euo pipefail
 
-apt_packages=(libsqlite3-dev libprotobuf-c-dev protobuf-c-compiler libopenblas0 libxgboost-dev prometheus chromium chromium-driver postgresql)
+apt_packages=(libsqlite3-dev libprotobuf-c-dev protobuf-c-compiler libssl-dev libopenblas0 libxgboost-dev prometheus chromium chromium-driver postgresql)
 # pip name → the module that shows it is installed
 pip_packages=(protobuf grpcio-tools ranx pytrec-eval-terrier selenium axe-selenium-python connectrpc protoc-gen-connectrpc)
 pip_modules=(google.protobuf grpc_tools ranx pytrec_eval selenium axe_selenium_python connectrpc protoc_gen_connectrpc)

@@ -1,11 +1,12 @@
 /*
  * A minimal C client of the VendorMatch wire protocol (CONTRACT §4) on protobuf-c: calls Health, then one
- * Shortlist, over one TCP connection to 127.0.0.1.
+ * Shortlist, over one TCP connection to 127.0.0.1 — or, with --tls-ca, over TLS 1.2+ (OpenSSL), trusting
+ * that CA and checking the server's certificate against 127.0.0.1.
  *
  * Every message is a gRPC length-prefixed message: 1 byte compression flag (0), 4 bytes big-endian
  * length, then a serialized vendormatch.v1.Frame whose payload holds the request or response message.
  *
- *   vendormatch-c-client PORT [TOKEN]      exit 0 when both calls succeed
+ *   vendormatch-c-client [--tls-ca CA.pem] PORT [TOKEN]      exit 0 when both calls succeed
  */
 #define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
@@ -18,13 +19,23 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
 #include "vendormatch/v1/vendormatch.pb-c.h"
 
 #define SERVICE "/vendormatch.v1.VendorMatch/"
 
-static int write_all(int fd, const uint8_t *p, size_t n) {
+/* One connection: a socket, and a TLS session on it when ssl is not NULL. */
+struct conn {
+    int fd;
+    SSL *ssl;
+};
+
+static int write_all(struct conn *c, const uint8_t *p, size_t n) {
     while (n > 0) {
-        ssize_t w = write(fd, p, n);
+        ssize_t w = c->ssl ? SSL_write(c->ssl, p, (int)n) : write(c->fd, p, n);
         if (w <= 0) return -1;
         p += w;
         n -= (size_t)w;
@@ -32,9 +43,9 @@ static int write_all(int fd, const uint8_t *p, size_t n) {
     return 0;
 }
 
-static int read_all(int fd, uint8_t *p, size_t n) {
+static int read_all(struct conn *c, uint8_t *p, size_t n) {
     while (n > 0) {
-        ssize_t r = read(fd, p, n);
+        ssize_t r = c->ssl ? SSL_read(c->ssl, p, (int)n) : read(c->fd, p, n);
         if (r <= 0) return -1;
         p += r;
         n -= (size_t)r;
@@ -42,8 +53,32 @@ static int read_all(int fd, uint8_t *p, size_t n) {
     return 0;
 }
 
+/* Starts TLS (1.2 or later) on c->fd, trusting ca_file only and verifying the certificate names
+ * 127.0.0.1; returns 0 on success, else prints OpenSSL's reason. */
+static int start_tls(struct conn *c, const char *ca_file) {
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    if (ctx == NULL || SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
+        SSL_CTX_load_verify_locations(ctx, ca_file, NULL) != 1) {
+        fprintf(stderr, "TLS: cannot load CA %s\n", ca_file);
+        ERR_print_errors_fp(stderr);
+        return -1;
+    }
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    c->ssl = SSL_new(ctx);
+    SSL_CTX_free(ctx); /* the SSL keeps its own reference */
+    if (c->ssl == NULL || X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), "127.0.0.1") != 1 || SSL_set_fd(c->ssl, c->fd) != 1) return -1;
+    if (SSL_connect(c->ssl) != 1) {
+        fprintf(stderr, "TLS handshake failed (verify result: %s)\n",
+                X509_verify_cert_error_string(SSL_get_verify_result(c->ssl)));
+        ERR_print_errors_fp(stderr);
+        return -1;
+    }
+    printf("TLS: %s, %s\n", SSL_get_version(c->ssl), SSL_get_cipher(c->ssl));
+    return 0;
+}
+
 /* Sends one request frame; returns 0 on success. */
-static int send_frame(int fd, uint64_t id, const char *method, const ProtobufCMessage *request, const char *token) {
+static int send_frame(struct conn *fd, uint64_t id, const char *method, const ProtobufCMessage *request, const char *token) {
     uint8_t *payload = malloc(protobuf_c_message_get_packed_size(request) + 1);
     size_t payload_len = protobuf_c_message_pack(request, payload);
 
@@ -78,7 +113,7 @@ static int send_frame(int fd, uint64_t id, const char *method, const ProtobufCMe
 }
 
 /* Reads one response frame (caller frees it with vendormatch__v1__frame__free_unpacked). */
-static Vendormatch__V1__Frame *read_frame(int fd) {
+static Vendormatch__V1__Frame *read_frame(struct conn *fd) {
     uint8_t header[5];
     if (read_all(fd, header, 5) != 0) return NULL;
     if (header[0] != 0) {
@@ -102,23 +137,31 @@ static Vendormatch__V1__Frame *read_frame(int fd) {
 static int status_code(const Vendormatch__V1__Frame *f) { return f->status ? f->status->code : 0; }
 
 int main(int argc, char **argv) {
+    const char *ca_file = NULL;
+    if (argc > 2 && strcmp(argv[1], "--tls-ca") == 0) {
+        ca_file = argv[2];
+        argc -= 2;
+        argv += 2;
+    }
     if (argc < 2) {
-        fprintf(stderr, "usage: %s PORT [TOKEN]\n", argv[0]);
+        fprintf(stderr, "usage: %s [--tls-ca CA.pem] PORT [TOKEN]\n", argv[0]);
         return 2;
     }
     const char *token = argc > 2 ? argv[2] : NULL;
 
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct conn conn = {socket(AF_INET, SOCK_STREAM, 0), NULL};
+    struct conn *fd = &conn;
     struct sockaddr_in addr = {0};
     addr.sin_family = AF_INET;
     addr.sin_port = htons((uint16_t)atoi(argv[1]));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+    if (conn.fd < 0 || connect(conn.fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
         perror("connect");
         return 1;
     }
     int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    setsockopt(conn.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (ca_file != NULL && start_tls(&conn, ca_file) != 0) return 1;
 
     /* Health (no token needed). */
     Vendormatch__V1__HealthRequest health = VENDORMATCH__V1__HEALTH_REQUEST__INIT;
@@ -168,6 +211,10 @@ int main(int argc, char **argv) {
     int ok = r->n_vendors > 0 && r->n_vendors <= 5 && strcmp(r->request_id, "c-client-1") == 0;
     vendormatch__v1__shortlist_response__free_unpacked(r, NULL);
     vendormatch__v1__frame__free_unpacked(f, NULL);
-    close(fd);
+    if (conn.ssl != NULL) {
+        SSL_shutdown(conn.ssl);
+        SSL_free(conn.ssl);
+    }
+    close(conn.fd);
     return ok ? 0 : 1;
 }

@@ -34,12 +34,15 @@ public enum LoadGenerator {
         /// load runs, and its latency is reported apart (`Report.probe`): what a light client sees while
         /// the others load the server. Default none.
         public var probe: VendorMatchMethod?
+        /// Connect over TLS with these trust settings. Default nil: plaintext TCP.
+        public var tls: ClientTLS?
 
         public init(
             host: String = "127.0.0.1", port: Int = 7420, connections: Int = 1, depth: Int = 1,
             limit: Limit = .requests(10_000), method: VendorMatchMethod = .health, payloads: [Data] = [Data()],
-            authToken: String? = nil, probe: VendorMatchMethod? = nil
+            authToken: String? = nil, probe: VendorMatchMethod? = nil, tls: ClientTLS? = nil
         ) {
+            self.tls = tls
             self.host = host; self.port = port; self.connections = connections; self.depth = depth
             self.limit = limit; self.method = method; self.payloads = payloads.isEmpty ? [Data()] : payloads
             self.authToken = authToken; self.probe = probe
@@ -136,6 +139,9 @@ public enum LoadGenerator {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls = configuration.tls {
+                        try channel.pipeline.syncOperations.addHandler(try tls.makeHandler(host: configuration.host))
+                    }
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maximumFrameBytes: 64 << 20)))
                     try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
                     try channel.pipeline.syncOperations.addHandler(

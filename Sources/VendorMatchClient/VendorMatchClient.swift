@@ -9,6 +9,7 @@ import VendorMatchWire
 ///
 /// One TCP connection carries any number of concurrent calls: each gets its own frame id and the
 /// responses are matched by id, in whatever order the server sends them. Safe to share between tasks.
+/// With `Configuration.tls` the connection is TLS (1.2+), verified against the host connected to.
 ///
 /// ```swift
 /// let client = try await VendorMatchClient.connect(host: "127.0.0.1", port: 7420)
@@ -24,11 +25,16 @@ public final class VendorMatchClient: Sendable {
         public var defaultDeadline: Duration?
         /// Largest response frame accepted. Default 64 MiB.
         public var maximumFrameBytes: Int
+        /// Connect over TLS (1.2+) with these trust settings; `connect` returns once the handshake is done.
+        /// Default nil: plaintext TCP.
+        public var tls: ClientTLS?
 
-        public init(authToken: String? = nil, defaultDeadline: Duration? = nil, maximumFrameBytes: Int = 64 * 1024 * 1024) {
+        public init(authToken: String? = nil, defaultDeadline: Duration? = nil, maximumFrameBytes: Int = 64 * 1024 * 1024,
+                    tls: ClientTLS? = nil) {
             self.authToken = authToken
             self.defaultDeadline = defaultDeadline
             self.maximumFrameBytes = maximumFrameBytes
+            self.tls = tls
         }
     }
 
@@ -45,12 +51,19 @@ public final class VendorMatchClient: Sendable {
         host: String, port: Int, configuration: Configuration = Configuration(),
         group: MultiThreadedEventLoopGroup = .singleton
     ) async throws(RPCError) -> VendorMatchClient {
-        let maxFrame = configuration.maximumFrameBytes
+        let (maxFrame, tls) = (configuration.maximumFrameBytes, configuration.tls)
+        let channel: any Channel
+        let loop = group.next()
+        let handshake = loop.makePromise(of: Void.self)
         do {
-            let channel = try await ClientBootstrap(group: group)
+            channel = try await ClientBootstrap(group: loop)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let tls {
+                            try channel.pipeline.syncOperations.addHandler(try tls.makeHandler(host: host))
+                            try channel.pipeline.syncOperations.addHandler(HandshakeObserver(promise: handshake))
+                        }
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maximumFrameBytes: maxFrame)))
                         try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
                         try channel.pipeline.syncOperations.addHandler(ClientCallHandler())
@@ -58,10 +71,21 @@ public final class VendorMatchClient: Sendable {
                 }
                 .connect(host: host, port: port)
                 .get()
-            return VendorMatchClient(channel: channel, configuration: configuration)
         } catch {
+            handshake.fail(error)
             throw RPCError(code: .unavailable, message: "cannot connect to \(host):\(port): \(error)")
         }
+        guard tls != nil else {
+            handshake.succeed()
+            return VendorMatchClient(channel: channel, configuration: configuration)
+        }
+        do {
+            try await handshake.futureResult.get()
+        } catch {
+            try? await channel.close()
+            throw RPCError(code: .unavailable, message: "TLS handshake with \(host):\(port) failed: \(error)")
+        }
+        return VendorMatchClient(channel: channel, configuration: configuration)
     }
 
     /// Closes the connection; pending calls fail with UNAVAILABLE.

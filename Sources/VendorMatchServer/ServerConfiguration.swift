@@ -49,6 +49,13 @@ public struct ServerConfiguration: Sendable {
     /// How long a request with `min-catalogue-version` and no `deadline-ms` waits. Default 5 s.
     public var catalogueWait: Duration
 
+    /// Serve over TLS (1.2 minimum) with this certificate and key; the TLS handler goes first in every
+    /// connection's pipeline, and a handshake must finish within `frameTimeout`. Default nil: plaintext TCP.
+    public var tls: ServerTLS?
+
+    /// The scheme the listener speaks, for logs: `tls` or `tcp`.
+    public var scheme: String { tls == nil ? "tcp" : "tls" }
+
     public init(
         host: String = "127.0.0.1",
         port: Int = 7420,
@@ -65,7 +72,8 @@ public struct ServerConfiguration: Sendable {
         maximumInFlight: Int? = nil,
         workerThreads: Int = System.coreCount,
         maximumCatalogueLag: Duration = .seconds(30),
-        catalogueWait: Duration = .seconds(5)
+        catalogueWait: Duration = .seconds(5),
+        tls: ServerTLS? = nil
     ) {
         self.maximumCatalogueLag = maximumCatalogueLag
         self.catalogueWait = catalogueWait
@@ -83,6 +91,7 @@ public struct ServerConfiguration: Sendable {
         self.maximumQueuedPerConnection = maximumQueuedPerConnection
         self.workerThreads = max(1, workerThreads)
         self.maximumInFlight = maximumInFlight ?? max(256, 64 * max(1, workerThreads))
+        self.tls = tls
     }
 }
 

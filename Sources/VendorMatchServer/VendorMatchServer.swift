@@ -2,6 +2,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ServiceLifecycle
 import VendorMatchCore
 import VendorMatchProto
@@ -19,6 +20,9 @@ import VendorMatchWire
 ///
 /// Authentication: with `--auth-token` or any API key in the database (`keys`), every method but Health
 /// needs `authorization: Bearer …`; a key's scopes and tenant decide what it may do (`Caller`).
+///
+/// TLS: with `ServerConfiguration.tls`, TLS (1.2 or later) goes first in every connection's pipeline;
+/// everything behind it is the same.
 ///
 /// Lifecycle: `idle` → `running` (bound, accepting) → `draining` (listener closed; connections stop
 /// reading, requests already read are answered) → `finished`. `run()` returns once every connection is
@@ -120,8 +124,8 @@ public final class VendorMatchServer: Service, Sendable {
         let address = listener.channel.localAddress!
         state.withLockedValue { $0 = .running(listener: listener.channel, address: address) }
         resumeAddressWaiters(with: .success(address))
-        logger.info("listening on \(configuration.host):\(address.port ?? configuration.port)", metadata: [
-            "vm.address": "\(address)", "vm.auth": "\(authDescription)",
+        logger.info("listening on \(configuration.host):\(address.port ?? configuration.port) (\(configuration.scheme))", metadata: [
+            "vm.address": "\(address)", "vm.auth": "\(authDescription)", "vm.scheme": "\(configuration.scheme)",
         ])
 
         try await withGracefulShutdownHandler {
@@ -171,9 +175,21 @@ public final class VendorMatchServer: Service, Sendable {
 
     private static func stopReading(_ channel: any Channel) {
         channel.close(mode: .input).whenFailure { _ in
+            // TLS cannot close only its input: stop reading, and tell the handlers behind TLS that the
+            // input is over, so requests already read are answered before the connection closes.
+            if Self.endInputBehindTLS(channel) { return }
             // A transport without half-closure: close entirely (in-flight responses are then lost).
             channel.close(promise: nil)
         }
+    }
+
+    /// On the channel's event loop: whether the connection has a TLS handler, whose successors were
+    /// told `ChannelEvent.inputClosed` after reading was switched off.
+    private static func endInputBehindTLS(_ channel: any Channel) -> Bool {
+        guard let tls = try? channel.pipeline.syncOperations.context(handlerType: NIOSSLServerHandler.self) else { return false }
+        _ = channel.setOption(.autoRead, value: false)
+        tls.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        return true
     }
 
     /// An accepted connection: its id, its logger, why it was refused (nil: admitted under the
@@ -193,6 +209,7 @@ public final class VendorMatchServer: Service, Sendable {
         let (addresses, perAddress) = (self.addresses, configuration.maximumConnectionsPerAddress)
         let (nextConnectionID, baseLogger) = (self.nextConnectionID, self.logger)
         let (perConnection, queued) = (configuration.maximumInFlightPerConnection, configuration.maximumQueuedPerConnection)
+        let tls = configuration.tls
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)
@@ -215,6 +232,10 @@ public final class VendorMatchServer: Service, Sendable {
                         refusal = "too many connections (limit \(limit))"
                     }
                     let pipeline = channel.pipeline.syncOperations
+                    if let tls {
+                        try pipeline.addHandler(tls.makeHandler())
+                        try pipeline.addHandler(HandshakeTimeoutHandler(timeout: frameTimeout))
+                    }
                     try pipeline.addHandler(IdleStateHandler(allTimeout: idle))
                     try pipeline.addHandler(IdleCloseHandler())
                     try pipeline.addHandler(FrameTimeoutHandler(timeout: frameTimeout))

@@ -24,6 +24,20 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("deadline-ms"), help: "Deadline sent with each call, in milliseconds.")
     var deadlineMilliseconds: Int?
 
+    @Flag(name: .customLong("tls"), help: "Connect over TLS (1.2+), checking the server's certificate against the system's CAs and --tls-ca.")
+    var tls = false
+
+    @Option(name: .customLong("tls-ca"), help: ArgumentHelp(
+        "Also trust the CA certificate(s) in this PEM file (a private CA, or a self-signed server certificate); implies --tls.",
+        valueName: "PEM"))
+    var tlsCA: String?
+
+    /// The TLS settings of `--tls`/`--tls-ca`, nil for plaintext; a bad `--tls-ca` file is INVALID_ARGUMENT (exit 2).
+    func clientTLS() throws(RPCError) -> ClientTLS? {
+        guard tls || tlsCA != nil else { return nil }
+        return try ClientTLS(caFile: tlsCA)
+    }
+
     var token: String? {
         authToken ?? ProcessInfo.processInfo.environment["VENDORMATCH_AUTH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     }
@@ -33,7 +47,7 @@ struct ConnectionOptions: ParsableArguments {
         let list = try endpoints.map { (text) throws(RPCError) in try VendorMatchEndpoints.Endpoint.list(text) }
             ?? [VendorMatchEndpoints.Endpoint(host: host, port: port)]
         return VendorMatchEndpoints(
-            endpoints: list, configuration: .init(authToken: token, defaultDeadline: deadlineMilliseconds.map { .milliseconds($0) }))
+            endpoints: list, configuration: .init(authToken: token, defaultDeadline: deadlineMilliseconds.map { .milliseconds($0) }, tls: try clientTLS()))
     }
 }
 

@@ -71,9 +71,11 @@ struct LoadgenCommand: AsyncParsableCommand {
             let report = try await LoadGenerator.run(.init(
                 host: connection.host, port: connection.port, connections: connections, depth: depth,
                 limit: limit, method: wireMethod, payloads: payloads, authToken: connection.token,
-                probe: probe.map { $0 == "stats" ? .stats : .health }))
+                probe: probe.map { $0 == "stats" ? .stats : .health }, tls: try connection.clientTLS()))
             print(json ? jsonReport(report) : textReport(report))
             if report.responses == 0 { Foundation.exit(1) }
+        } catch let error as RPCError {
+            exitWith(rpc: error)
         } catch {
             exitWith(error)
         }

@@ -33,6 +33,11 @@ struct ServeCommand: AsyncParsableCommand {
         POST /vendormatch.v1.VendorMatch/<Method> (application/json or application/proto), and the read-only web
         console at / (case-study finder), /shortlist, /vendors/ID, /overview, /healthz; both go through the same
         router as the binary protocol (keys, tenants, deadlines, validation).
+        TLS: --tls-cert CERT.pem --tls-key KEY.pem (both, or neither) serve the wire protocol over TLS
+        (1.2 or later) and the HTTP listener as https with the same certificate; the console's sign-in cookie
+        is then Secure. The start-up line names the scheme ("listening on HOST:PORT (tls)"). Clients:
+        `vendormatch client … --tls [--tls-ca CA.pem]`. A file that cannot be read or parsed, or a key that
+        does not match the certificate, exits 2 naming the file.
         Example: vendormatch serve --port 7420 --db market.sqlite
         """
     )
@@ -99,6 +104,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-lag"), help: "Seconds this ranker may be behind the catalogue of record before Health reports NOT_SERVING (with --store).")
     var maxLag: Double = 30
 
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp(
+        "PEM certificate chain (server certificate first): serve the wire protocol over TLS 1.2+, and the HTTP listener as https. Needs --tls-key.",
+        valueName: "PEM"))
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("PEM private key of --tls-cert. Needs --tls-cert.", valueName: "PEM"))
+    var tlsKey: String?
+
     @Option(name: .customLong("model-poll-ms"), help: "How often the promoted-model pointer in the database is checked, in milliseconds.")
     var modelPollMilliseconds = 1000
 
@@ -121,6 +134,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxLag > 0, maxLag.isFinite else { throw ValidationError("--max-lag must be a positive number of seconds") }
         guard modelPollMilliseconds >= 10 else { throw ValidationError("--model-poll-ms must be at least 10") }
         _ = try httpAddress()
+        switch (tlsCert, tlsKey) {
+        case (.some, nil): throw ValidationError("--tls-cert needs --tls-key (the certificate's private key)")
+        case (nil, .some): throw ValidationError("--tls-key needs --tls-cert (the certificate it belongs to)")
+        default: break
+        }
     }
 
     /// `--http` as host and port; nil for `off`.
@@ -145,6 +163,8 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "vendormatch.server")
         logger.debug("swift concurrency on the NIO event loops: \(onEventLoops)")
         do {
+            // Read before the (slow) index build, so a bad file is reported at once (exit 2 naming it).
+            let tls = try tlsCert.map { cert in try ServerTLS.load(certificatePath: cert, keyPath: tlsKey ?? "") }
             let token = authToken ?? ProcessInfo.processInfo.environment["VENDORMATCH_AUTH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
             let configuration = ServerConfiguration(
                 host: host, port: port, maximumFrameBytes: maxFrameBytes, maximumConnections: maxConnections,
@@ -152,7 +172,7 @@ struct ServeCommand: AsyncParsableCommand {
                 idleTimeout: .seconds(Int64(idleTimeout)), frameTimeout: .nanoseconds(Int64(frameTimeout * 1e9)),
                 authToken: token, allowUnauthenticated: allowUnauthenticated,
                 maximumInFlight: maxInFlightTotal, workerThreads: workerThreads ?? System.coreCount,
-                maximumCatalogueLag: .milliseconds(Int64(maxLag * 1000))
+                maximumCatalogueLag: .milliseconds(Int64(maxLag * 1000)), tls: tls
             )
             let httpBind = try httpAddress()
             var httpSafety = configuration
@@ -189,7 +209,7 @@ struct ServeCommand: AsyncParsableCommand {
             if let httpBind {
                 let insights = ConsoleInsights(modelVersion: { engine.model.metadata[ServedCandidates.modelVersionKey] ?? "unversioned" })
                 httpServices.append(VendorMatchHTTPServer(
-                    configuration: .init(host: httpBind.host, port: httpBind.port, corsOrigin: httpCORS),
+                    configuration: .init(host: httpBind.host, port: httpBind.port, corsOrigin: httpCORS, tls: tls),
                     server: server, insights: insights, logger: logger))
             }
             let group = ServiceGroup(configuration: .init(

@@ -3,7 +3,11 @@
 code that grpcio-tools generates from Protos/ and pip's protobuf runtime — an implementation independent
 of the server's swift-protobuf.
 
-Usage: PYTHONPATH=<generated> python_client.py --port P --token T
+Usage: PYTHONPATH=<generated> python_client.py --port P --token T [--tls-ca CA.pem]
+
+With --tls-ca every connection is TLS (Python's ssl module, trusting that CA, checking the server's
+certificate against 127.0.0.1), and the TLS checks run too: TLS 1.2+ negotiated, a plaintext client and a
+client that does not trust the CA both fail without hurting other connections, TLS 1.1 is refused.
 
 Checks: Health without a token; Shortlist (ids echoed, breakdown sums to the score); pipelined requests
 answered by id in any order; an upsert (vendor + case study) then a Shortlist that sees it; the error
@@ -11,7 +15,11 @@ statuses 3 (undecodable payload, invalid field named), 4 (expired deadline), 5, 
 16 (missing / wrong token), and an oversized header refused (8) and the connection closed.
 """
 import argparse
+import warnings
+import http.client
+import json
 import socket
+import ssl
 import struct
 import sys
 
@@ -19,6 +27,17 @@ from vendormatch.v1 import vendormatch_pb2 as pb
 
 SERVICE = "/vendormatch.v1.VendorMatch/"
 failures = []
+tls_context = None  # set by --tls-ca: every Connection is then TLS
+warnings.filterwarnings("ignore", "ssl.TLSVersion.TLSv1_1", DeprecationWarning)
+
+
+def client_context(ca_file, maximum=None):
+    """A client TLS context trusting ca_file only, checking the certificate against the address."""
+    context = ssl.create_default_context(cafile=ca_file)
+    if maximum is not None:
+        context.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+        context.maximum_version = maximum
+    return context
 
 
 def check(condition, what):
@@ -28,9 +47,12 @@ def check(condition, what):
 
 
 class Connection:
-    def __init__(self, port, token=None):
+    def __init__(self, port, token=None, context="default"):
+        context = tls_context if context == "default" else context
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if context is not None:
+            self.sock = context.wrap_socket(self.sock, server_hostname="127.0.0.1")
         self.token = token
         self.next_id = 1
         self.buffer = b""
@@ -67,7 +89,7 @@ class Connection:
                     return f
             try:
                 chunk = self.sock.recv(65536)
-            except ConnectionResetError:
+            except (ConnectionResetError, ssl.SSLError):
                 return None
             if not chunk:
                 return None
@@ -97,11 +119,82 @@ def shortlist_request(rid, **fields):
     return q
 
 
+def handshake_fails(port, context):
+    """Whether a TLS handshake with this context fails (the server refused it, or the client did)."""
+    try:
+        Connection(port, context=context).close()
+        return False
+    except (ssl.SSLError, ConnectionResetError, OSError):
+        return True
+
+
+def tls_checks(args):
+    c = Connection(args.port)
+    check(c.sock.version() in ("TLSv1.2", "TLSv1.3"), "TLS: negotiated %s" % c.sock.version())
+    status, health = c.call("Health", pb.HealthRequest(), pb.HealthResponse)
+    check(status.code == 0 and health.status == "SERVING", "TLS: Health over TLS: SERVING")
+
+    plain = Connection(args.port, context=None)
+    plain.send(plain.frame("Health", pb.HealthRequest()))
+    answer = b""
+    while True:
+        try:
+            chunk = plain.sock.recv(65536)
+        except ConnectionResetError:
+            break
+        if not chunk:
+            break
+        answer += chunk
+    # At most a TLS alert record (content type 21), never a frame (compression flag 0); then the close.
+    check(answer[:1] in (b"", b"\x15"), "TLS: a plaintext client gets no frame (%d bytes, a TLS alert) and is closed" % len(answer))
+    plain.close()
+
+    check(handshake_fails(args.port, ssl.create_default_context()), "TLS: a client not trusting the CA fails its handshake")
+    check(handshake_fails(args.port, client_context(args.tls_ca, maximum=ssl.TLSVersion.TLSv1_1)),
+          "TLS: TLS 1.1 at most is refused")
+    status, health = c.call("Health", pb.HealthRequest(), pb.HealthResponse)
+    check(status.code == 0, "TLS: the first connection is still served")
+    c.close()
+
+
+def https_checks(args):
+    """The HTTP listener with the same certificate: Connect JSON calls and the console's Secure cookie."""
+    def request(method, path, body=b"", headers=None):
+        conn = http.client.HTTPSConnection("127.0.0.1", args.https_port, timeout=30, context=tls_context)
+        conn.request(method, path, body=body, headers=headers or {})
+        r = conn.getresponse()
+        result = (r.status, r.getheader("Set-Cookie"), r.read())
+        conn.close()
+        return result
+
+    status, _, body = request("GET", "/healthz")
+    check(status == 200, "HTTPS: /healthz 200, got %d" % status)
+    status, _, body = request("POST", SERVICE + "Health", b"{}", {"Content-Type": "application/json"})
+    check(status == 200 and json.loads(body).get("status") == "SERVING", "HTTPS: Connect Health (JSON): SERVING")
+    status, _, body = request("POST", SERVICE + "Stats", b"{}", {"Content-Type": "application/json",
+                                                              "Authorization": "Bearer " + args.token})
+    check(status == 200 and "counts" in json.loads(body), "HTTPS: Connect Stats with the token: 200")
+    status, _, body = request("POST", SERVICE + "Stats", b"{}", {"Content-Type": "application/json"})
+    check(status == 401 and json.loads(body).get("code") == "unauthenticated", "HTTPS: Connect Stats without a token: 401")
+    status, cookie, _ = request("POST", "/session", ("key=" + args.token + "&next=%2F").encode(),
+                                {"Content-Type": "application/x-www-form-urlencoded"})
+    check(status == 303 and cookie is not None and "; Secure" in cookie and "HttpOnly" in cookie,
+          "HTTPS: console sign-in cookie is Secure and HttpOnly: %s" % (cookie or "").split("=")[0])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--token", required=True)
+    ap.add_argument("--tls-ca", help="connect over TLS, trusting this CA (PEM)")
+    ap.add_argument("--https-port", type=int, help="with --tls-ca: also call the Connect API and the console over https")
     args = ap.parse_args()
+    global tls_context
+    if args.tls_ca:
+        tls_context = client_context(args.tls_ca)
+        tls_checks(args)
+        if args.https_port:
+            https_checks(args)
 
     anonymous = Connection(args.port)
     status, health = anonymous.call("Health", pb.HealthRequest(), pb.HealthResponse)

@@ -31,10 +31,14 @@ public final class VendorMatchHTTPServer: Service, Sendable {
         public var maximumConnections: Int
         /// The one origin allowed to call the Connect API from a browser (CORS); nil: no CORS headers. Default nil.
         public var corsOrigin: String?
+        /// Serve HTTPS with this certificate (the wire listener's, `serve --tls-cert`); the console's
+        /// sign-in cookie is then `Secure`, and the TLS handshake must finish within `headTimeout`.
+        /// Default nil: plain HTTP.
+        public var tls: ServerTLS?
 
         public init(host: String = "127.0.0.1", port: Int = 7480, maximumBodyBytes: Int = 4 << 20,
                     headTimeout: TimeAmount = .seconds(10), bodyTimeout: TimeAmount = .seconds(30),
-                    maximumConnections: Int = 1024, corsOrigin: String? = nil) {
+                    maximumConnections: Int = 1024, corsOrigin: String? = nil, tls: ServerTLS? = nil) {
             self.host = host
             self.port = port
             self.maximumBodyBytes = maximumBodyBytes
@@ -42,6 +46,7 @@ public final class VendorMatchHTTPServer: Service, Sendable {
             self.bodyTimeout = bodyTimeout
             self.maximumConnections = maximumConnections
             self.corsOrigin = corsOrigin
+            self.tls = tls
         }
     }
 
@@ -97,8 +102,13 @@ public final class VendorMatchHTTPServer: Service, Sendable {
                     }
                     return channel.eventLoop.makeCompletedFuture {
                         let pipeline = channel.pipeline.syncOperations
+                        if let tls = configuration.tls {
+                            try pipeline.addHandler(tls.makeHandler())
+                            try pipeline.addHandler(HandshakeTimeoutHandler(timeout: configuration.headTimeout))
+                        }
                         try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
-                        try pipeline.addHandler(HTTPConnectionHandler(configuration: configuration, application: handle))
+                        try pipeline.addHandler(HTTPConnectionHandler(
+                            configuration: configuration, isSecure: configuration.tls != nil, application: handle))
                     }
                 }
                 .bind(host: configuration.host, port: configuration.port)
@@ -111,7 +121,8 @@ public final class VendorMatchHTTPServer: Service, Sendable {
         let address = channel.localAddress!
         settle(.success(address))
         let shown = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
-        logger.info("console on http://\(shown):\(address.port ?? configuration.port)/ (Connect API at POST /vendormatch.v1.VendorMatch/<Method>)")
+        let scheme = configuration.tls == nil ? "http" : "https"
+        logger.info("console on \(scheme)://\(shown):\(address.port ?? configuration.port)/ (Connect API at POST /vendormatch.v1.VendorMatch/<Method>)")
         try? await gracefulShutdown()
         try? await channel.close()
         for connection in connections.withLockedValue({ Array($0.values) }) {
