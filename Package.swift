@@ -175,3 +175,27 @@ let package = Package(
         ),
     ]
 )
+
+// The libFuzzer targets (Tests/Fuzz, run by Tools/fuzz.sh): declared only when VENDORMATCH_FUZZ is set, so
+// the normal build and `swift test` never compile them (they have no `main` without `-sanitize=fuzzer`).
+if Context.environment["VENDORMATCH_FUZZ"] != nil {
+    let fuzzSettings = swiftSettings + [.unsafeFlags(["-parse-as-library"])]
+    package.targets += [
+        .target(name: "FuzzSupport", dependencies: ["VendorMatchCore"], path: "Tests/Fuzz/FuzzSupport", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "FuzzFrames",
+            dependencies: ["FuzzSupport", "VendorMatchWire", "VendorMatchProto", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Tests/Fuzz/FuzzFrames", swiftSettings: fuzzSettings
+        ),
+        .executableTarget(
+            name: "FuzzRequests",
+            dependencies: ["FuzzSupport", "VendorMatchServer", "VendorMatchCore", "VendorMatchProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Tests/Fuzz/FuzzRequests", swiftSettings: fuzzSettings
+        ),
+        .executableTarget(
+            name: "FuzzJSONLines",
+            dependencies: ["FuzzSupport", "VendorMatchStore", "VendorMatchCore"],
+            path: "Tests/Fuzz/FuzzJSONLines", swiftSettings: fuzzSettings
+        ),
+    ]
+}
