@@ -15,7 +15,7 @@ targets=(FuzzFrames FuzzRequests FuzzJSONLines)
 scratch=.build-fuzz
 export VENDORMATCH_FUZZ=1   # Package.swift declares the fuzz targets only then
 export VENDORMATCH_MODELS="$PWD/Models"
-flags=(-c release --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing)
+flags=(-c release --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address)
 
 build() {
     for t in "${targets[@]}"; do

@@ -14,6 +14,12 @@ import VendorMatchWire
 //   encoding that frame again gives the same bytes;
 // - the method path, when known, round-trips through `VendorMatchMethod`.
 
+/// The executable's entry point (see `runFuzzer`).
+@_cdecl("FuzzFrames_main")
+public func fuzzFramesMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runFuzzer(argc, argv) { data, size in fuzzFrames(data, size) }
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzFrames(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     var input = FuzzInput(data, size)

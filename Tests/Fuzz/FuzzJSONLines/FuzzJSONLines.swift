@@ -1,7 +1,6 @@
 import Foundation
 import FuzzSupport
 import VendorMatchCore
-@testable import VendorMatchStore
 
 // Fuzzes the JSON Lines record parser: `JSONLines` + `JSONParser` + `RecordCodec` as the importer's
 // `ImportParser` runs them, and the request files' path.
@@ -13,6 +12,12 @@ import VendorMatchCore
 //   its canonical JSON is stable;
 // - the importer's parser gives the same lines (numbers, ids, records, canonical bytes, errors) whatever
 //   its chunk size, the same as `JSONLines` line by line, and counts every line of the file.
+
+/// The executable's entry point (see `runFuzzer`).
+@_cdecl("FuzzJSONLines_main")
+public func fuzzJSONLinesMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runFuzzer(argc, argv) { data, size in fuzzJSONLines(data, size) }
+}
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzJSONLines(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {

@@ -3,7 +3,6 @@ import FuzzSupport
 import SwiftProtobuf
 import VendorMatchCore
 import VendorMatchProto
-@testable import VendorMatchServer
 
 // Fuzzes request decoding and validation: protobuf request bytes → validated domain records, through the
 // server's one validator (`RecordCodec` over `ProtoFields`), as `RequestRouter` does for each method.
@@ -15,6 +14,12 @@ import VendorMatchProto
 // - an accepted record round-trips: record → JSON text → parse → validate gives the same record, and
 //   (vendors, case studies) record → wire message → bytes → decode → validate too;
 // - a batch is accepted exactly when each of its records is, and its error names `vendors[i].field`.
+
+/// The executable's entry point (see `runFuzzer`).
+@_cdecl("FuzzRequests_main")
+public func fuzzRequestsMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runFuzzer(argc, argv) { data, size in fuzzRequests(data, size) }
+}
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRequests(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {

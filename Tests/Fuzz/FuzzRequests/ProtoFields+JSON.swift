@@ -2,7 +2,6 @@ import Foundation
 import FuzzSupport
 import SwiftProtobuf
 import VendorMatchCore
-@testable import VendorMatchServer
 
 /// The CONTRACT §2 field names each wire message is read by.
 enum RequestKeys {

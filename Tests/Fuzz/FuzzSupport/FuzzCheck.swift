@@ -1,14 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
 
 /// Fails the fuzz run when an invariant does not hold: prints why and aborts, which libFuzzer reports
 /// as a crash and saves the input as `crash-…`.
 public func fuzzCheck(_ condition: Bool, _ message: @autoclosure () -> String, file: StaticString = #fileID, line: UInt = #line) {
     guard !condition else { return }
-    fputs("invariant failed at \(file):\(line): \(message())\n", stderr)
+    FileHandle.standardError.write(Data("invariant failed at \(file):\(line): \(message())\n".utf8))
     abort()
 }
 
