@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-targets=(FuzzFrames FuzzRequests FuzzJSONLines)
+targets=(FuzzJSONLines FuzzRequests FuzzFrames)
 scratch=.build-fuzz
 export VENDORMATCH_FUZZ=1   # Package.swift declares the fuzz targets only then
 export VENDORMATCH_MODELS="$PWD/Models"
@@ -29,7 +29,8 @@ run() {
     mkdir -p "$scratch/corpus/$target" "$scratch/artifacts"
     # Leaks: libFuzzer's leak check flags Swift's process-lifetime caches (the taxonomy); ASan still checks
     # every memory error.
-    ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" "$bin" -artifact_prefix="$scratch/artifacts/$target-" \
+    # Swift's own crash backtracer is turned off: it races ASan's reports.
+    SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" "$bin" -artifact_prefix="$scratch/artifacts/$target-" \
         -print_final_stats=1 "$@" "$scratch/corpus/$target" "Tests/Fuzz/corpus/$target"
 }
 

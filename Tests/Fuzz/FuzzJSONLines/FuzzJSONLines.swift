@@ -34,7 +34,8 @@ public func fuzzJSONLines(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     fuzzCheck(whole.lines == chunked.lines, "chunks of \(chunkBytes) bytes change the parsed lines")
     fuzzCheck(whole.lastLine == chunked.lastLine, "chunks of \(chunkBytes) bytes change the line count")
     fuzzCheck(whole.lines == direct, "the importer's parser and JSONLines disagree:\n\(whole.lines)\n\(direct)")
-    fuzzCheck(whole.lastLine == file.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }, "the last chunk ends at line \(whole.lastLine)")
+    let lineCount = file.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } + (file.last.map { $0 != 0x0A } ?? false ? 1 : 0)
+    fuzzCheck(whole.lastLine == lineCount, "the last chunk ends at line \(whole.lastLine) of \(lineCount)")
     return 0
 }
 
