@@ -2,7 +2,8 @@
 # Server time of the console's shortlist page (explanations on, k = 10) on a large demo market: wrk with one
 # connection (so latency is the server's time plus loopback) cycling through loadgen's 12 built-in requests as
 # /shortlist?… URLs, alternating with the same requests over Connect JSON with explanations (the engine's share). Usage: Tools/bench-console-page.sh [VENDORS (default 13500, about 100k case studies)]
-# [SECONDS (default 10)]   (needs wrk: apt-get install wrk)
+# [SECONDS (default 10)]   (needs wrk: apt-get install wrk). ENCODER=hybrid imports with need vectors (MiniLM, minutes
+# at this size) and serves the semantic channel; the default is the lexical channel (`import --no-embed`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 vendors="${1:-13500}"
@@ -18,9 +19,11 @@ cleanup() { [ -n "$pid" ] && { kill -TERM "$pid" 2>/dev/null || true; wait "$pid
 trap cleanup EXIT
 
 "$bin" demo-data --out "$tmp/market" --vendors "$vendors" --requests 1 --models Models >/dev/null
-"$bin" import "$tmp/market" --db "$tmp/db.sqlite" --models Models >/dev/null
+encoder="${ENCODER:-lexical}"
+embed=(); [ "$encoder" = lexical ] && embed=(--no-embed)
+"$bin" import "$tmp/market" --db "$tmp/db.sqlite" --models Models "${embed[@]}" >/dev/null
 "$bin" stats --db "$tmp/db.sqlite" --models Models | sed -n 2p
-"$bin" serve --db "$tmp/db.sqlite" --models Models --port 0 --http 127.0.0.1:0 --no-log-shortlists 2>"$tmp/serve.log" &
+"$bin" serve --db "$tmp/db.sqlite" --models Models --port 0 --http 127.0.0.1:0 --no-log-shortlists --need-encoder "$encoder" 2>"$tmp/serve.log" &
 pid=$!
 for _ in $(seq 1 1200); do grep -q 'console on' "$tmp/serve.log" && break; sleep 0.1; done
 http_port="$(grep -o 'console on http://[0-9.]*:[0-9]*' "$tmp/serve.log" | head -1 | sed 's/.*://')"

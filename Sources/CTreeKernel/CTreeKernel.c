@@ -143,3 +143,38 @@ int vm_tree_shap(const vm_tree_nodes *trees, const float *row, double *phi) {
     free(path);
     return 0;
 }
+
+/* TreeSHAP by leaf patterns. Tree by tree, row by row: the row's way at every split of the tree (one
+   bit per split, branch-free, as in `vm_trees_predict`), then for each leaf the bits of the conditions on
+   its path that the row agrees with select the leaf's precomputed contributions. */
+void vm_leaf_shap_rows(const vm_leaf_shap *s, const float *matrix, size_t rows, size_t columns, double *phi) {
+    const vm_complete_trees *trees = s->trees;
+    const int32_t depth = trees->depth;
+    const size_t splits = ((size_t)1 << depth) - 1;
+    for (int32_t tree = 0; tree < trees->trees; tree++) {
+        const uint16_t *f = trees->feature + (size_t)tree * splits;
+        const float *t = trees->threshold + (size_t)tree * splits;
+        const uint8_t *mr = trees->missingRight + (size_t)tree * splits;
+        const int32_t firstLeaf = s->treeLeaf[tree], lastLeaf = s->treeLeaf[tree + 1];
+        for (size_t r = 0; r < rows; r++) {
+            const float *row = matrix + r * columns;
+            uint64_t left = 0;
+            for (size_t p = 0; p < splits; p++) {
+                const float x = row[f[p]];
+                const uint64_t goesLeft = (uint64_t)(x < t[p]) | ((uint64_t)(x != x) & (uint64_t)(mr[p] ^ 1));
+                left |= goesLeft << p;
+            }
+            double *out = phi + r * (columns + 1);
+            for (int32_t l = firstLeaf; l < lastLeaf; l++) {
+                const int32_t m = s->leafConditions[l], d = s->leafUnique[l];
+                const uint16_t *position = s->conditionPosition + (int64_t)l * depth;
+                uint32_t went = 0;
+                for (int32_t i = 0; i < m; i++) went |= (uint32_t)((left >> position[i]) & 1) << i;
+                const uint32_t agrees = ~(went ^ s->leafWantLeft[l]) & ((1u << m) - 1);
+                const double *coef = s->coefficient + s->leafCoefficient[l] + (int64_t)agrees * d;
+                const int32_t *features = s->slotFeature + (int64_t)l * depth;
+                for (int32_t k = 0; k < d; k++) out[features[k]] += coef[k];
+            }
+        }
+    }
+}

@@ -68,6 +68,7 @@ struct BenchCommand: AsyncParsableCommand {
             firstOnly.secondPhase = nil
             var firstLatencies: [Double] = [], featureLatencies: [Double] = [], treeLatencies: [Double] = []
             var retrieveLatencies: [Double] = [], walkLatencies: [Double] = []
+            var tableLatencies: [Double] = [], recursionLatencies: [Double] = []
             if twoPhases, let phase = model.secondPhase, let ensemble = phase.ensemble {
                 // The stages apart: first phase to `candidates` with their features, then the trees alone.
                 for (i, q) in market.requests.enumerated() {
@@ -86,8 +87,24 @@ struct BenchCommand: AsyncParsableCommand {
                     let walked = ensemble.predictByWalking(matrix: copy, columns: Feature.allCases.count)
                     let t4 = clock.now
                     if walked != scores { throw VMError(.internalError, "the batch kernel and the node walk disagree on request \(q.id)") }
+                    // Exact contributions of the best 10 rows (what an explained shortlist computes): the
+                    // per-leaf tables (all rows together, as serving does), then the recursion row by row, each on its own copy of the rows.
+                    let shown = Array(rows.prefix(10 * Feature.allCases.count)), shownCopy = shown.map { $0 }
+                    let columns = Feature.allCases.count
+                    let t5 = clock.now
+                    var fast = 0.0, slow = 0.0
+                    shown.withUnsafeBufferPointer { m in
+                        for phi in ensemble.contributions(matrix: m, rows: m.count / columns) { fast += phi[0] }
+                    }
+                    let t6 = clock.now
+                    shownCopy.withUnsafeBufferPointer { m in
+                        for r in 0..<(m.count / columns) { slow += ensemble.recursiveContributions(UnsafeBufferPointer(rebasing: m[(r * columns)..<((r + 1) * columns)]))[0] }
+                    }
+                    let t7 = clock.now
+                    if abs(fast - slow) > 1e-6 { throw VMError(.internalError, "the contribution tables and the recursion disagree on request \(q.id)") }
                     if i >= 5 {
                         featureLatencies.append(Self.ms(t1 - t0)); treeLatencies.append(Self.ms(t2 - t1)); walkLatencies.append(Self.ms(t4 - t3))
+                        tableLatencies.append(Self.ms(t6 - t5)); recursionLatencies.append(Self.ms(t7 - t6))
                     }
                 }
                 engine.replaceModel(firstOnly)
@@ -144,6 +161,11 @@ struct BenchCommand: AsyncParsableCommand {
                 let wa = Self.summary(walkLatencies)
                 print(String(format: "| the same trees by walking their nodes (before the batch kernel) | %d | %.3f | %.3f | %.3f |", walkLatencies.count,
                              wa.p50, wa.p99, wa.mean))
+                let ta = Self.summary(tableLatencies), rc = Self.summary(recursionLatencies)
+                print(String(format: "| exact contributions of the best 10, per-leaf tables | %d | %.3f | %.3f | %.3f |", tableLatencies.count,
+                             ta.p50, ta.p99, ta.mean))
+                print(String(format: "| the same by TreeSHAP's recursion (before the tables) | %d | %.3f | %.3f | %.3f |", recursionLatencies.count,
+                             rc.p50, rc.p99, rc.mean))
                 print(String(format: "second phase (%d candidates, %d trees): %.3f ms more per request on average (explain off, both phases minus the first alone)",
                              model.secondPhase?.candidates ?? 0, model.secondPhase?.ensemble?.treeCount ?? 0, b.mean - f.mean))
             }

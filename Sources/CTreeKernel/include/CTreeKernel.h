@@ -41,4 +41,24 @@ typedef struct {
 /// when out of memory.
 int vm_tree_shap(const vm_tree_nodes *trees, const float *row, double *phi);
 
+/// TreeSHAP precomputed per leaf (as in Fast TreeSHAP v2, Yang 2021): a leaf's contribution to each
+/// feature on its path depends only on which of the path's conditions the row agrees with, so each leaf
+/// keeps `2^m × d` coefficients (`m` conditions, `d` unique features on its path), indexed by that pattern.
+/// Trees are read in the complete layout of `vm_complete_trees` (depth ≤ 6: one bit per split).
+typedef struct {
+    const vm_complete_trees *trees;
+    const int32_t *treeLeaf;          ///< trees + 1: each tree's first leaf
+    const uint8_t *leafConditions;    ///< leaves: `m`, the splits on the path
+    const uint8_t *leafUnique;        ///< leaves: `d`, unique features on the path
+    const uint32_t *leafWantLeft;     ///< leaves: bit `i` set when the path goes left at its `i`-th split
+    const int64_t *leafCoefficient;   ///< leaves: offset of the leaf's `2^m × d` coefficients
+    const uint16_t *conditionPosition;///< leaves × depth: the `i`-th split's position in the complete tree
+    const int32_t *slotFeature;       ///< leaves × depth: the feature of each slot
+    const double *coefficient;
+} vm_leaf_shap;
+
+/// Adds the exact SHAP contributions of each row of the row-major `matrix` (`rows` × `columns`) to
+/// `phi[row * (columns + 1) + feature]` (the same values as `vm_tree_shap`); the bias is left to the caller.
+void vm_leaf_shap_rows(const vm_leaf_shap *s, const float *matrix, size_t rows, size_t columns, double *phi);
+
 #endif

@@ -1,4 +1,3 @@
-import Dispatch
 import VendorMatchCore
 
 /// The second ranking phase: the first phase's best candidates, featurised by `FeatureExtractor` and
@@ -29,17 +28,13 @@ struct SecondPhaseRanker {
         return entries
     }
 
-    /// `breakdown` of each entry; exact ones (a few hundred microseconds each) are computed on two threads.
+    /// `breakdown` of each entry; the exact contributions of all entries are computed together (the
+    /// per-leaf tables are read once for all of them).
     func breakdowns(_ entries: [Entry], exact: Bool) -> [ScoreBreakdown] {
-        guard exact, entries.count >= 4 else { return entries.map { breakdown($0, exact: exact) } }
-        var out = [ScoreBreakdown](repeating: ScoreBreakdown(), count: entries.count)
-        out.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let results = buffer
-            DispatchQueue.concurrentPerform(iterations: 2) { part in
-                for i in stride(from: part, to: entries.count, by: 2) { results[i] = breakdown(entries[i], exact: true) }
-            }
-        }
-        return out
+        guard exact, !entries.isEmpty else { return entries.map { breakdown($0, exact: exact) } }
+        let rows = entries.flatMap(\.row)
+        let phis = rows.withUnsafeBufferPointer { ensemble.contributions(matrix: $0, rows: entries.count) }
+        return phis.map(breakdown(phi:))
     }
 
     /// The score's per-feature contributions (exact: TreeSHAP) grouped into the buyer-facing components:
@@ -48,7 +43,11 @@ struct SecondPhaseRanker {
     /// With `exact` false, path-attribution contributions (Saabas), which also add up to the score at a
     /// fraction of the cost: for shortlists asked without explanations.
     func breakdown(_ entry: Entry, exact: Bool = true) -> ScoreBreakdown {
-        let phi = entry.row.withUnsafeBufferPointer { exact ? ensemble.contributions($0) : ensemble.approximateContributions($0) }
+        breakdown(phi: entry.row.withUnsafeBufferPointer { exact ? ensemble.contributions($0) : ensemble.approximateContributions($0) })
+    }
+
+    /// `phi` (one value per feature, then the bias) grouped into the components.
+    func breakdown(phi: [Double]) -> ScoreBreakdown {
         let context = ranker.context
         let given = [context.hasIndustry, context.hasSize, context.hasNeed, context.hasService]
         var parts = [Double](repeating: 0, count: 7) // industry, size, need, service, trust, quality, other

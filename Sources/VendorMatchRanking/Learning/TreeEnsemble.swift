@@ -21,6 +21,8 @@ public struct TreeEnsemble: Sendable, Equatable {
     /// (`nil` when a tree is deeper than `CompleteTrees.maxDepth`).
     var complete: CompleteTrees?
     var flat = FlatNodes([], roots: [])
+    /// TreeSHAP's contributions precomputed per leaf (`nil` for trees too deep for the tables).
+    var leafPatterns: LeafPatternSHAP?
 
     public var treeCount: Int { roots.count }
 
@@ -63,6 +65,7 @@ public struct TreeEnsemble: Sendable, Equatable {
         }
         complete = CompleteTrees(nodes: nodes, roots: roots, depth: depth.max() ?? 0, featureCount: nf)
         flat = FlatNodes(nodes, roots: roots)
+        leafPatterns = LeafPatternSHAP(nodes: nodes, cover: cover, roots: roots, complete: complete)
     }
 
     /// Trees padded to complete binary trees of the ensemble's depth: a leaf above the bottom becomes
@@ -107,13 +110,18 @@ public struct TreeEnsemble: Sendable, Equatable {
 
         /// Adds each tree's leaf to `out[i]`, tree after tree (the order `predict(row)` sums in).
         func predict(_ matrix: UnsafeBufferPointer<Float>, rows: Int, columns: Int, into out: UnsafeMutableBufferPointer<Double>) {
+            withKernelTrees { vm_trees_predict($0, matrix.baseAddress, rows, columns, out.baseAddress) }
+        }
+
+        /// The trees as the C kernels read them, valid inside `body`.
+        func withKernelTrees<R>(_ body: (UnsafePointer<vm_complete_trees>) -> R) -> R {
             feature.withUnsafeBufferPointer { f in
                 threshold.withUnsafeBufferPointer { t in
                     missingRight.withUnsafeBufferPointer { m in
                         leaf.withUnsafeBufferPointer { l in
                             var trees = vm_complete_trees(feature: f.baseAddress, threshold: t.baseAddress, missingRight: m.baseAddress,
                                                           leaf: l.baseAddress, trees: Int32(l.count >> Int(depth)), depth: depth)
-                            vm_trees_predict(&trees, matrix.baseAddress, rows, columns, out.baseAddress)
+                            return body(&trees)
                         }
                     }
                 }
@@ -252,8 +260,36 @@ public struct TreeEnsemble: Sendable, Equatable {
 
     /// Exact SHAP contributions of one row: `featureCount` values, then the bias (the base score plus
     /// every tree's expected value). They add up to `predict(row)` up to rounding. Lundberg's
-    /// path-dependent TreeSHAP (XGBoost's `pred_contribs`), in the C kernel.
+    /// path-dependent TreeSHAP (XGBoost's `pred_contribs`).
+    /// Read from the per-leaf tables (`LeafPatternSHAP`), or by the recursion for trees too deep for them.
     public func contributions(_ row: UnsafeBufferPointer<Float>) -> [Double] {
+        precondition(row.count >= featureCount)
+        return contributions(matrix: UnsafeBufferPointer(rebasing: row[row.startIndex..<(row.startIndex + featureCount)]), rows: 1)[0]
+    }
+
+    /// `contributions` of each row of a row-major matrix (`rows` × `featureCount`), computed together:
+    /// the per-leaf tables are read once for all rows.
+    public func contributions(matrix: UnsafeBufferPointer<Float>, rows: Int) -> [[Double]] {
+        precondition(matrix.count >= rows * featureCount)
+        let columns = featureCount
+        guard let leafPatterns else {
+            return (0..<rows).map { r in recursiveContributions(UnsafeBufferPointer(rebasing: matrix[(r * columns)..<((r + 1) * columns)])) }
+        }
+        var bias = Double(baseScore)
+        for root in roots { bias += meanValue[root] }
+        var phi = [Double](repeating: 0, count: rows * (columns + 1))
+        phi.withUnsafeMutableBufferPointer { out in
+            if rows > 0 { leafPatterns.add(matrix.baseAddress!, rows: rows, columns: columns, into: out.baseAddress!) }
+        }
+        return (0..<rows).map { r in
+            var row = Array(phi[(r * (columns + 1))..<((r + 1) * (columns + 1))])
+            row[columns] = bias
+            return row
+        }
+    }
+
+    /// `contributions` by Lundberg's recursion over each tree (XGBoost's `RegTree::TreeShap`), in the C kernel.
+    public func recursiveContributions(_ row: UnsafeBufferPointer<Float>) -> [Double] {
         precondition(row.count >= featureCount)
         var phi = [Double](repeating: 0, count: featureCount + 1)
         var bias = Double(baseScore)
