@@ -42,8 +42,10 @@ case "${1:-}" in
         build
         for t in "${targets[@]}"; do
             echo "== $t: ${seconds}s"
-            run "$t" -max_total_time="$seconds" 2>&1 | tail -n 30
-            [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "FAILED: $t (inputs in $scratch/artifacts/)"; exit 1; }
+            if ! run "$t" -max_total_time="$seconds" 2>&1 | tail -n 30; then
+                echo "FAILED: $t (the input is in $scratch/artifacts/)"
+                exit 1
+            fi
         done
         ;;
     *) sed -n 2,11p "$0"; exit 2 ;;
