@@ -188,7 +188,10 @@ if Context.environment["VENDORMATCH_FUZZ"] != nil {
         .target(name: "FuzzSupport", dependencies: ["VendorMatchCore", "CLibFuzzer"], path: "Tests/Fuzz/FuzzSupport", swiftSettings: swiftSettings),
         .executableTarget(
             name: "FuzzFrames",
-            dependencies: ["FuzzSupport", "VendorMatchWire", "VendorMatchProto", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "FuzzSupport", "VendorMatchWire", "VendorMatchProto", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             path: "Tests/Fuzz/FuzzFrames", swiftSettings: fuzzSettings
         ),
         .executableTarget(
