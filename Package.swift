@@ -199,3 +199,34 @@ let package = Package(
         ),
     ]
 )
+
+// The libFuzzer targets (Tests/Fuzz, run by Tools/fuzz.sh): declared only when VENDORMATCH_FUZZ is set, so
+// the normal build and `swift test` never compile them (they have no `main` without `-sanitize=fuzzer`).
+// FuzzRequests and FuzzJSONLines compile the product's own files under test through symlinks (VendorMatchServer's
+// ProtoFields/ProtoRecords, VendorMatchStore's ImportParser and its two helpers), so a sanitized build
+// needs neither SQLite, swift-crypto nor the NIO server: minutes instead of half an hour on two cores.
+if Context.environment["VENDORMATCH_FUZZ"] != nil {
+    let fuzzSettings = swiftSettings + [.unsafeFlags(["-parse-as-library"])]
+    package.targets += [
+        .target(name: "CLibFuzzer", path: "Tests/Fuzz/CLibFuzzer"),
+        .target(name: "FuzzSupport", dependencies: ["VendorMatchCore", "CLibFuzzer"], path: "Tests/Fuzz/FuzzSupport", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "FuzzFrames",
+            dependencies: [
+                "FuzzSupport", "VendorMatchWire", "VendorMatchProto", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Tests/Fuzz/FuzzFrames", swiftSettings: fuzzSettings
+        ),
+        .executableTarget(
+            name: "FuzzRequests",
+            dependencies: ["FuzzSupport", "VendorMatchCore", "VendorMatchProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Tests/Fuzz/FuzzRequests", swiftSettings: fuzzSettings
+        ),
+        .executableTarget(
+            name: "FuzzJSONLines",
+            dependencies: ["FuzzSupport", "VendorMatchCore"],
+            path: "Tests/Fuzz/FuzzJSONLines", swiftSettings: fuzzSettings
+        ),
+    ]
+}

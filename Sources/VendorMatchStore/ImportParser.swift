@@ -76,7 +76,12 @@ struct ImportParser: Sendable {
                         lines.append(parse(kind, line: lineOffset + line, value, json: &json))
                     }
                     lineOffset += Self.newlines(in: chunk)
-                    let parsed = ParsedChunk(kind: kind, lines: lines, lastLine: lineOffset, fileBytes: all.count, endOfFile: end == all.count)
+                    // A file's last line needs no newline; only the last chunk can end without one.
+                    let unterminated = chunk.last.map { $0 != 0x0A } ?? false
+                    let parsed = ParsedChunk(
+                        kind: kind, lines: lines, lastLine: lineOffset + (unterminated ? 1 : 0), fileBytes: all.count,
+                        endOfFile: end == all.count
+                    )
                     guard channel.put(parsed) else { return false }
                     start = end
                 } while start < all.count

@@ -41,6 +41,18 @@ import Testing
         #expect(vendorError(json)?.field == field)
     }
 
+    /// Found by FuzzRequests: a wire vendor with an infinite hourly rate was accepted and its canonical JSON
+    /// (`[0,inf]`, stored and exported as is) was not JSON. Rates are now bounded like `min_project_usd`.
+    @Test(arguments: [Double.infinity, 1e13, .nan])
+    func refusesAnHourlyRateWithoutAJSONSpellingOrOutOfRange(high: Double) {
+        let vendor = JSONValue.object([("id", .string("v")), ("name", .string("x")), ("hourly_rate_usd", .array([.number(0), .number(high)]))])
+        #expect(throws: FieldError(field: "hourly_rate_usd", reason: "expected [low, high] with 0 ≤ low ≤ high ≤ 1000000000000")) {
+            try codec.vendor(vendor)
+        }
+        let ok = JSONValue.object([("id", .string("v")), ("name", .string("x")), ("hourly_rate_usd", .array([.number(0), .number(1e12)]))])
+        #expect((try? codec.vendor(ok))?.hourlyRateUSD == [0, 1e12])
+    }
+
     @Test func caseStudyNeedsServiceTypesAndValidEvaluation() throws {
         let ok = try codec.caseStudy(try JSONParser.parse(#"{"id":"c","vendor_id":"v","client_industry":"522","service_types":["data"],"evaluation":{"expertise":4.5,"would_recommend":9},"top_client":true}"#))
         #expect(ok.evaluation?.expertise == 4.5)

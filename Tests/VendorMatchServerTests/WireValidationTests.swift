@@ -76,6 +76,18 @@ struct WireValidationTests {
         m.name = "  "
         #expect(throws: FieldError(field: "name", reason: "must not be empty")) { try codec.vendor(m) }
     }
+
+    /// Found by FuzzRequests: protobuf doubles can be infinite, JSON numbers cannot; an accepted
+    /// `[0, inf]` hourly rate was stored as the canonical JSON `[0,inf]`.
+    @Test func refusesAnInfiniteHourlyRate() throws {
+        var m = Vendormatch_V1_Vendor()
+        m.id = "v1"
+        m.name = "Acme"
+        m.hourlyRateUsd = [0, .infinity]
+        #expect(throws: FieldError.self) { try codec.vendor(m) }
+        m.hourlyRateUsd = [80, 120]
+        #expect(try codec.vendor(m).hourlyRateUSD == [80, 120])
+    }
 }
 
 private func expectSame<T: Equatable>(_ direct: Result<T, FieldError>, _ imported: Result<T, FieldError>, _ m: Any) {

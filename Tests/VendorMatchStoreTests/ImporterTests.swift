@@ -259,6 +259,20 @@ let badInputs: [BadInput] = [
         }
     }
 
+    /// Found by FuzzJSONLines: a file whose last line has no newline ended its last chunk one line short
+    /// (progress reported line N-1 at the end of an N-line file).
+    @Test func countsALastLineWithoutANewline() {
+        for (text, lines) in [("{}\n{}", 2), ("{}\n{}\n", 2), ("{}", 1), ("\n\n", 2), ("", 0)] {
+            let channel = ParsedChunkChannel(capacity: 100)
+            var parser = ImportParser(codec: RecordCodec(taxonomy: taxonomy))
+            parser.chunkBytes = 2
+            parser.parse([(.vendors, Data(text.utf8))], into: channel)
+            var last = 0
+            while let chunk = channel.take() { last = chunk.lastLine }
+            #expect(last == lines, "\(text.debugDescription)")
+        }
+    }
+
     @Test func reportsProgressOnLongFiles() throws {
         let store = try dir.store()
         var importer = Importer(store: store, taxonomy: taxonomy)

@@ -98,8 +98,9 @@ public struct RecordCodec: Sendable {
     public func vendor(fields r: some RecordFields) throws(FieldError) -> Vendor {
         var rate = try r.numberArray("hourly_rate_usd")
         if let pair = rate {
-            guard pair.count == 2, pair[0] >= 0, pair[0] <= pair[1] else {
-                throw FieldError(field: "hourly_rate_usd", reason: "expected [low, high] with 0 ≤ low ≤ high")
+            // Bounded like `min_project_usd`: an infinite rate (possible over the wire) has no JSON spelling.
+            guard pair.count == 2, pair[0] >= 0, pair[0] <= pair[1], pair[1] <= 1e12 else {
+                throw FieldError(field: "hourly_rate_usd", reason: "expected [low, high] with 0 ≤ low ≤ high ≤ 1000000000000")
             }
             rate = pair
         }

@@ -1,0 +1,1 @@
+../../../Sources/VendorMatchStore/CanonicalJSON.swift

@@ -1,0 +1,1 @@
+../../../Sources/VendorMatchServer/ProtoFields.swift
