@@ -16,7 +16,7 @@ import VendorMatchWire
 /// defer { Task { await client.close() } }
 /// let list = try await client.shortlist(request)
 /// ```
-public final class VendorMatchClient: Sendable {
+public final class VendorMatchClient: VendorMatchCalling {
     /// Options of a client.
     public struct Configuration: Sendable {
         /// Sent as `authorization: Bearer <token>` on every call.
@@ -141,68 +141,17 @@ public final class VendorMatchClient: Sendable {
         }
     }
 
-    // MARK: Methods
-
-    /// Ranks vendors for a buyer request.
-    public func shortlist(_ request: Vendormatch_V1_ShortlistRequest, deadline: Duration? = nil) async throws(RPCError) -> Vendormatch_V1_ShortlistResponse {
-        try await call(.shortlist, request, deadline: deadline)
+    /// `VendorMatchCalling`'s call: the one above with no extra metadata.
+    public func call<Response: SwiftProtobuf.Message>(
+        _ method: VendorMatchMethod, _ request: some SwiftProtobuf.Message, as type: Response.Type, deadline: Duration?
+    ) async throws(RPCError) -> Response {
+        try await call(method, request, as: type, deadline: deadline, metadata: [:])
     }
 
-    /// Finds comparable case studies.
-    public func findCaseStudies(_ request: Vendormatch_V1_FindCaseStudiesRequest, deadline: Duration? = nil) async throws(RPCError) -> Vendormatch_V1_FindCaseStudiesResponse {
-        try await call(.findCaseStudies, request, deadline: deadline)
-    }
-
-    /// Inserts or replaces vendors.
-    public func upsertVendors(_ vendors: [Vendormatch_V1_Vendor]) async throws(RPCError) -> Vendormatch_V1_WriteResponse {
-        var r = Vendormatch_V1_UpsertVendorsRequest()
-        r.vendors = vendors
-        return try await call(.upsertVendors, r)
-    }
-
-    /// Inserts or replaces case studies.
-    public func upsertCaseStudies(_ caseStudies: [Vendormatch_V1_CaseStudy]) async throws(RPCError) -> Vendormatch_V1_WriteResponse {
-        var r = Vendormatch_V1_UpsertCaseStudiesRequest()
-        r.caseStudies = caseStudies
-        return try await call(.upsertCaseStudies, r)
-    }
-
-    /// Inserts or replaces referrals.
-    public func recordReferrals(_ referrals: [Vendormatch_V1_Referral]) async throws(RPCError) -> Vendormatch_V1_WriteResponse {
-        var r = Vendormatch_V1_RecordReferralsRequest()
-        r.referrals = referrals
-        return try await call(.recordReferrals, r)
-    }
-
-    /// Records buyer outcomes.
-    public func recordOutcomes(_ outcomes: [Vendormatch_V1_Outcome]) async throws(RPCError) -> Vendormatch_V1_WriteResponse {
-        var r = Vendormatch_V1_RecordOutcomesRequest()
-        r.outcomes = outcomes
-        return try await call(.recordOutcomes, r)
-    }
-
-    /// One vendor (NOT_FOUND if unknown).
-    public func vendor(id: String) async throws(RPCError) -> Vendormatch_V1_Vendor {
-        var r = Vendormatch_V1_GetVendorRequest()
-        r.id = id
-        let response: Vendormatch_V1_GetVendorResponse = try await call(.getVendor, r)
-        return response.vendor
-    }
-
-    /// Deletes a vendor (NOT_FOUND if unknown).
-    public func deleteVendor(id: String) async throws(RPCError) {
-        var r = Vendormatch_V1_DeleteVendorRequest()
-        r.id = id
-        let _: Vendormatch_V1_DeleteVendorResponse = try await call(.deleteVendor, r)
-    }
+    // MARK: Methods (the rest: `VendorMatchCalling`)
 
     /// Liveness.
     public func health() async throws(RPCError) -> Vendormatch_V1_HealthResponse {
         try await call(.health, Vendormatch_V1_HealthRequest())
-    }
-
-    /// Counters and latency percentiles.
-    public func stats() async throws(RPCError) -> Vendormatch_V1_StatsResponse {
-        try await call(.stats, Vendormatch_V1_StatsRequest())
     }
 }

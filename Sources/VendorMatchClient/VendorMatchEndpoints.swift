@@ -10,7 +10,7 @@ import VendorMatchWire
 /// tried on the next endpoint, each at most once; a write is sent once. Read-your-writes: every write's
 /// response carries `catalogue-version`, and the highest seen is sent as `min-catalogue-version` on every
 /// later read, so a read through any ranker sees every write this client was told about.
-public final class VendorMatchEndpoints: Sendable {
+public final class VendorMatchEndpoints: VendorMatchCalling {
     /// One server address, `HOST:PORT`.
     public struct Endpoint: Sendable, Hashable, CustomStringConvertible {
         public var host: String
@@ -147,46 +147,14 @@ public final class VendorMatchEndpoints: Sendable {
         }
     }
 
-    // MARK: Methods
-
-    /// Ranks vendors for a buyer request.
-    public func shortlist(_ request: Vendormatch_V1_ShortlistRequest, deadline: Duration? = nil) async throws(RPCError) -> Vendormatch_V1_ShortlistResponse {
-        try await call(.shortlist, request, deadline: deadline)
+    /// `VendorMatchCalling`'s call: the one above, on the next endpoint in turn.
+    public func call<Response: SwiftProtobuf.Message>(
+        _ method: VendorMatchMethod, _ request: some SwiftProtobuf.Message, as type: Response.Type, deadline: Duration?
+    ) async throws(RPCError) -> Response {
+        try await call(method, request, as: type, deadline: deadline, at: nil)
     }
 
-    /// Finds comparable case studies.
-    public func findCaseStudies(_ request: Vendormatch_V1_FindCaseStudiesRequest, deadline: Duration? = nil) async throws(RPCError) -> Vendormatch_V1_FindCaseStudiesResponse {
-        try await call(.findCaseStudies, request, deadline: deadline)
-    }
-
-    /// Inserts or replaces vendors.
-    public func upsertVendors(_ vendors: [Vendormatch_V1_Vendor]) async throws(RPCError) -> Vendormatch_V1_WriteResponse {
-        var r = Vendormatch_V1_UpsertVendorsRequest()
-        r.vendors = vendors
-        return try await call(.upsertVendors, r)
-    }
-
-    /// Inserts or replaces case studies.
-    public func upsertCaseStudies(_ caseStudies: [Vendormatch_V1_CaseStudy]) async throws(RPCError) -> Vendormatch_V1_WriteResponse {
-        var r = Vendormatch_V1_UpsertCaseStudiesRequest()
-        r.caseStudies = caseStudies
-        return try await call(.upsertCaseStudies, r)
-    }
-
-    /// One vendor (NOT_FOUND if unknown).
-    public func vendor(id: String) async throws(RPCError) -> Vendormatch_V1_Vendor {
-        var r = Vendormatch_V1_GetVendorRequest()
-        r.id = id
-        let response: Vendormatch_V1_GetVendorResponse = try await call(.getVendor, r)
-        return response.vendor
-    }
-
-    /// Deletes a vendor (NOT_FOUND if unknown).
-    public func deleteVendor(id: String) async throws(RPCError) {
-        var r = Vendormatch_V1_DeleteVendorRequest()
-        r.id = id
-        let _: Vendormatch_V1_DeleteVendorResponse = try await call(.deleteVendor, r)
-    }
+    // MARK: Methods (the rest: `VendorMatchCalling`)
 
     /// Liveness of one endpoint (the next in turn without `index`), with its response metadata
     /// (`catalogue-version`, `catalogue-lag-versions`, `catalogue-lag-ms` from a ranker).
@@ -202,10 +170,5 @@ public final class VendorMatchEndpoints: Sendable {
         } catch {
             throw RPCError(code: .internal, message: "response is not a valid HealthResponse: \(error)")
         }
-    }
-
-    /// Counters and latency percentiles.
-    public func stats() async throws(RPCError) -> Vendormatch_V1_StatsResponse {
-        try await call(.stats, Vendormatch_V1_StatsRequest())
     }
 }
