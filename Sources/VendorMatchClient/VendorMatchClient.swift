@@ -120,25 +120,8 @@ public final class VendorMatchClient: VendorMatchCalling {
     ) async throws(RPCError) -> Response {
         var metadata = extra
         if let token = configuration.authToken { metadata[MetadataKey.authorization] = "Bearer \(token)" }
-        if let d = deadline ?? configuration.defaultDeadline {
-            let ms = d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
-            metadata[MetadataKey.deadlineMilliseconds] = "\(ms)"
-        }
-        let frame: Vendormatch_V1_Frame
-        do {
-            frame = try .request(id: 0, method: method, message: request, metadata: metadata)
-        } catch {
-            throw RPCError(code: .internal, message: "cannot serialize request: \(error)")
-        }
-        let response = try await send(frame)
-        guard response.statusCode == .ok else {
-            throw RPCError(code: response.statusCode, message: response.status.message, field: response.status.field)
-        }
-        do {
-            return try Response(serializedBytes: response.payload)
-        } catch {
-            throw RPCError(code: .internal, message: "response is not a valid \(Response.protoMessageName): \(error)")
-        }
+        let frame = try Vendormatch_V1_Frame.call(method, request, metadata: metadata, deadline: deadline ?? configuration.defaultDeadline)
+        return try await send(frame).decoded()
     }
 
     /// `VendorMatchCalling`'s call: the one above with no extra metadata.

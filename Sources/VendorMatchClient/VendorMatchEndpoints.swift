@@ -127,24 +127,8 @@ public final class VendorMatchEndpoints: VendorMatchCalling {
         _ method: VendorMatchMethod, _ request: some SwiftProtobuf.Message, as: Response.Type = Response.self,
         deadline: Duration? = nil, at index: Int? = nil
     ) async throws(RPCError) -> Response {
-        var frame: Vendormatch_V1_Frame
-        do {
-            frame = try .request(id: 0, method: method, message: request)
-        } catch {
-            throw RPCError(code: .internal, message: "cannot serialize request: \(error)")
-        }
-        if let d = deadline {
-            frame.metadata[MetadataKey.deadlineMilliseconds] = "\(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)"
-        }
-        let (response, _) = try await send(frame, method: method, at: index)
-        guard response.statusCode == .ok else {
-            throw RPCError(code: response.statusCode, message: response.status.message, field: response.status.field)
-        }
-        do {
-            return try Response(serializedBytes: response.payload)
-        } catch {
-            throw RPCError(code: .internal, message: "response is not a valid \(Response.protoMessageName): \(error)")
-        }
+        let frame = try Vendormatch_V1_Frame.call(method, request, deadline: deadline)
+        return try await send(frame, method: method, at: index).0.decoded()
     }
 
     /// `VendorMatchCalling`'s call: the one above, on the next endpoint in turn.
@@ -159,16 +143,8 @@ public final class VendorMatchEndpoints: VendorMatchCalling {
     /// Liveness of one endpoint (the next in turn without `index`), with its response metadata
     /// (`catalogue-version`, `catalogue-lag-versions`, `catalogue-lag-ms` from a ranker).
     public func health(at index: Int? = nil) async throws(RPCError) -> (health: Vendormatch_V1_HealthResponse, metadata: [String: String]) {
-        let frame: Vendormatch_V1_Frame
-        do { frame = try .request(id: 0, method: .health, message: Vendormatch_V1_HealthRequest()) } catch {
-            throw RPCError(code: .internal, message: "cannot serialize request: \(error)")
-        }
+        let frame = try Vendormatch_V1_Frame.call(.health, Vendormatch_V1_HealthRequest(), deadline: nil)
         let (response, _) = try await send(frame, method: .health, at: index)
-        guard response.statusCode == .ok else { throw RPCError(code: response.statusCode, message: response.status.message) }
-        do {
-            return (try Vendormatch_V1_HealthResponse(serializedBytes: response.payload), response.metadata)
-        } catch {
-            throw RPCError(code: .internal, message: "response is not a valid HealthResponse: \(error)")
-        }
+        return (try response.decoded(), response.metadata)
     }
 }
