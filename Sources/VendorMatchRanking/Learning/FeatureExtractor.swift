@@ -13,17 +13,25 @@ struct FeatureExtractor {
         Feature.allCases.first { $0.name == "trust.\(type.rawValue)" }!
     }
 
+    /// Candidate lists at least this long are filled in parts on several cores (`RowParts`).
+    static let rowsPerPart = 64
+
     /// One row per candidate, row-major; `ranked` in first-phase order (rank 1 first).
     func matrix(_ ranked: [TopK.Entry]) -> [Float] {
         var out = [Float](repeating: .nan, count: ranked.count * FeatureExtractor.count)
         // The index and the request's context are borrowed once here, not copied per row (a copy retains
         // every one of their arrays), and one scratch serves every row.
+        // Rows are independent (a row depends on its candidate and rank alone): a large candidate list is
+        // filled in two parts at once, each with its own scratch.
         let snapshot = ranker.snapshot
-        var scratch = Scratch()
         out.withUnsafeMutableBufferPointer { buffer in
-            for (i, entry) in ranked.enumerated() {
-                fill(UnsafeMutableBufferPointer(rebasing: buffer[(i * FeatureExtractor.count)..<((i + 1) * FeatureExtractor.count)]),
-                     entry: entry, rank: i + 1, index: snapshot.index, context: ranker.context, scratch: &scratch)
+            nonisolated(unsafe) let buffer = buffer
+            RowParts.forEach(rows: ranked.count, minimumRows: FeatureExtractor.rowsPerPart) { rows in
+                var scratch = Scratch()
+                for i in rows {
+                    fill(UnsafeMutableBufferPointer(rebasing: buffer[(i * FeatureExtractor.count)..<((i + 1) * FeatureExtractor.count)]),
+                         entry: ranked[i], rank: i + 1, index: snapshot.index, context: ranker.context, scratch: &scratch)
+                }
             }
         }
         return out
