@@ -114,6 +114,19 @@ final class BlockingPostgres: @unchecked Sendable {
             _ = try connection.query(query, logger: logger).wait()
         }
 
+        /// `COPY table (columns) FROM STDIN` of `data`, rows already in COPY's text format.
+        func copy(into table: String, columns: [String], data: ByteBuffer) throws {
+            let connection = self.connection
+            let logger = self.logger
+            let promise = connection.eventLoop.makePromise(of: Void.self)
+            promise.completeWithTask {
+                try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+                    try await writer.write(data)
+                }
+            }
+            try promise.futureResult.wait()
+        }
+
         /// Multi-row `INSERT`s of `rows` (each `columns` values), `batch` rows per statement:
         /// `prefix` is `INSERT INTO t (a, b)`, `suffix` the `ON CONFLICT` clause.
         func insert(prefix: String, suffix: String, columns: Int, rows: [[String?]], batch: Int = 1000, casts: [String]? = nil) throws {

@@ -75,4 +75,38 @@ import VendorMatchStore
         #expect(logged == Array(1...100))
         #expect(try stores[0].counts().vendors == 100)
     }
+    @Test(.enabled(if: testPostgresServer != nil))
+    func aRankersKeyWatchSeesKeysCreatedAndRevokedByAnotherProcessWithoutPolling() throws {
+        let url = try PostgresAdmin.createDatabase(StoreKind.freshDatabaseName(), on: try #require(testPostgresServer))
+        let store = try PostgresCatalogueStore(url: url)
+        // No re-reading on a timer in this test: only the notifications can make the watch see a change.
+        let watch = try PostgresKeyWatch(store: store, refreshInterval: .seconds(3600))
+        defer { watch.stop() }
+        #expect(try !watch.current().areRequired)
+        // Listening has started once the watch has re-read the keys for its first LISTEN.
+        try waitUntil("the watch listens") { watch.readCount >= 1 }
+
+        let other = try PostgresCatalogueStore(url: url)
+        let (key, token) = try other.createKey(tenant: "acme", scopes: [.read], now: Date())
+        try waitUntil("the new key is seen") { try watch.current().verify(token.text)?.id == key.id }
+        #expect(try watch.current().areRequired)
+        #expect(try watch.current().verify(token.text + "x") == nil)
+
+        let revokedAt = ContinuousClock.now
+        try other.revokeKey(id: key.id, now: Date())
+        try waitUntil("the revocation is seen") { try watch.current().verify(token.text) == nil }
+        #expect(ContinuousClock.now - revokedAt < .seconds(2))
+        #expect(try watch.current().areRequired)
+    }
+
+    /// Waits up to 5 s for `condition`, checking every 10 ms.
+    private func waitUntil(_ what: String, _ condition: () throws -> Bool) throws {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline {
+            if try condition() { return }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        Issue.record("timed out waiting until \(what)")
+    }
 }
+
