@@ -114,8 +114,10 @@ final class BlockingPostgres: @unchecked Sendable {
             _ = try connection.query(query, logger: logger).wait()
         }
 
-        /// `COPY table (columns) FROM STDIN` of `data`, rows already in COPY's text format.
-        func copy(into table: String, columns: [String], data: ByteBuffer) throws {
+        /// Starts `COPY table (columns) FROM STDIN` of `data` (rows already in COPY's text format) without
+        /// waiting for it: the caller may prepare the next rows meanwhile, and must wait for the returned
+        /// future before its next statement on this session.
+        func startCopy(into table: String, columns: [String], data: ByteBuffer) -> EventLoopFuture<Void> {
             let connection = self.connection
             let logger = self.logger
             let promise = connection.eventLoop.makePromise(of: Void.self)
@@ -124,7 +126,7 @@ final class BlockingPostgres: @unchecked Sendable {
                     try await writer.write(data)
                 }
             }
-            try promise.futureResult.wait()
+            return promise.futureResult
         }
 
         /// Multi-row `INSERT`s of `rows` (each `columns` values), `batch` rows per statement:

@@ -7,7 +7,8 @@ import VendorMatchStore
 /// import's transaction.
 ///
 /// Each kind's rows are written into a buffer in COPY's text format and sent with one `COPY` every
-/// `flushBytes`. A table that was empty when the import began receives its rows directly (the importer has
+/// `flushBytes`, without waiting: the next buffer fills (the importer checking and encoding records on
+/// this thread) while PostgreSQL ingests the previous one, so the two processes' work overlaps. A table that was empty when the import began receives its rows directly (the importer has
 /// already rejected duplicate ids within a file, so nothing can conflict); a table that holds records
 /// receives them through a temporary staging table (`ON COMMIT DROP`) merged with one
 /// `INSERT … SELECT … ON CONFLICT (id) DO UPDATE` upsert, so re-importing a record replaces it. A kind is
@@ -49,6 +50,8 @@ struct ImportCopy {
     private var routes: [RecordKind: Route] = [:]
     private var current: RecordKind?
     private var buffer = ByteBuffer()
+    /// The `COPY` sent last, not waited for yet.
+    private var inFlight: EventLoopFuture<Void>?
 
     /// Chooses how `kind`'s rows go, from the ids its table held when the import began (the first call for a
     /// kind decides).
@@ -88,6 +91,7 @@ struct ImportCopy {
     mutating func finish(_ s: BlockingPostgres.Session) throws {
         guard let kind = current else { return }
         try send(s)
+        try waitForCopy()
         if routes[kind] == .staged {
             let layout = Layout.of(kind)
             try s.execute(PostgresQuery(unsafeSQL: layout.upsert))
@@ -96,11 +100,19 @@ struct ImportCopy {
         current = nil
     }
 
+    /// Sends the buffer once the previous `COPY` is done (its error, if any, is thrown here).
     private mutating func send(_ s: BlockingPostgres.Session) throws {
         guard let kind = current, buffer.readableBytes > 0 else { return }
+        try waitForCopy()
         let layout = Layout.of(kind)
-        try s.copy(into: routes[kind] == .direct ? layout.table : layout.staging, columns: layout.columns, data: buffer)
-        buffer.clear()
+        inFlight = s.startCopy(into: routes[kind] == .direct ? layout.table : layout.staging, columns: layout.columns, data: buffer)
+        buffer = ByteBuffer()
+        buffer.reserveCapacity(flushBytes + flushBytes / 8)
+    }
+
+    private mutating func waitForCopy() throws {
+        defer { inFlight = nil }
+        try inFlight?.wait()
     }
 
     // MARK: COPY's text format
