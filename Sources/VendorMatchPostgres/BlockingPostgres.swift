@@ -117,13 +117,18 @@ final class BlockingPostgres: @unchecked Sendable {
         /// Starts `COPY table (columns) FROM STDIN` of `data` (rows already in COPY's text format) without
         /// waiting for it: the caller may prepare the next rows meanwhile, and must wait for the returned
         /// future before its next statement on this session.
-        func startCopy(into table: String, columns: [String], data: ByteBuffer) -> EventLoopFuture<Void> {
+        func startCopy(into table: String, columns: [String], data: ByteBuffer, on executor: CopyThread) -> EventLoopFuture<Void> {
             let connection = self.connection
             let logger = self.logger
             let promise = connection.eventLoop.makePromise(of: Void.self)
-            promise.completeWithTask {
-                try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
-                    try await writer.write(data)
+            Task(executorPreference: executor) {
+                do {
+                    try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+                        try await writer.write(data)
+                    }
+                    promise.succeed(())
+                } catch {
+                    promise.fail(error)
                 }
             }
             return promise.futureResult

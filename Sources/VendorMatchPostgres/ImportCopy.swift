@@ -52,6 +52,8 @@ struct ImportCopy {
     private var buffer = ByteBuffer()
     /// The `COPY` sent last, not waited for yet.
     private var inFlight: EventLoopFuture<Void>?
+    /// Where the copies run (`stop()` it when the import ends).
+    let copyThread = CopyThread()
 
     /// Chooses how `kind`'s rows go, from the ids its table held when the import began (the first call for a
     /// kind decides).
@@ -105,7 +107,7 @@ struct ImportCopy {
         guard let kind = current, buffer.readableBytes > 0 else { return }
         try waitForCopy()
         let layout = Layout.of(kind)
-        inFlight = s.startCopy(into: routes[kind] == .direct ? layout.table : layout.staging, columns: layout.columns, data: buffer)
+        inFlight = s.startCopy(into: routes[kind] == .direct ? layout.table : layout.staging, columns: layout.columns, data: buffer, on: copyThread)
         buffer = ByteBuffer()
         buffer.reserveCapacity(flushBytes + flushBytes / 8)
     }

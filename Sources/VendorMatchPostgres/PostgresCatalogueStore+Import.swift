@@ -14,6 +14,7 @@ extension PostgresCatalogueStore {
         let checker = ImportChecker(codec: RecordCodec(taxonomy: taxonomy))
         let files = try Importer.readFiles(directory, maxListedErrors: checker.maxListedErrors)
         let pending = PendingImport()
+        defer { pending.rows.copyThread.stop() }
         let summaries: [ImportSummary.FileSummary]
         do {
             summaries = try db.transaction("importing into \(url)") { s in
