@@ -85,11 +85,11 @@ grep -q "keys" "$pgdir/keyed.log" || { echo "serve on a store holding keys: star
 expect_unauthenticated() {  # $1: what, then the client's arguments
     local what="$1"; shift
     local status=0
-    "$bin" client --port "$rport" "$@" stats >/dev/null 2>"$pgdir/err" || status=$?
+    "$bin" client stats --port "$rport" "$@" >/dev/null 2>"$pgdir/err" || status=$?
     [ "$status" -eq 2 ] && grep -qi "unauthenticated" "$pgdir/err" || { echo "$what: exit $status, expected 2 UNAUTHENTICATED"; cat "$pgdir/err"; kill "$keyed_pid"; exit 1; }
 }
 expect_unauthenticated "ranker on PostgreSQL, no key"
-"$bin" client --port "$rport" --auth-token "$token" stats >/dev/null 2>"$pgdir/err" || { echo "ranker on PostgreSQL, with the key: refused"; cat "$pgdir/err"; kill "$keyed_pid"; exit 1; }
+"$bin" client stats --port "$rport" --auth-token "$token" >/dev/null 2>"$pgdir/err" || { echo "ranker on PostgreSQL, with the key: refused"; cat "$pgdir/err"; kill "$keyed_pid"; exit 1; }
 "$bin" keys revoke "$key_id" --store "$store" --models Models >/dev/null 2>&1
 expect_unauthenticated "ranker on PostgreSQL, key revoked by another process"
 kill "$keyed_pid"; wait "$keyed_pid" 2>/dev/null || true
