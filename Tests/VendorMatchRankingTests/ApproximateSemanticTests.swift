@@ -22,8 +22,8 @@ import VendorMatchCore
     }
 
     @Test func belowTheMinimumTheChannelScansEveryVector() {
-        #expect(engine(nil).snapshotForBaselines().index.caseNeighbours == nil)
-        #expect(engine(NeighbourSearch(minimumCases: 0)).snapshotForBaselines().index.caseNeighbours != nil)
+        #expect(engine(nil).snapshotForBaselines().index.caseStudies.neighbours == nil)
+        #expect(engine(NeighbourSearch(minimumCases: 0)).snapshotForBaselines().index.caseStudies.neighbours != nil)
     }
 
     @Test func anIndexThatReturnsEveryCaseRanksLikeTheScan() throws {
@@ -47,7 +47,7 @@ import VendorMatchCore
             }.count
             let ranked = ranker.topExact(30).ranked
             for entry in ranked {
-                for c in approximate.index.vendorCases[entry.vendor].map(Int.init) {
+                for c in approximate.index.vendors.cases[entry.vendor].map(Int.init) {
                     #expect(ranker.context.needSemanticSim[c] == truth.context.needSemanticSim[c])
                     #expect(ranker.context.needLexicalSim[c] == truth.context.needLexicalSim[c])
                     #expect(ranker.context.needSim[c] == truth.context.needSim[c])
@@ -75,9 +75,9 @@ import VendorMatchCore
         let search = NeighbourSearch(minimumCases: 0, lists: 6, probes: 6, hits: 100_000)
         // Built without vectors: no index until the background fill turns the channel on.
         let live = engine(search, encodeMissing: false)
-        #expect(live.snapshotForBaselines().index.caseNeighbours == nil)
+        #expect(live.snapshotForBaselines().index.caseStudies.neighbours == nil)
         live.installNeedVectors(Dictionary(uniqueKeysWithValues: live.needsAwaitingVectors.map { ($0, encoder.embed($0)) }))
-        let trained = try #require(live.snapshotForBaselines().index.caseNeighbours)
+        let trained = try #require(live.snapshotForBaselines().index.caseStudies.neighbours)
         let withVectors = catalogue.caseStudies.filter { $0.need != nil }.count
         #expect(trained.count == withVectors)
 
@@ -87,7 +87,7 @@ import VendorMatchCore
         live.upsert(caseStudies: [catalogue.caseStudies[0]])  // replaced: the old ordinal leaves the index
         let gone = catalogue.caseStudies.filter { $0.vendorID == "v9" && $0.need != nil }.count
         #expect(live.deleteVendor(id: "v9"))
-        let after = try #require(live.snapshotForBaselines().index.caseNeighbours)
+        let after = try #require(live.snapshotForBaselines().index.caseStudies.neighbours)
         #expect(after.count == withVectors + fresh.filter { $0.need != nil }.count - gone)
         #expect(after.centroids == trained.centroids)  // writes never retrain
 

@@ -248,4 +248,27 @@ import VendorMatchCore
             #expect(scores == scores.sorted(by: >))
         }
     }
+
+    /// Feature rows of a long candidate list are filled in parts on two cores (`RowParts`): each row must
+    /// be the one the single-part fill gives for the same candidate at the same rank, and every rank be there.
+    @Test func featureRowsFilledInPartsEqualTheOnePartRows() throws {
+        var g = SplitMix(state: 42)
+        var catalogue = Catalogue()
+        for v in 0..<240 {
+            let id = "v\(v)"
+            catalogue.vendors.append(LiveMarket.vendor(id, &g))
+            for c in 0..<3 { catalogue.caseStudies.append(LiveMarket.caseStudy("c\(v)-\(c)", vendor: id, &g)) }
+        }
+        let e = engine(catalogue)
+        let columns = FeatureExtractor.count, rank = Feature.firstRank.rawValue
+        for request in LiveMarket.requests(seed: 3) {
+            let many = try e.featureRows(for: request, limit: 200)
+            let few = try e.featureRows(for: request, limit: FeatureExtractor.rowsPerPart - 1)
+            let n = few.vendorIDs.count
+            #expect(many.vendorIDs.count > FeatureExtractor.rowsPerPart, "request \(request.id) has too few candidates to be split")
+            #expect(Array(many.vendorIDs.prefix(n)) == few.vendorIDs)
+            #expect(many.matrix.prefix(n * columns).map(\.bitPattern) == few.matrix.map(\.bitPattern))
+            for i in 0..<many.vendorIDs.count { #expect(many.matrix[i * columns + rank] == Float(i + 1)) }
+        }
+    }
 }

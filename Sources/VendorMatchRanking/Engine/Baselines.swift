@@ -20,22 +20,22 @@ extension RankingEngine {
         var scored: [(vendorID: String, score: Double)] = []
         scored.reserveCapacity(pool.count)
         for v in pool {
-            let id = index.vendors[v].id
+            let id = index.vendors.records[v].id
             let score: Double
             switch baseline {
             case .random:
                 score = Double(Baseline.hash(request.id + "\u{1F}" + id) % 1_000_000) / 1_000_000
             case .popularity:
-                let cases = index.vendorCases[v].filter { index.caseKeys[Int($0)].alive }.count
-                let refs = index.vendorReferrals[v].filter { index.referralAlive[Int($0)] }.count
+                let cases = index.vendors.cases[v].filter { index.caseStudies.keys[Int($0)].alive }.count
+                let refs = index.referrals.byVendor[v].filter { index.referrals.alive[Int($0)] }.count
                 score = Double(cases + refs)
             case .lexical:
                 var best = 0.0
                 if ranker.context.hasNeed {
-                    for c in index.vendorCases[v] where index.caseKeys[Int(c)].alive {
+                    for c in index.vendors.cases[v] where index.caseStudies.keys[Int(c)].alive {
                         best = max(best, Double(ranker.context.needSim[Int(c)]))
                     }
-                    best = max(best, Double(ranker.context.needVector.dot(index.vendorDescription[v])))
+                    best = max(best, Double(ranker.context.needVector.dot(index.vendors.description[v])))
                 }
                 score = best
             }

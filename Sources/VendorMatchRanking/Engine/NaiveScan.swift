@@ -14,7 +14,7 @@ public struct NaiveScan: Sendable {
         let snapshot = engine.snapshotForBaselines()
         self.snapshot = snapshot
         index = snapshot.index
-        caseVectors = snapshot.index.cases.map { c in c.need.map { snapshot.index.encodeNeed($0) } ?? SparseVector() }
+        caseVectors = snapshot.index.caseStudies.records.map { c in c.need.map { snapshot.index.encodeNeed($0) } ?? SparseVector() }
     }
 
     /// Vendor ids and scores of the best `request.k` vendors, best first, ties by id.
@@ -41,7 +41,7 @@ public struct NaiveScan: Sendable {
             return Double(Float(context.serviceSimilarity(index.services.set(offered))))
         }
         func similarities(_ c: Int) -> SIMD4<Double> {
-            let cs = index.cases[c]
+            let cs = index.caseStudies.records[c]
             var s = SIMD4<Double>.zero
             if request.industry != nil { s[0] = industrySim(cs.clientIndustry) }
             if let size = request.size {
@@ -58,25 +58,25 @@ public struct NaiveScan: Sendable {
         let allowed = Set(ranker.candidates())
         // One pass over every case study, then every vendor.
         var byVendor: [Int: [(Double, Int)]] = [:]
-        for c in index.cases.indices where index.caseKeys[c].alive {
-            let v = Int(index.caseVendor[c])
+        for c in index.caseStudies.records.indices where index.caseStudies.keys[c].alive {
+            let v = Int(index.caseStudies.vendor[c])
             guard allowed.contains(v) else { continue }
-            let value = Double(index.caseKeys[c].weight) * context.value(similarities(c))
+            let value = Double(index.caseStudies.keys[c].weight) * context.value(similarities(c))
             if value > 0 { byVendor[v, default: []].append((value, c)) }
         }
         var results: [(vendorID: String, score: Double)] = []
-        for v in index.vendors.indices where allowed.contains(v) {
+        for v in index.vendors.records.indices where allowed.contains(v) {
             var values = byVendor[v] ?? []
             values.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
             var experience = SIMD4<Double>.zero
             for (i, entry) in values.prefix(maxCases).enumerated() {
-                experience += decay[i] * Double(index.caseKeys[entry.1].weight) * context.parts(similarities(entry.1))
+                experience += decay[i] * Double(index.caseStudies.keys[entry.1].weight) * context.parts(similarities(entry.1))
             }
-            let vendor = index.vendors[v]
+            let vendor = index.vendors.records[v]
             var declared = SIMD4<Double>.zero
             if request.industry != nil { for i in vendor.industries { declared[0] = max(declared[0], industrySim(i)) } }
             if !queryNeed.isEmpty {
-                let n = queryNeed.dot(index.vendorDescription[v])
+                let n = queryNeed.dot(index.vendors.description[v])
                 declared[2] = n < context.needFloor ? 0 : Double(min(1, n))
             }
             declared[3] = serviceSim(vendor.serviceTypes)

@@ -34,13 +34,13 @@ public final class RankingEngine: Sendable {
     public var textStatistics: LexicalNeedEncoder.Statistics { snapshot().index.encoder.statistics }
 
     /// The semantic encoder's model identifier, when the semantic channel is on.
-    public var semanticModel: String? { snapshot().index.denseEncoder?.modelIdentifier }
+    public var semanticModel: String? { snapshot().index.caseStudies.denseEncoder?.modelIdentifier }
 
     /// How far the semantic channel is (nil without one): see `DenseNeeds.encodeMissing`.
-    public var semanticProgress: SemanticProgress? { snapshot().index.semanticProgress }
+    public var semanticProgress: SemanticProgress? { snapshot().index.caseStudies.semanticProgress }
 
     /// Need texts of case studies still waiting for their vector (empty once the channel is on).
-    public var needsAwaitingVectors: [String] { snapshot().index.needsAwaitingVectors }
+    public var needsAwaitingVectors: [String] { snapshot().index.caseStudies.needsAwaitingVectors }
 
     /// Hands the semantic channel vectors of need texts (e.g. computed in the background after a start
     /// without them); the channel joins the blend once no case study waits for one. Returns how many
@@ -89,7 +89,7 @@ public final class RankingEngine: Sendable {
                                  vendors: ranked.indices.map { explainer.learnedVendor(ranked[$0], breakdown: breakdowns[$0], explain: explain) },
                                  candidateCount: candidates, inferredServiceTypes: explainer.inferred)
             if logCandidates {
-                list.served = ServedCandidates(vendorIDs: all.map { ranker.index.vendorIDs[$0.first.vendor] },
+                list.served = ServedCandidates(vendorIDs: all.map { ranker.index.vendors.ids[$0.first.vendor] },
                                                matrix: all.flatMap(\.row), features: Feature.signature, modelVersion: version)
             }
             return list
@@ -98,7 +98,7 @@ public final class RankingEngine: Sendable {
         var served: ServedCandidates?
         if logCandidates {
             let first = ranker.topExact(max(request.k, SecondPhase.defaultCandidates)).ranked
-            served = ServedCandidates(vendorIDs: first.map { ranker.index.vendorIDs[$0.vendor] },
+            served = ServedCandidates(vendorIDs: first.map { ranker.index.vendors.ids[$0.vendor] },
                                       matrix: FeatureExtractor(ranker: ranker).matrix(first), features: Feature.signature,
                                       modelVersion: version)
         }
@@ -112,7 +112,7 @@ public final class RankingEngine: Sendable {
         try check(request, maxK: Int.max)
         var ranker = Ranker(snapshot: snapshot(), request: request)
         return ranker.topExact(limit).ranked.map { entry in
-            CandidateFeatures(vendorID: ranker.index.vendorIDs[entry.vendor], values: (0..<6).map { entry.features[$0] })
+            CandidateFeatures(vendorID: ranker.index.vendors.ids[entry.vendor], values: (0..<6).map { entry.features[$0] })
         }
     }
 
@@ -122,7 +122,7 @@ public final class RankingEngine: Sendable {
         try check(request, maxK: Int.max)
         var ranker = Ranker(snapshot: snapshot(), request: request)
         let first = ranker.topExact(limit).ranked
-        return (first.map { ranker.index.vendorIDs[$0.vendor] }, FeatureExtractor(ranker: ranker).matrix(first))
+        return (first.map { ranker.index.vendors.ids[$0.vendor] }, FeatureExtractor(ranker: ranker).matrix(first))
     }
 
     /// Case studies (of all vendors or one) ranked against a prospect profile, with per-dimension scores.
@@ -143,41 +143,42 @@ public final class RankingEngine: Sendable {
         var ranker = Ranker(snapshot: snapshot, request: request)
         let ordinals: [Int32]
         if let vendorID = query.vendorID {
-            guard let v = index.vendorOrdinal[vendorID], index.vendorAlive[Int(v)] else {
+            guard let v = index.vendors.ordinal[vendorID], index.vendors.alive[Int(v)] else {
                 throw VMError(.notFound, "no vendor \"\(vendorID)\"", field: "vendor_id")
             }
-            ordinals = index.vendorCases[Int(v)]
+            ordinals = index.vendors.cases[Int(v)]
             // One vendor's cases: exact semantic similarities (with the approximate index, only its hits
             // are; across the whole catalogue the other cases keep the lower bound 0 on that channel).
             ranker.exactSemantic(forVendors: [Int(v)])
         } else {
-            ordinals = Array(0..<Int32(index.cases.count))
+            ordinals = Array(0..<Int32(index.caseStudies.count))
         }
         let context = ranker.context
         let norm = (context.w * context.a).sum()
         var scored: [(Int, Double)] = []
         for c32 in ordinals {
             let c = Int(c32)
-            guard index.caseKeys[c].alive, index.vendorAlive[Int(index.caseVendor[c])] else { continue }
+            guard index.caseStudies.keys[c].alive, index.vendors.alive[Int(index.caseStudies.vendor[c])] else { continue }
             let s = context.similarities(case: c, index: index)
-            let value = norm > 0 ? Double(index.caseKeys[c].weight) * context.value(s) / norm : Double(index.caseKeys[c].weight)
+            let weight = Double(index.caseStudies.keys[c].weight)
+            let value = norm > 0 ? weight * context.value(s) / norm : weight
             scored.append((c, value))
         }
-        scored.sort { $0.1 != $1.1 ? $0.1 > $1.1 : index.cases[$0.0].id < index.cases[$1.0].id }
+        scored.sort { $0.1 != $1.1 ? $0.1 > $1.1 : index.caseStudies.records[$0.0].id < index.caseStudies.records[$1.0].id }
         let explainer = Explainer(ranker: ranker)
         return scored.prefix(query.k).map { explainer.caseMatch($0.0, value: $0.1) }
     }
 
     public func vendor(id: String) -> Vendor? {
         let snapshot = snapshot()
-        guard let o = snapshot.index.vendorOrdinal[id], snapshot.index.vendorAlive[Int(o)] else { return nil }
-        return snapshot.index.vendors[Int(o)]
+        guard let o = snapshot.index.vendors.ordinal[id], snapshot.index.vendors.alive[Int(o)] else { return nil }
+        return snapshot.index.vendors.records[Int(o)]
     }
 
     public var counts: CatalogueCounts {
         let snapshot = snapshot()
-        return CatalogueCounts(vendors: snapshot.index.liveVendors, caseStudies: snapshot.index.liveCases,
-                               referrals: snapshot.index.liveReferrals)
+        return CatalogueCounts(vendors: snapshot.index.vendors.live, caseStudies: snapshot.index.caseStudies.live,
+                               referrals: snapshot.index.referrals.live)
     }
 
     public var model: RankingModel { snapshot().index.model }

@@ -13,17 +13,25 @@ struct FeatureExtractor {
         Feature.allCases.first { $0.name == "trust.\(type.rawValue)" }!
     }
 
+    /// Candidate lists at least this long are filled in parts on several cores (`RowParts`).
+    static let rowsPerPart = 64
+
     /// One row per candidate, row-major; `ranked` in first-phase order (rank 1 first).
     func matrix(_ ranked: [TopK.Entry]) -> [Float] {
         var out = [Float](repeating: .nan, count: ranked.count * FeatureExtractor.count)
         // The index and the request's context are borrowed once here, not copied per row (a copy retains
         // every one of their arrays), and one scratch serves every row.
+        // Rows are independent (a row depends on its candidate and rank alone): a large candidate list is
+        // filled in two parts at once, each with its own scratch.
         let snapshot = ranker.snapshot
-        var scratch = Scratch()
         out.withUnsafeMutableBufferPointer { buffer in
-            for (i, entry) in ranked.enumerated() {
-                fill(UnsafeMutableBufferPointer(rebasing: buffer[(i * FeatureExtractor.count)..<((i + 1) * FeatureExtractor.count)]),
-                     entry: entry, rank: i + 1, index: snapshot.index, context: ranker.context, scratch: &scratch)
+            nonisolated(unsafe) let buffer = buffer
+            RowParts.forEach(rows: ranked.count, minimumRows: FeatureExtractor.rowsPerPart) { rows in
+                var scratch = Scratch()
+                for i in rows {
+                    fill(UnsafeMutableBufferPointer(rebasing: buffer[(i * FeatureExtractor.count)..<((i + 1) * FeatureExtractor.count)]),
+                         entry: ranked[i], rank: i + 1, index: snapshot.index, context: ranker.context, scratch: &scratch)
+                }
             }
         }
         return out
@@ -57,7 +65,7 @@ struct FeatureExtractor {
         func setBool(_ feature: Feature, _ value: Bool) { f[feature.rawValue] = value ? 1 : 0 }
         let request = ranker.request
         let v = entry.vendor
-        let key = index.vendorKeys[v]
+        let key = index.vendors.keys[v]
         let hasI = context.hasIndustry, hasS = context.hasSize, hasN = context.hasNeed, hasV = context.hasService
         let referenceYear = ranker.referenceYear
         scratch.reset()
@@ -89,10 +97,10 @@ struct FeatureExtractor {
         var semanticStrong = 0
         let start = Int(key.caseStart), end = start + Int(key.caseCount)
         // Case studies read in place through the pointer (a copy would retain each of their strings).
-        index.cases.withUnsafeBufferPointer { cases in
+        index.caseStudies.records.withUnsafeBufferPointer { cases in
         for j in start..<end {
-            let c = Int(index.vendorCaseList[j])
-            let ck = index.caseKeys[c]
+            let c = Int(index.vendors.caseList[j])
+            let ck = index.caseStudies.keys[c]
             guard ck.alive else { continue }
             count += 1
             let s = context.similarities(ck, case: c)
@@ -239,17 +247,17 @@ struct FeatureExtractor {
 
         // Referrals as this buyer sees them.
         let tally = ranker.trustTally(v)
-        let open = index.vendorOpenTrust[v]
+        let open = index.referrals.openTrust[v]
         set(.trustSaturated, ranker.trust(v, key: key))
         for (i, feature) in FeatureExtractor.referrerTypeFeatures.enumerated() { set(feature, tally.mass[i]) }
         set(.trustBuyerSpecific, max(0, tally.positive - open.positive))
         set(.trustGeneral, open.positive)
         var warnings = 0, praise = 0
-        index.referrals.withUnsafeBufferPointer { referrals in
+        index.referrals.records.withUnsafeBufferPointer { referrals in
             // Through the pointer: each referral is read in place, not copied.
-            for r32 in index.vendorReferrals[v] {
+            for r32 in index.referrals.byVendor[v] {
                 let r = Int(r32)
-                guard index.referralAlive[r], referrals[r].counts(for: request.buyerOrg) else { continue }
+                guard index.referrals.alive[r], referrals[r].counts(for: request.buyerOrg) else { continue }
                 if referrals[r].strength < 0 { warnings += 1 } else if referrals[r].strength > 0 { praise += 1 }
             }
         }

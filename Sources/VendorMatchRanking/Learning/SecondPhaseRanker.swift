@@ -20,7 +20,7 @@ struct SecondPhaseRanker {
         let columns = FeatureExtractor.count
         let matrix = FeatureExtractor(ranker: ranker).matrix(candidates)
         let scores = ensemble.predict(matrix: matrix, columns: columns)
-        let ids = ranker.index.vendorIDs
+        let ids = ranker.index.vendors.ids
         var entries = candidates.indices.map { i in
             Entry(first: candidates[i], score: scores[i], row: matrix[(i * columns)..<((i + 1) * columns)])
         }

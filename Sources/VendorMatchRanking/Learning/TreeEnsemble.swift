@@ -192,6 +192,12 @@ public struct TreeEnsemble: Sendable, Equatable {
         }
     }
 
+    /// Row counts from which margins and exact contributions are computed in parts on several cores
+    /// (`RowParts`): 300 candidates' margins take about 1.4 ms at 1 M case studies, 10 rows' contributions
+    /// about 1.3 ms, far above the hand-off's cost.
+    static let predictRowsPerPart = 64
+    static let contributionRowsPerPart = 4
+
     /// Margins of every row of a row-major matrix.
     public func predict(matrix: [Float], columns: Int) -> [Double] {
         precondition(columns == featureCount)
@@ -199,7 +205,17 @@ public struct TreeEnsemble: Sendable, Equatable {
         guard rows > 0, !roots.isEmpty else { return [Double](repeating: Double(baseScore), count: rows) }
         var out = [Double](repeating: Double(baseScore), count: rows)
         if let complete {
-            matrix.withUnsafeBufferPointer { m in out.withUnsafeMutableBufferPointer { complete.predict(m, rows: rows, columns: columns, into: $0) } }
+            // Each row sums its trees in the same order whichever part it is in: the parts change nothing.
+            matrix.withUnsafeBufferPointer { m in
+                out.withUnsafeMutableBufferPointer { out in
+                    nonisolated(unsafe) let out = out
+                    RowParts.forEach(rows: rows, minimumRows: TreeEnsemble.predictRowsPerPart) { part in
+                        complete.predict(UnsafeBufferPointer(rebasing: m[(part.lowerBound * columns)..<(part.upperBound * columns)]),
+                                         rows: part.count, columns: columns,
+                                         into: UnsafeMutableBufferPointer(rebasing: out[part]))
+                    }
+                }
+            }
             return out
         }
         return predictByWalking(matrix: matrix, columns: columns)
@@ -279,7 +295,12 @@ public struct TreeEnsemble: Sendable, Equatable {
         for root in roots { bias += meanValue[root] }
         var phi = [Double](repeating: 0, count: rows * (columns + 1))
         phi.withUnsafeMutableBufferPointer { out in
-            if rows > 0 { leafPatterns.add(matrix.baseAddress!, rows: rows, columns: columns, into: out.baseAddress!) }
+            // Rows apart: each row's contributions are summed tree by tree in the same order in any part.
+            nonisolated(unsafe) let out = out
+            RowParts.forEach(rows: rows, minimumRows: TreeEnsemble.contributionRowsPerPart) { part in
+                leafPatterns.add(matrix.baseAddress! + part.lowerBound * columns, rows: part.count, columns: columns,
+                                 into: out.baseAddress! + part.lowerBound * (columns + 1))
+            }
         }
         return (0..<rows).map { r in
             var row = Array(phi[(r * (columns + 1))..<((r + 1) * (columns + 1))])

@@ -22,9 +22,9 @@ struct Explainer {
     /// A ranked vendor without explanation: the score and its breakdown from the ranking pass itself.
     func scoredVendor(_ entry: TopK.Entry) -> RankedVendor {
         let v = entry.vendor
-        return RankedVendor(vendorID: index.vendorIDs[v], name: index.vendors[v].name, score: entry.score,
+        return RankedVendor(vendorID: index.vendors.ids[v], name: index.vendors.records[v].name, score: entry.score,
                             components: contributions(entry.features, score: entry.score), matchedCases: [], referrals: [],
-                            quality: entry.features[5], evaluationCount: Int(index.vendorKeys[v].qualityCount), reasons: [])
+                            quality: entry.features[5], evaluationCount: Int(index.vendors.keys[v].qualityCount), reasons: [])
     }
 
     /// A vendor ranked by the second phase: its score and the trees' exact contributions, with (when
@@ -33,9 +33,9 @@ struct Explainer {
     func learnedVendor(_ entry: SecondPhaseRanker.Entry, breakdown: ScoreBreakdown, explain: Bool) -> RankedVendor {
         let v = entry.first.vendor
         guard explain else {
-            return RankedVendor(vendorID: index.vendorIDs[v], name: index.vendors[v].name, score: entry.score,
+            return RankedVendor(vendorID: index.vendors.ids[v], name: index.vendors.records[v].name, score: entry.score,
                                 components: breakdown, matchedCases: [], referrals: [], quality: entry.first.features[5],
-                                evaluationCount: Int(index.vendorKeys[v].qualityCount), reasons: [])
+                                evaluationCount: Int(index.vendors.keys[v].qualityCount), reasons: [])
         }
         var ranked = rankedVendor(v)
         ranked.score = entry.score
@@ -53,8 +53,8 @@ struct Explainer {
         let (features, score) = ranker.evaluate(v, scratch: &scratch)
         let weights = ranker.weights
         let contributions = contributions(features, score: score)
-        let vendor = index.vendors[v]
-        let evaluations = Int(index.vendorKeys[v].qualityCount)
+        let vendor = index.vendors.records[v]
+        let evaluations = Int(index.vendors.keys[v].qualityCount)
         let quality = ranker.quality(v)
         let matched = (0..<scratch.count).map { caseMatch(Int(scratch.cases[$0]), value: scratch.values[$0]) }
         let tally = ranker.trustTally(v)
@@ -74,10 +74,10 @@ struct Explainer {
     func caseMatch(_ c: Int, value: Double) -> CaseMatch {
         let s = context.similarities(case: c, index: index)
         return CaseMatch(
-            caseStudyID: index.cases[c].id, vendorID: index.cases[c].vendorID, score: value,
+            caseStudyID: index.caseStudies.records[c].id, vendorID: index.caseStudies.records[c].vendorID, score: value,
             industry: context.hasIndustry ? s[0] : nil, size: context.hasSize ? s[1] : nil,
             need: context.hasNeed ? s[2] : nil, service: context.hasService ? s[3] : nil,
-            credibility: Double(index.caseKeys[c].weight), caseStudy: index.cases[c]
+            credibility: Double(index.caseStudies.keys[c].weight), caseStudy: index.caseStudies.records[c]
         )
     }
 
@@ -87,11 +87,11 @@ struct Explainer {
         var out: [String] = []
         let t = index.taxonomy
         let request = ranker.request
-        let live = index.vendorCases[v].filter { index.caseKeys[Int($0)].alive }.count
+        let live = index.vendors.cases[v].filter { index.caseStudies.keys[Int($0)].alive }.count
 
         if live == 0 {
             var declared: [String] = []
-            let vendor = index.vendors[v]
+            let vendor = index.vendors.records[v]
             if !vendor.serviceTypes.isEmpty { declared.append(vendor.serviceTypes.prefix(3).joined(separator: ", ")) }
             if !vendor.industries.isEmpty { declared.append("industries " + vendor.industries.prefix(3).joined(separator: ", ")) }
             out.append("no case studies yet: ranked on what it declares" + (declared.isEmpty ? "" : " (" + declared.joined(separator: "; ") + ")"))

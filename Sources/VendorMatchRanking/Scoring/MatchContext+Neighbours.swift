@@ -5,13 +5,13 @@ extension MatchContext {
     /// get their exact (rescaled) cosine, the other cases with a vector 0, those without one -1.
     static func semanticHits(query: [Float], index: RankingIndex, neighbours: NeighbourIndex) -> [Float] {
         let floor = Float(index.model.value(.needSemanticFloor))
-        var out = [Float](repeating: -1, count: index.cases.count)
+        var out = [Float](repeating: -1, count: index.caseStudies.count)
         out.withUnsafeMutableBufferPointer { out in
-            index.caseHasDense.withUnsafeBufferPointer { has in
+            index.caseStudies.hasDense.withUnsafeBufferPointer { has in
                 for c in 0..<min(out.count, has.count) where has[c] { out[c] = 0 }
             }
         }
-        for hit in neighbours.nearest(query, k: max(1, index.neighbourSearch.hits), vectors: index.caseDense) {
+        for hit in neighbours.nearest(query, k: max(1, index.caseStudies.neighbourSearch.hits), vectors: index.caseStudies.dense) {
             out[Int(hit.id)] = rescaled(hit.score, floor: floor)
         }
         return out
@@ -25,12 +25,13 @@ extension MatchContext {
         guard semanticApproximate, !semanticQuery.isEmpty else { return }
         var rows: [Int32] = [], owners: [Int] = []
         for v in vendors {
-            for c in index.vendorCases[v] where index.caseHasDense[Int(c)] {
+            for c in index.vendors.cases[v] where index.caseStudies.hasDense[Int(c)] {
                 rows.append(c)
                 owners.append(v)
             }
         }
-        let dots = ExactDots.gather(semanticQuery, vectors: index.caseDense, dims: index.denseDimensions, rows: rows)
+        let dots = ExactDots.gather(semanticQuery, vectors: index.caseStudies.dense, dims: index.caseStudies.denseDimensions,
+                                    rows: rows)
         let floor = Float(index.model.value(.needSemanticFloor))
         let share = Float(min(1, max(0, index.model.value(.needSemanticShare))))
         let relevance = max(needFloor, .leastNonzeroMagnitude)

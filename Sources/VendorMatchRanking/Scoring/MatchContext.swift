@@ -43,7 +43,7 @@ struct MatchContext {
     /// for a case without a vector). Both empty when the channel is off: `needSim` is then the lexical one.
     var needLexicalSim: [Float] = []
     var needSemanticSim: [Float] = []
-    /// Whether `needSemanticSim` came from the approximate index (`RankingIndex.caseNeighbours`): then it is
+    /// Whether `needSemanticSim` came from the approximate index (`CaseStudyStore.neighbours`): then it is
     /// exact for the index's hits and for the cases `exactSemantic(forVendors:index:)` was given, and 0 (a
     /// lower bound) for the other cases with a vector. The request's vector, kept for that.
     private(set) var semanticApproximate = false
@@ -105,26 +105,28 @@ struct MatchContext {
         }
         var touched: [Int32] = []
         let dense: [Float] = {
-            guard let need, !need.isEmpty, index.denseActive, let e = index.denseEncoder else { return [] }
+            guard let need, !need.isEmpty, index.caseStudies.denseActive, let e = index.caseStudies.denseEncoder else { return [] }
             let q = e.embed(need)
-            return q.count == index.denseDimensions ? q : []
+            return q.count == index.caseStudies.denseDimensions ? q : []
         }()
         if !needVector.isEmpty || !dense.isEmpty {
             // Every term's posting count first: independent loads that overlap, so the scatter below
             // finds each list's header in cache; their sum bounds the number of matching cases.
             var postingCount = 0
-            for id in needVector.ids where Int(id) < index.needPostings.count { postingCount += index.needPostings[Int(id)].count }
-            var scores = [Float](repeating: 0, count: index.cases.count)
+            for id in needVector.ids where Int(id) < index.caseStudies.needPostings.count {
+                postingCount += index.caseStudies.needPostings[Int(id)].count
+            }
+            var scores = [Float](repeating: 0, count: index.caseStudies.count)
             scores.withUnsafeMutableBufferPointer { out in
-                for (id, qw) in zip(needVector.ids, needVector.weights) where Int(id) < index.needPostings.count {
-                    index.needPostings[Int(id)].withUnsafeBufferPointer { postings in
-                        for p in postings { out[Int(p.caseOrdinal)] += qw * p.weight }
+                for (id, qw) in zip(needVector.ids, needVector.weights) where Int(id) < index.caseStudies.needPostings.count {
+                    index.caseStudies.needPostings[Int(id)].withUnsafeBufferPointer { postings in
+                        for p in postings { out[Int(p.ordinal)] += qw * p.weight }
                     }
                 }
             }
             if !dense.isEmpty {
                 needLexicalSim = scores
-                if let neighbours = index.caseNeighbours {
+                if let neighbours = index.caseStudies.neighbours {
                     needSemanticSim = MatchContext.semanticHits(query: dense, index: index, neighbours: neighbours)
                     semanticApproximate = true
                     semanticQuery = dense
@@ -140,9 +142,9 @@ struct MatchContext {
             needSim = scores
             var described = [Float](repeating: 0, count: index.vendors.count)
             described.withUnsafeMutableBufferPointer { out in
-                for (id, qw) in zip(needVector.ids, needVector.weights) where Int(id) < index.descriptionPostings.count {
-                    index.descriptionPostings[Int(id)].withUnsafeBufferPointer { postings in
-                        for p in postings { out[Int(p.caseOrdinal)] += qw * p.weight }
+                for (id, qw) in zip(needVector.ids, needVector.weights) where Int(id) < index.vendors.descriptionPostings.count {
+                    index.vendors.descriptionPostings[Int(id)].withUnsafeBufferPointer { postings in
+                        for p in postings { out[Int(p.ordinal)] += qw * p.weight }
                     }
                 }
             }
@@ -198,10 +200,11 @@ struct MatchContext {
         }
 
         if hasNeed || hasService {
-            var cases = [Bool](repeating: false, count: index.cases.count)
+            var cases = [Bool](repeating: false, count: index.caseStudies.count)
             var vendors = [Bool](repeating: false, count: index.vendors.count)
             let categories = hasService ? Set(requested.map { index.services.categoryBit[$0] }).sorted() : []
-            let caseVendor = index.caseVendor, categoryCases = index.categoryCases, serviceCases = index.serviceCases
+            let caseVendor = index.caseStudies.vendor, categoryCases = index.caseStudies.categoryCases
+            let serviceCases = index.caseStudies.serviceCases
             cases.withUnsafeMutableBufferPointer { caseOut in
                 vendors.withUnsafeMutableBufferPointer { vendorOut in
                     caseVendor.withUnsafeBufferPointer { owner in
@@ -271,9 +274,9 @@ struct MatchContext {
     /// (`ExactDots`), so both give a case the same value to the bit.
     static func semanticSimilarities(query: [Float], index: RankingIndex) -> [Float] {
         let floor = Float(index.model.value(.needSemanticFloor))
-        let dots = ExactDots.all(query, vectors: index.caseDense, dims: index.denseDimensions)
-        var out = [Float](repeating: -1, count: index.cases.count)
-        for c in 0..<min(out.count, dots.count) where index.caseHasDense[c] { out[c] = rescaled(dots[c], floor: floor) }
+        let dots = ExactDots.all(query, vectors: index.caseStudies.dense, dims: index.caseStudies.denseDimensions)
+        var out = [Float](repeating: -1, count: index.caseStudies.count)
+        for c in 0..<min(out.count, dots.count) where index.caseStudies.hasDense[c] { out[c] = rescaled(dots[c], floor: floor) }
         return out
     }
 
@@ -360,7 +363,7 @@ struct MatchContext {
 
     /// Similarities of case `c` from its packed key (the scoring loop's form of `similarities(case:index:)`).
     @inline(__always)
-    func similarities(_ key: RankingIndex.CaseKey, case c: Int) -> SIMD4<Double> {
+    func similarities(_ key: CaseStudyStore.Key, case c: Int) -> SIMD4<Double> {
         var s = SIMD4<Double>.zero
         if hasIndustry { s[0] = industryLevels[Int(industryLevel[Int(key.industry)])] }
         if hasSize { s[1] = Double(sizeSim[key.size < 0 ? 6 : Int(key.size)]) }
@@ -375,7 +378,7 @@ struct MatchContext {
     /// Similarities of one case: industry, size, need, service (0 where not given).
     @inline(__always)
     func similarities(case c: Int, index: RankingIndex) -> SIMD4<Double> {
-        similarities(index.caseKeys[c], case: c)
+        similarities(index.caseStudies.keys[c], case: c)
     }
 
     /// `Σ wᵢ·tableᵢ / Σ wᵢ` entry by entry, summed in the order `serviceSimilarity` sums, so the result is
@@ -423,10 +426,11 @@ struct MatchContext {
         var nearest: [Int32] = []
         nearest.reserveCapacity(neighbours + 1)
         func before(_ a: Int32, _ b: Int32) -> Bool {
-            needSim[Int(a)] != needSim[Int(b)] ? needSim[Int(a)] > needSim[Int(b)] : index.cases[Int(a)].id < index.cases[Int(b)].id
+            needSim[Int(a)] != needSim[Int(b)]
+                ? needSim[Int(a)] > needSim[Int(b)] : index.caseStudies.records[Int(a)].id < index.caseStudies.records[Int(b)].id
         }
         for c in touched {
-            guard index.caseKeys[Int(c)].alive, index.vendorAlive[Int(index.caseVendor[Int(c)])] else { continue }
+            guard index.caseStudies.keys[Int(c)].alive, index.vendors.alive[Int(index.caseStudies.vendor[Int(c)])] else { continue }
             if nearest.count == neighbours, !before(c, nearest[neighbours - 1]) { continue }
             var i = nearest.count
             nearest.append(c)
@@ -438,7 +442,7 @@ struct MatchContext {
         var total = 0.0
         for c in nearest {
             let sim = Double(needSim[Int(c)])
-            index.caseServices[Int(c)].forEach { votes[$0] += sim }
+            index.caseStudies.services[Int(c)].forEach { votes[$0] += sim }
             total += sim
         }
         guard total > 0 else { return [] }
@@ -449,12 +453,12 @@ struct MatchContext {
     /// Similarities of what the vendor declares about itself: focus industries, service types and its
     /// description against the need (size does not apply: a vendor's own size says nothing of its clients).
     @inline(__always)
-    func declaredSimilarities(vendor v: Int, key: RankingIndex.VendorKey, index: RankingIndex) -> SIMD4<Double> {
+    func declaredSimilarities(vendor v: Int, key: VendorStore.Key, index: RankingIndex) -> SIMD4<Double> {
         var s = SIMD4<Double>.zero
         if hasIndustry {
             let start = Int(key.industryStart)
             for j in start..<(start + Int(key.industryCount)) {
-                s[0] = max(s[0], industryLevels[Int(industryLevel[Int(index.declaredIndustryIDs[j])])])
+                s[0] = max(s[0], industryLevels[Int(industryLevel[Int(index.vendors.declaredIndustryIDs[j])])])
             }
         }
         if hasNeed {

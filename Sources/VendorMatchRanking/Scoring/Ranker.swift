@@ -3,9 +3,11 @@ import Dispatch
 import Foundation
 import VendorMatchCore
 
-/// Scores vendors for one request over an index snapshot: hard constraints, case-study evidence with
-/// diminishing returns, declared capabilities, referral trust and quality, combined linearly with the
-/// model's weights. Pure: no I/O, no shared state.
+/// The first phase: scores the candidates of one request (`CandidateRetrieval`) over an index snapshot
+/// (case-study evidence with diminishing returns, declared capabilities, referral trust and quality,
+/// combined linearly with the model's weights) and keeps the best, skipping vendors whose upper bound
+/// cannot enter them. Feature extraction (`FeatureExtractor`), the second phase (`SecondPhaseRanker`)
+/// and explanations (`Explainer`) read its candidates and context. Pure: no I/O, no shared state.
 struct Ranker {
     let snapshot: IndexSnapshot
     /// Borrowed from the snapshot. The hot loops spell out `snapshot.index`: calling a closure-taking
@@ -57,68 +59,24 @@ struct Ranker {
         recommendShare = model.value(.qualityRecommendShare)
         let wv = model.weightVector
         weights = SIMD8<Double>(wv[0], wv[1], wv[2], wv[3], wv[4], wv[5], 0, 0)
-        qualityMean = snapshot.index.qualityMean
-        buyerSpecific = request.buyerOrg.flatMap { snapshot.index.buyerVendorTally[$0] } ?? [:]
+        qualityMean = snapshot.index.caseStudies.qualityMean
+        buyerSpecific = request.buyerOrg.flatMap { snapshot.index.referrals.buyerVendorTally[$0] } ?? [:]
         var flags = [Bool](repeating: false, count: snapshot.index.vendors.count)
         for v in buyerSpecific.keys { flags[Int(v)] = true }
         hasBuyerSpecific = flags
         let (w4, w5, mean, prior) = (weights[4], weights[5], qualityMean, qualityPriorCount)
         openParts = snapshot.openParts {
-            snapshot.index.vendorKeys.map { key in
+            snapshot.index.vendors.keys.map { key in
                 w4 * key.openTrust
                     + w5 * QualityModel.shrunk(sum: key.qualitySum, count: Int(key.qualityCount), mean: mean, priorCount: prior)
             }
         }
     }
 
-    // MARK: Hard constraints
+    // MARK: Candidate retrieval
 
     /// The vendors that satisfy every hard constraint of CONTRACT §2, ascending by ordinal.
-    func candidates() -> [Int] {
-        let services = index.services
-        let masks = request.serviceTypes.compactMap { services.bit[$0] }.map { services.acceptable(for: $0) }
-        let certs = index.vendorCertifications.wanted(request.requiredCertifications.map(Vocabulary.normalizeCertification))
-        // A certification no vendor holds rules every vendor out.
-        if certs.unknown > 0 { return [] }
-        let regions = index.vendorRegions.wanted(request.regions)
-        let languages = index.vendorLanguages.wanted(request.languages)
-        var excluded = [Bool](repeating: false, count: index.vendors.count)
-        for id in request.excludeVendors { if let o = index.vendorOrdinal[id] { excluded[Int(o)] = true } }
-        let checkRegions = !request.regions.isEmpty, checkLanguages = !request.languages.isEmpty
-        let budget = request.budgetUSD ?? .infinity
-        // Local references to what the loop reads (one retain each, then no access through the snapshot).
-        let vendorAlive = index.vendorAlive, vendorOffered = index.vendorOffered, vendorMinProject = index.vendorMinProject
-        let certified = index.vendorCertifications, regional = index.vendorRegions, speaking = index.vendorLanguages
-        var out = [Int](repeating: 0, count: vendorAlive.count)
-        var count = 0
-        out.withUnsafeMutableBufferPointer { out in
-            certs.table.withUnsafeBufferPointer { certTable in
-                regions.table.withUnsafeBufferPointer { regionTable in
-                    languages.table.withUnsafeBufferPointer { languageTable in
-                        let alive = vendorAlive.span, offers = vendorOffered.span, left = excluded.span
-                        let minimum = vendorMinProject.span
-                        for v in 0..<alive.count where alive[v] && !left[v] {
-                            if !masks.isEmpty {
-                                let offered = offers[v]
-                                var meets = true
-                                for m in masks where !offered.intersects(m) { meets = false; break }
-                                if !meets { continue }
-                            }
-                            if certs.known > 0, certified.matches(v, in: certTable) < certs.known { continue }
-                            // Regions and languages must overlap where the vendor gives any.
-                            if checkRegions, !regional.isEmpty(v), regional.matches(v, in: regionTable) == 0 { continue }
-                            if checkLanguages, !speaking.isEmpty(v), speaking.matches(v, in: languageTable) == 0 { continue }
-                            if budget < minimum[v] { continue } // -1 (none given) never binds
-                            out[count] = v
-                            count += 1
-                        }
-                    }
-                }
-            }
-        }
-        out.removeLast(out.count - count)
-        return out
-    }
+    func candidates() -> [Int] { CandidateRetrieval.candidates(for: request, in: snapshot.index) }
 
     // MARK: Scoring
 
@@ -161,14 +119,14 @@ struct Ranker {
     /// weighted score; fills `scratch` with the vendor's best cases.
     func evaluate(_ v: Int, scratch: inout Scratch) -> (features: SIMD8<Double>, score: Double) {
         scratch.count = 0
-        let vendor = snapshot.index.vendorKeys[v]
+        let vendor = snapshot.index.vendors.keys[v]
         // Cases whose work does not match at all score 0; skip the vendors that have only such cases.
         let filtered = !context.relevantCase.isEmpty
         if !filtered || context.relevantVendor[v] {
             let start = Int(vendor.caseStart), end = start + Int(vendor.caseCount)
             // Unchecked: the index's own ranges and ordinals.
-            snapshot.index.vendorCaseList.withUnsafeBufferPointer { list in
-                snapshot.index.caseKeys.withUnsafeBufferPointer { keys in
+            snapshot.index.vendors.caseList.withUnsafeBufferPointer { list in
+                snapshot.index.caseStudies.keys.withUnsafeBufferPointer { keys in
                     let relevant = context.relevantCase.span
                     for j in start..<end {
                         let c32 = list[j]
@@ -189,7 +147,7 @@ struct Ranker {
         var experience = SIMD4<Double>.zero
         for i in 0..<scratch.count {
             let c = Int(scratch.cases[i])
-            experience += decay[i] * Double(snapshot.index.caseKeys[c].weight) * context.parts(scratch.similarities[i])
+            experience += decay[i] * Double(snapshot.index.caseStudies.keys[c].weight) * context.parts(scratch.similarities[i])
         }
         experience += declaredCredibility * context.parts(context.declaredSimilarities(vendor: v, key: vendor, index: snapshot.index))
         experience /= normaliser
@@ -200,7 +158,7 @@ struct Ranker {
     }
 
     @inline(__always)
-    func trust(_ v: Int, key: RankingIndex.VendorKey) -> Double {
+    func trust(_ v: Int, key: VendorStore.Key) -> Double {
         guard hasBuyerSpecific[v] else { return key.openTrust }
         let tally = trustTally(v)
         return TrustModel.trust(positive: tally.positive, negative: tally.negative, scale: trustScale, negativeScale: trustNegative)
@@ -242,7 +200,7 @@ struct Ranker {
     func bound(_ v: Int, declared: Double) -> Double {
         var bound = declared
         if hasBuyerSpecific[v] {
-            let key = index.vendorKeys[v]
+            let key = index.vendors.keys[v]
             bound += weights[4] * trust(v, key: key) + weights[5] * quality(key: key)
         } else {
             bound += openParts[v]
@@ -251,20 +209,21 @@ struct Ranker {
     }
 
     /// The referral tally that counts for the requesting buyer (kept up to date by the index).
-    func trustTally(_ v: Int) -> TrustModel.Tally { buyerSpecific[Int32(v)] ?? index.vendorOpenTrust[v] }
+    func trustTally(_ v: Int) -> TrustModel.Tally { buyerSpecific[Int32(v)] ?? index.referrals.openTrust[v] }
 
     /// `trustTally` computed from the referrals themselves, for the naive reference scan.
     func trustTallyFromReferrals(_ v: Int) -> TrustModel.Tally {
-        let counting = index.vendorReferrals[v].map { Int($0) }.filter {
-            index.referralAlive[$0] && index.referrals[$0].counts(for: request.buyerOrg)
+        let referrals = index.referrals
+        let counting = referrals.byVendor[v].map { Int($0) }.filter {
+            referrals.alive[$0] && referrals.records[$0].counts(for: request.buyerOrg)
         }
-        return TrustModel.tally(counting, in: index)
+        return TrustModel.tally(counting, in: referrals, model: model)
     }
 
-    func quality(_ v: Int) -> Double { quality(key: index.vendorKeys[v]) }
+    func quality(_ v: Int) -> Double { quality(key: index.vendors.keys[v]) }
 
     @inline(__always)
-    func quality(key: RankingIndex.VendorKey) -> Double {
+    func quality(key: VendorStore.Key) -> Double {
         QualityModel.shrunk(sum: key.qualitySum, count: Int(key.qualityCount), mean: qualityMean, priorCount: qualityPriorCount)
     }
 
@@ -273,17 +232,19 @@ struct Ranker {
     /// list of `i + 2` (its key requested earlier), the case keys and scores of `i + 1`.
     @inline(__always)
     private func prefetch(_ vendors: ArraySlice<Int>, at i: Int) {
-        if i + 3 < vendors.endIndex { snapshot.index.vendorKeys.withUnsafeBufferPointer { vm_prefetch($0.baseAddress! + vendors[i + 3]) } }
+        if i + 3 < vendors.endIndex {
+            snapshot.index.vendors.keys.withUnsafeBufferPointer { vm_prefetch($0.baseAddress! + vendors[i + 3]) }
+        }
         if i + 2 < vendors.endIndex {
-            let start = Int(snapshot.index.vendorKeys[vendors[i + 2]].caseStart)
-            snapshot.index.vendorCaseList.withUnsafeBufferPointer { if start < $0.count { vm_prefetch($0.baseAddress! + start) } }
+            let start = Int(snapshot.index.vendors.keys[vendors[i + 2]].caseStart)
+            snapshot.index.vendors.caseList.withUnsafeBufferPointer { if start < $0.count { vm_prefetch($0.baseAddress! + start) } }
         }
         if i + 1 < vendors.endIndex {
-            let key = snapshot.index.vendorKeys[vendors[i + 1]]
+            let key = snapshot.index.vendors.keys[vendors[i + 1]]
             let start = Int(key.caseStart), count = Int(key.caseCount)
             guard count > 0 else { return }
-            let first = Int(snapshot.index.vendorCaseList[start]), last = Int(snapshot.index.vendorCaseList[start + count - 1])
-            snapshot.index.caseKeys.withUnsafeBufferPointer { keys in
+            let first = Int(snapshot.index.vendors.caseList[start]), last = Int(snapshot.index.vendors.caseList[start + count - 1])
+            snapshot.index.caseStudies.keys.withUnsafeBufferPointer { keys in
                 // A vendor's cases are usually neighbours (four keys a line); if not, the first and last.
                 let low = min(first, last), high = max(first, last)
                 guard high < keys.count else { return }
@@ -299,27 +260,6 @@ struct Ranker {
         }
     }
 
-    /// The pool split into vendors with a case matching the work (strongly, when `prune`), weakly, and
-    /// not at all; each ascending.
-    private func partition(_ pool: [Int], prune: Bool) -> (strong: [Int], weak: [Int], others: [Int]) {
-        var strong: [Int] = [], weak: [Int] = [], others: [Int] = []
-        strong.reserveCapacity(pool.count)
-        weak.reserveCapacity(pool.count)
-        others.reserveCapacity(pool.count)
-        let relevant = context.relevantVendor.span, bestNeed = context.vendorBestNeed.span
-        let meets = context.vendorMeetsService.span
-        for v in pool {
-            if !relevant[v] {
-                others.append(v)
-            } else if !prune || bestNeed[v] > 0 || meets[v] {
-                strong.append(v)
-            } else {
-                weak.append(v)
-            }
-        }
-        return (strong, weak, others)
-    }
-
     /// `top(k)`, then, when the semantic similarities came from the approximate index, every case study
     /// of those `k` vendors gets its exact similarity (`MatchContext.exactSemantic`) and they are scored
     /// again and re-sorted: the candidates are what the approximate retrieval found, their scores, features
@@ -329,7 +269,7 @@ struct Ranker {
         guard context.semanticApproximate, !ranked.isEmpty else { return (ranked, candidates) }
         context.exactSemantic(forVendors: ranked.map(\.vendor), index: snapshot.index)
         var scratch = makeScratch()
-        var exact = TopK(k: ranked.count, ids: snapshot.index.vendorIDs)
+        var exact = TopK(k: ranked.count, ids: snapshot.index.vendors.ids)
         for entry in ranked {
             let (features, score) = evaluate(entry.vendor, scratch: &scratch)
             exact.offer(TopK.Entry(vendor: entry.vendor, score: score, features: features))
@@ -357,8 +297,9 @@ struct Ranker {
         // enter it is skipped. The top k does not depend on the order.
         let bound = declaredOnlyBound()
         let prune = bound != nil && casesBoundHolds
-        let (strong, weak, others) = bound == nil ? (pool, [], []) : partition(pool, prune: prune)
-        let ids = snapshot.index.vendorIDs
+        let (strong, weak, others) = bound == nil
+            ? (pool, [], []) : CandidateRetrieval.partition(pool, context: context, prune: prune)
+        let ids = snapshot.index.vendors.ids
         var partial = [TopK](repeating: TopK(k: k, ids: ids), count: parts)
         partial.withUnsafeMutableBufferPointer { out in
             nonisolated(unsafe) let results = out

@@ -29,27 +29,27 @@ enum TrustModel {
         return model.referrerWeight(r.referrerType) * r.strength * decay
     }
 
-    /// Saturates referrals (ordinals into the index) per referrer organisation: the strongest counts
+    /// Saturates referrals (ordinals into `referrals`) per referrer organisation: the strongest counts
     /// fully, each further one from the same organisation `trust.org_decay` times the one before.
-    static func tally(_ ordinals: [Int], in index: RankingIndex) -> Tally {
+    static func tally(_ ordinals: [Int], in referrals: ReferralStore, model: RankingModel) -> Tally {
         var t = Tally()
         guard !ordinals.isEmpty else { return t }
-        let decay = index.model.value(.referralOrgDecay)
+        let decay = model.value(.referralOrgDecay)
         var groups: [String: [Int]] = [:]
         for r in ordinals {
-            let ref = index.referrals[r]
+            let ref = referrals.records[r]
             groups[ref.referrerOrg ?? "#" + ref.id, default: []].append(r)
         }
         for key in groups.keys.sorted() {
             let members = groups[key]!.sorted {
-                let a = abs(index.referralBase[$0]), b = abs(index.referralBase[$1])
-                return a != b ? a > b : index.referrals[$0].id < index.referrals[$1].id
+                let a = abs(referrals.base[$0]), b = abs(referrals.base[$1])
+                return a != b ? a > b : referrals.records[$0].id < referrals.records[$1].id
             }
             var factor = 1.0
             for r in members {
-                let m = index.referralBase[r] * factor
+                let m = referrals.base[r] * factor
                 factor *= decay
-                let ti = typeIndex[index.referrals[r].referrerType]!
+                let ti = typeIndex[referrals.records[r].referrerType]!
                 t.count[ti] += 1
                 t.mass[ti] += m
                 if m >= 0 { t.positive += m } else { t.negative -= m }
