@@ -114,6 +114,26 @@ final class BlockingPostgres: @unchecked Sendable {
             _ = try connection.query(query, logger: logger).wait()
         }
 
+        /// Starts `COPY table (columns) FROM STDIN` of `data` (rows already in COPY's text format) without
+        /// waiting for it: the caller may prepare the next rows meanwhile, and must wait for the returned
+        /// future before its next statement on this session.
+        func startCopy(into table: String, columns: [String], data: ByteBuffer, on executor: CopyThread) -> EventLoopFuture<Void> {
+            let connection = self.connection
+            let logger = self.logger
+            let promise = connection.eventLoop.makePromise(of: Void.self)
+            Task(executorPreference: executor) {
+                do {
+                    try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+                        try await writer.write(data)
+                    }
+                    promise.succeed(())
+                } catch {
+                    promise.fail(error)
+                }
+            }
+            return promise.futureResult
+        }
+
         /// Multi-row `INSERT`s of `rows` (each `columns` values), `batch` rows per statement:
         /// `prefix` is `INSERT INTO t (a, b)`, `suffix` the `ON CONFLICT` clause.
         func insert(prefix: String, suffix: String, columns: Int, rows: [[String?]], batch: Int = 1000, casts: [String]? = nil) throws {

@@ -3,9 +3,10 @@ import PostgresNIO
 import VendorMatchCore
 import VendorMatchStore
 
-/// `vendormatch import` into PostgreSQL: the same checks as the SQLite import, the records sent as
-/// batched multi-row upserts, all in one transaction that also makes one catalogue version (a `reload`
-/// change: followers load the catalogue again rather than replaying every record).
+/// `vendormatch import` into PostgreSQL: the same checks as the SQLite import, the records sent with
+/// `COPY` (`ImportCopy`: straight into a table that was empty, else through a staging table and one
+/// upsert), all in one transaction that also makes one catalogue version (a `reload` change: followers
+/// load the catalogue again rather than replaying every record).
 extension PostgresCatalogueStore {
     public func importDirectory(_ directory: String, taxonomy: Taxonomy, progress: ((ImportProgress) -> Void)?) throws -> ImportSummary {
         let start = ContinuousClock.now
@@ -13,6 +14,7 @@ extension PostgresCatalogueStore {
         let checker = ImportChecker(codec: RecordCodec(taxonomy: taxonomy))
         let files = try Importer.readFiles(directory, maxListedErrors: checker.maxListedErrors)
         let pending = PendingImport()
+        defer { pending.rows.copyThread.stop() }
         let summaries: [ImportSummary.FileSummary]
         do {
             summaries = try db.transaction("importing into \(url)") { s in
@@ -20,15 +22,14 @@ extension PostgresCatalogueStore {
                     try checker.checkAndWrite(
                         files, progress: progress,
                         existingIDs: { kind in
-                            Set(try s.query(PostgresQuery(unsafeSQL: "SELECT id FROM \(kind.table)")).map { try $0.decode(String.self) })
+                            let ids = Set(try s.query(PostgresQuery(unsafeSQL: "SELECT id FROM \(kind.table)")).map { try $0.decode(String.self) })
+                            pending.rows.route(kind, existing: ids)
+                            return ids
                         },
-                        write: { record, json in
-                            pending.rows.add(record, json: String(decoding: json, as: UTF8.self))
-                            try pending.rows.flushIfFull(s)
-                        }
+                        write: { record, json in try pending.rows.add(record, json: json, s) }
                     )
                 }
-                try pending.rows.flush(s)
+                try pending.rows.finish(s)
                 // The text statistics were fitted to the catalogue before the import: the next ranker fits them again.
                 try s.execute("DELETE FROM text_statistics")
                 _ = try ChangeLog.append(s, [(ChangeRow.catalogue, ChangeRow.reload, "", nil)])
@@ -45,7 +46,7 @@ extension PostgresCatalogueStore {
 
 /// The rows an import has not sent yet, and the bad input that stopped it.
 private final class PendingImport {
-    var rows = RecordRows()
+    var rows = ImportCopy()
     var failure: ImportFailure?
 
     func run<T>(_ body: () throws -> T) throws -> T {

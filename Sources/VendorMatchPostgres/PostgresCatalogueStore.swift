@@ -59,20 +59,20 @@ public final class PostgresCatalogueStore: CatalogueStoring, @unchecked Sendable
         try loadSnapshot().catalogue
     }
 
-    /// Every record and the version they are at, read in one `REPEATABLE READ` transaction.
+    /// Every record and the version they are at, read in one `REPEATABLE READ` transaction. Each table is
+    /// one query whose rows are decoded as they arrive (`forEachText`), not collected first.
     public func loadSnapshot() throws(VMError) -> CatalogueSnapshot {
-        let (version, texts) = try reader.transaction("loading the catalogue from \(url)", isolation: "ISOLATION LEVEL REPEATABLE READ READ ONLY") { s in
+        try reader.transaction("loading the catalogue from \(url)", isolation: "ISOLATION LEVEL REPEATABLE READ READ ONLY") { s in
             let version = try s.query("SELECT version FROM catalogue_version WHERE id = 1")[0].decode(Int64.self)
-            func json(_ table: String) throws -> [String] {
-                try s.query(PostgresQuery(unsafeSQL: "SELECT json FROM \(table) ORDER BY id COLLATE \"C\"")).map { try $0.decode(String.self) }
+            func rows(_ table: String, _ body: (String) throws -> Void) throws {
+                try s.forEachText(PostgresQuery(unsafeSQL: "SELECT json FROM \(table) ORDER BY id COLLATE \"C\""), body)
             }
-            return (version, (try json("vendors"), try json("case_studies"), try json("referrals")))
+            var catalogue = Catalogue()
+            try rows("vendors") { catalogue.vendors.append(try StoredRecordDecoder.vendor($0)) }
+            try rows("case_studies") { catalogue.caseStudies.append(try StoredRecordDecoder.caseStudy($0)) }
+            try rows("referrals") { catalogue.referrals.append(try StoredRecordDecoder.referral($0)) }
+            return CatalogueSnapshot(catalogue: catalogue, version: UInt64(version))
         }
-        var catalogue = Catalogue()
-        catalogue.vendors = try texts.0.map { (t) throws(VMError) in try StoredRecordDecoder.vendor(t) }
-        catalogue.caseStudies = try texts.1.map { (t) throws(VMError) in try StoredRecordDecoder.caseStudy(t) }
-        catalogue.referrals = try texts.2.map { (t) throws(VMError) in try StoredRecordDecoder.referral(t) }
-        return CatalogueSnapshot(catalogue: catalogue, version: UInt64(version))
     }
 
     public func vendor(id: String) throws(VMError) -> Vendor? {

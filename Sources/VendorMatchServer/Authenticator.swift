@@ -3,13 +3,13 @@ import VendorMatchStore
 import VendorMatchWire
 
 /// Finds the `Caller` of a request from its `authorization: Bearer …` metadata: the `--auth-token`
-/// token, or an API key of the database (`KeyRing`). With neither a token nor any key, everyone is
+/// token, or an API key of the store (`KeyChecking`: SQLite's `KeyRing`, PostgreSQL's key watch). With neither a token nor any key, everyone is
 /// `Caller.unrestricted`; otherwise every method but Health needs one (UNAUTHENTICATED).
 struct Authenticator: Sendable {
     let token: BearerAuthorizer?
-    let keys: KeyRing?
+    let keys: (any KeyChecking)?
 
-    init(token: String?, keys: KeyRing?) {
+    init(token: String?, keys: (any KeyChecking)?) {
         self.token = token.map(BearerAuthorizer.init(token:))
         self.keys = keys
     }

@@ -40,7 +40,7 @@ public final class VendorMatchServer: Service, Sendable {
     let router: RequestRouter
     private let stats: ServerStats
     private let addresses: AddressLimiter
-    private let keys: KeyRing?
+    private let keys: (any KeyChecking)?
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
     private let state = NIOLockedValueBox(State.idle)
@@ -49,12 +49,12 @@ public final class VendorMatchServer: Service, Sendable {
     private let nextConnectionID = NIOLockedValueBox<UInt64>(0)
     private let draining = NIOLockedValueBox(false)
 
-    /// `keys` checks API keys against the database (`CatalogueStore.keyRing()`); without it only
+    /// `keys` checks API keys against the store (`CatalogueStoring.keyChecker()`); without it only
     /// `configuration.authToken` (if any) is required.
     public init(
         configuration: ServerConfiguration,
         backend: any VendorMatchBackend,
-        keys: KeyRing? = nil,
+        keys: (any KeyChecking)? = nil,
         logger: Logger = Logger(label: "vendormatch.server"),
         group: MultiThreadedEventLoopGroup = .singleton,
         telemetry: ServerTelemetry = ServerTelemetry()

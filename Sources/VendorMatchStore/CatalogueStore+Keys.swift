@@ -63,4 +63,8 @@ extension CatalogueStore {
     public func keyRing() throws(VMError) -> KeyRing {
         try KeyRing(path: path)
     }
+
+    public func keyChecker() throws(VMError) -> any KeyChecking {
+        try keyRing()
+    }
 }

@@ -65,6 +65,10 @@ public protocol CatalogueStoring: Sendable {
     /// Revokes a key; an unknown id is `notFound`.
     @discardableResult
     func revokeKey(id: String, now: Date) throws(VMError) -> APIKey
+    /// The live key checker a server uses: it sees a key created or revoked by any process before the
+    /// next request (SQLite: a pragma per check; PostgreSQL: a notification, and a re-read every second).
+    /// Stop it with `stop()` when the server ends.
+    func keyChecker() throws(VMError) -> any KeyChecking
 
     /// Imports the data files in `directory` all-or-nothing, as one catalogue version.
     /// - Throws: `ImportFailure` for bad input (nothing written), `VMError` for storage failures.

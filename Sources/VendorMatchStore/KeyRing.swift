@@ -3,6 +3,18 @@ import GRDB
 import Synchronization
 import VendorMatchCore
 
+/// Where a server finds the API keys in force: the SQLite `KeyRing`, or a PostgreSQL store's key watch.
+public protocol KeyChecking: Sendable {
+    /// The keys in force now (cheap: called for every request but Health).
+    func current() throws(VMError) -> KeyRing.Keys
+    /// Stops watching the store (a checker with nothing running does nothing).
+    func stop()
+}
+
+extension KeyChecking {
+    public func stop() {}
+}
+
 /// Checks bearer tokens against the keys stored in the database, seeing every change at once.
 ///
 /// It keeps the keys in memory and, on each check, asks SQLite on its own connection for
@@ -10,10 +22,18 @@ import VendorMatchCore
 /// created or revoked by `vendormatch keys` in another process is seen by the very next request, at
 /// the cost of one pragma (a few microseconds) instead of a query and a parse. The keys are read again
 /// only when the database changed.
-public final class KeyRing: Sendable {
+public final class KeyRing: KeyChecking {
     /// The keys in force at one moment.
     public struct Keys: Sendable {
         fileprivate var byID: [String: (key: APIKey, digest: [UInt8])] = [:]
+
+        /// No keys.
+        public init() {}
+
+        /// `keys` with the SHA-256 digests of their secrets, as stored (another store's key checker).
+        package init(_ keys: [(key: APIKey, digest: [UInt8])]) {
+            for k in keys { byID[k.key.id] = k }
+        }
 
         /// Whether any key was ever created (revoked ones count): then every method but Health needs a key.
         public var areRequired: Bool { !byID.isEmpty }

@@ -179,17 +179,17 @@ struct ServeCommand: AsyncParsableCommand {
             if let httpBind { httpSafety.host = httpBind.host }
             try refuseUnsafeSettingsEarly(configuration)
             try refuseUnsafeSettingsEarly(httpSafety)
-            let backend: CatalogueBackend, engine: RankingEngine, keys: KeyRing?
+            let backend: CatalogueBackend, engine: RankingEngine, keys: (any KeyChecking)?
             var reloader: ModelReloader?
             if global.storeURL != nil {
-                // A ranker on the shared store: API keys and the model pointer are SQLite-only for now
-                // (--auth-token still works).
-                let shared = try openSharedCatalogue(logger: logger, token: token)
+                // A ranker on the shared store: it checks the store's API keys, watching them for changes
+                // (`PostgresKeyWatch`); the model pointer is SQLite-only for now.
+                let shared = try openSharedCatalogue(logger: logger)
                 backend = shared.0
                 engine = shared.1
-                keys = nil
-                try configuration.checkSafeToServe(keysExist: false)
-                try httpSafety.checkSafeToServe(keysExist: false)
+                keys = shared.2
+                try configuration.checkSafeToServe(keysExist: try shared.2.current().areRequired)
+                try httpSafety.checkSafeToServe(keysExist: try shared.2.current().areRequired)
             } else {
                 let local = try openDefaultCatalogue(logger: logger)
                 backend = local.0
@@ -203,7 +203,7 @@ struct ServeCommand: AsyncParsableCommand {
                                                pollInterval: .milliseconds(modelPollMilliseconds), logger: logger)
             }
             let (telemetry, telemetryServices) = telemetryOptions.telemetry(engine: engine, serverHost: host)
-            defer { reloader?.cancel(); backend.follower?.stop() }
+            defer { reloader?.cancel(); backend.follower?.stop(); keys?.stop() }
             let server = VendorMatchServer(configuration: configuration, backend: backend, keys: keys, logger: logger, telemetry: telemetry)
             var httpServices: [any Service] = []
             if let httpBind {
@@ -227,7 +227,10 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try configuration.checkSafeToServe(keysExist: false)
         } catch {
-            guard global.storeURL == nil else { throw error }
+            guard global.storeURL == nil else {
+                try configuration.checkSafeToServe(keysExist: !(try global.openStore().keys().isEmpty))
+                return
+            }
             let exists = FileManager.default.fileExists(atPath: global.databasePath)
             try configuration.checkSafeToServe(keysExist: exists && (try global.openCatalogueStore().keyRing().current().areRequired))
         }
@@ -252,21 +255,16 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// A ranker on a shared store (`--store`): the catalogue loaded from one consistent snapshot, then the
-    /// change log followed from the snapshot's version. Lexical need similarity only (vectors are kept in
-    /// SQLite); no shortlist log.
-    private func openSharedCatalogue(logger: Logger, token: String?) throws -> (CatalogueBackend, RankingEngine) {
+    /// change log followed from the snapshot's version, and the store's API keys watched. Lexical need
+    /// similarity only (vectors are kept in SQLite); no shortlist log.
+    private func openSharedCatalogue(logger: Logger) throws -> (CatalogueBackend, RankingEngine, any KeyChecking) {
         let started = ContinuousClock.now
         let store = try global.openStore()
-        // Keys in a shared store are not checked by its rankers yet: serving as if there were none would
-        // let anyone in whom the keys were meant to keep out, so that is refused; with a token, only the
-        // token is accepted (tenant keys are refused, never let through).
-        if token == nil, !(try store.keys().isEmpty) {
-            throw VMError(.invalidInput, "\(store.location) holds API keys, which `serve` does not check on a shared store yet: "
-                + "give --auth-token (only that token is then accepted), or serve from a SQLite database (--db)")
-        }
+        let keys = try store.keyChecker()
         let modelsDirectory = try ModelsDirectory.locate(explicit: global.models)
         let taxonomy = try Taxonomy.load(modelsDirectory: modelsDirectory)
         let snapshot = try store.loadSnapshot()
+        let snapshotRead = ContinuousClock.now - started
         let engine = try store.rankingEngine(
             taxonomy: taxonomy, model: try global.rankingModel(modelsDirectory: modelsDirectory),
             analyzer: LexicalAnalyzer.load(modelsDirectory: modelsDirectory), catalogue: snapshot.catalogue, dense: nil)
@@ -276,9 +274,10 @@ struct ServeCommand: AsyncParsableCommand {
         logger.notice("catalogue loaded from the shared store", metadata: [
             "vm.store": "\(store.location)", "vm.catalogue.version": "\(snapshot.version)",
             "vm.case_studies": "\(snapshot.catalogue.caseStudies.count)", "vm.load.seconds": "\(ContinuousClock.now - started)",
+            "vm.snapshot.seconds": "\(snapshotRead)",
         ])
         let backend = CatalogueBackend(engine: engine, store: store, codec: RecordCodec(taxonomy: taxonomy),
                                        version: snapshot.version, follower: follower)
-        return (backend, engine)
+        return (backend, engine, keys)
     }
 }

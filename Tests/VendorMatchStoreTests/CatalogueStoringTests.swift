@@ -132,6 +132,42 @@ import VendorMatchStore
     }
 
     @Test(arguments: StoreKind.available)
+    func reimportReplacesRecordsKeepsTheOthersAndKeepsEveryCharacter(_ kind: StoreKind) throws {
+        // Names and texts with what COPY's text format must escape (tab, newline, carriage return,
+        // backslash), quotes and non-ASCII; imported into an empty store, then again over the records.
+        let odd = #"Tab\there, line\nbreak, cr\r, back\\slash \\N, \"quoted\", Zürich 北京"#
+        let first = dir.sub("first")
+        try write([
+            "vendors.jsonl": #"{"id": "v\tone", "name": "\#(odd)"}"# + "\n" + #"{"id": "v2", "name": "Two"}"# + "\n",
+            "case_studies.jsonl": #"{"id": "c1", "vendor_id": "v\tone", "client_industry": "522", "service_types": ["data"], "need": "\#(odd)"}"# + "\n",
+            "referrals.jsonl": #"{"id": "r1", "vendor_id": "v2", "referrer_type": "institution", "buyer_org": "\#(odd)"}"# + "\n",
+        ], to: first)
+        let store = try kind.makeStore(in: dir)
+        _ = try store.importDirectory(first, taxonomy: taxonomy, progress: nil)
+        let name = "Tab\there, line\nbreak, cr\r, back\\slash \\N, \"quoted\", Zürich 北京"
+        #expect(try store.vendor(id: "v\tone")?.name == name)
+        #expect(try store.caseStudies(vendorID: "v\tone").first?.need == name)
+        #expect(try store.referrals(vendorID: "v2").first?.buyerOrg == name)
+
+        // Again over the stored records: one replaced, one added, the rest kept.
+        let second = dir.sub("second")
+        try write([
+            "vendors.jsonl": #"{"id": "v2", "name": "Two Renamed"}"# + "\n" + #"{"id": "v3", "name": "Three"}"# + "\n",
+            "case_studies.jsonl": #"{"id": "c1", "vendor_id": "v3", "client_industry": "52", "service_types": ["data"]}"# + "\n",
+        ], to: second)
+        let summary = try store.importDirectory(second, taxonomy: taxonomy, progress: nil)
+        #expect(summary.file(.vendors)?.inserted == 1 && summary.file(.vendors)?.updated == 1)
+        #expect(try store.vendor(id: "v2")?.name == "Two Renamed")
+        #expect(try store.vendor(id: "v\tone")?.name == name)
+        #expect(try store.caseStudies(vendorID: "v3").map(\.id) == ["c1"])
+        #expect(try store.caseStudies(vendorID: "v\tone").isEmpty)
+        #expect(try store.counts() == CatalogueStore.Counts(vendors: 3, caseStudies: 1, referrals: 1))
+        #expect(try store.catalogueVersion() == 2)
+        let reopened = try kind.reopen(store)
+        #expect(try reopened.loadCatalogue() == (try store.loadCatalogue()))
+    }
+
+    @Test(arguments: StoreKind.available)
     func recordsOutcomesOnePerRequestAndVendor(_ kind: StoreKind) throws {
         let store = try kind.makeStore(in: dir)
         let t = Date(timeIntervalSince1970: 1_700_000_000)

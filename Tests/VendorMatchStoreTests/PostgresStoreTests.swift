@@ -75,4 +75,39 @@ import VendorMatchStore
         #expect(logged == Array(1...100))
         #expect(try stores[0].counts().vendors == 100)
     }
+    @Test(.enabled(if: testPostgresServer != nil))
+    func aRankersKeyWatchSeesKeysCreatedAndRevokedByAnotherProcessWithoutPolling() async throws {
+        let url = try PostgresAdmin.createDatabase(StoreKind.freshDatabaseName(), on: try #require(testPostgresServer))
+        let store = try PostgresCatalogueStore(url: url)
+        // No re-reading on a timer in this test: only the notifications can make the watch see a change.
+        let watch = try PostgresKeyWatch(store: store, refreshInterval: .seconds(3600))
+        defer { watch.stop() }
+        #expect(try !watch.current().areRequired)
+        // Listening has started once the watch has re-read the keys for its first LISTEN.
+        try await waitUntil("the watch listens") { watch.readCount >= 1 }
+
+        let other = try PostgresCatalogueStore(url: url)
+        let (key, token) = try other.createKey(tenant: "acme", scopes: [.read], now: Date())
+        try await waitUntil("the new key is seen") { try watch.current().verify(token.text)?.id == key.id }
+        #expect(try watch.current().areRequired)
+        #expect(try watch.current().verify(token.text + "x") == nil)
+
+        let revokedAt = ContinuousClock.now
+        try other.revokeKey(id: key.id, now: Date())
+        try await waitUntil("the revocation is seen") { try watch.current().verify(token.text) == nil }
+        #expect(ContinuousClock.now - revokedAt < .seconds(2))
+        #expect(try watch.current().areRequired)
+    }
+
+    /// Waits up to 5 s for `condition`, checking every 10 ms (yielding the thread meanwhile: the watch's
+    /// listener runs on the same cooperative threads).
+    private func waitUntil(_ what: String, _ condition: () throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline {
+            if try condition() { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("timed out waiting until \(what)")
+    }
 }
+

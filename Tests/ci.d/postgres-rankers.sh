@@ -72,14 +72,28 @@ for bad in "postgres://vm@127.0.0.1:1/cli" "postgres://vm@127.0.0.1:$port/no_suc
     echo "bad --store refused in ${elapsed} s (exit 2): $(head -c 160 "$pgdir/err")"
 done
 
-# Keys in the shared store are not checked by its rankers yet: with a key and no token, serve refuses to start
-# (fails closed) instead of serving as if there were no keys.
-"$bin" keys create --tenant acme --scopes read --store "$store" --models Models >/dev/null
-status=0
-timeout 60 "$bin" serve --store "$store" --models Models --port 0 --http off >/dev/null 2>"$pgdir/err" || status=$?
-[ "$status" -eq 2 ] || { echo "serve on a store with keys and no token: exit $status, expected 2"; cat "$pgdir/err"; exit 1; }
-grep -q "API keys" "$pgdir/err" || { echo "serve on a store with keys: message does not say why"; cat "$pgdir/err"; exit 1; }
-echo "serve on a shared store holding keys, no token: refused (exit 2)"
+# API keys in the shared store, checked by a ranker (CONTRACT §6): a key created with `keys create --store`,
+# a call without it is 16 UNAUTHENTICATED, with it OK; revoked by another process, it is refused at once.
+token="$("$bin" keys create --tenant acme --scopes read --store "$store" --models Models 2>/dev/null)"
+key_id="$("$bin" keys list --json --store "$store" --models Models | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["id"])')"
+rport="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+"$bin" serve --store "$store" --models Models --port "$rport" --http off >"$pgdir/keyed.log" 2>&1 &
+keyed_pid=$!
+for _ in $(seq 1 240); do grep -q "listening on" "$pgdir/keyed.log" && break; kill -0 "$keyed_pid" 2>/dev/null || break; sleep 0.5; done
+grep -q "listening on" "$pgdir/keyed.log" || { echo "serve on a store holding keys did not start"; cat "$pgdir/keyed.log"; exit 1; }
+grep -q "keys" "$pgdir/keyed.log" || { echo "serve on a store holding keys: start-up line does not say keys are checked"; cat "$pgdir/keyed.log"; exit 1; }
+expect_unauthenticated() {  # $1: what, then the client's arguments
+    local what="$1"; shift
+    local status=0
+    "$bin" client stats --port "$rport" "$@" >/dev/null 2>"$pgdir/err" || status=$?
+    [ "$status" -eq 2 ] && grep -qi "unauthenticated" "$pgdir/err" || { echo "$what: exit $status, expected 2 UNAUTHENTICATED"; cat "$pgdir/err"; kill "$keyed_pid"; exit 1; }
+}
+expect_unauthenticated "ranker on PostgreSQL, no key"
+"$bin" client stats --port "$rport" --auth-token "$token" >/dev/null 2>"$pgdir/err" || { echo "ranker on PostgreSQL, with the key: refused"; cat "$pgdir/err"; kill "$keyed_pid"; exit 1; }
+"$bin" keys revoke "$key_id" --store "$store" --models Models >/dev/null 2>&1
+expect_unauthenticated "ranker on PostgreSQL, key revoked by another process"
+kill "$keyed_pid"; wait "$keyed_pid" 2>/dev/null || true
+echo "ranker on PostgreSQL checks the store's keys: no key 16, key OK, revoked key 16 at once"
 
 # The Swift suites against it.
 export VENDORMATCH_TEST_POSTGRES="$server"
