@@ -418,6 +418,9 @@ struct MatchContext {
                 ? needSim[Int(a)] > needSim[Int(b)] : index.caseStudies.records[Int(a)].id < index.caseStudies.records[Int(b)].id
         }
         for c in touched {
+            // A case below the last kept one cannot enter (a tie may, by id): that float compare first,
+            // before the liveness reads (most of a long need's matches fail it).
+            if nearest.count == neighbours, needSim[Int(c)] < needSim[Int(nearest[neighbours - 1])] { continue }
             guard index.caseStudies.keys[Int(c)].alive, index.vendors.alive[Int(index.caseStudies.vendor[Int(c)])] else { continue }
             if nearest.count == neighbours, !before(c, nearest[neighbours - 1]) { continue }
             var i = nearest.count
