@@ -310,10 +310,9 @@ struct Ranker {
         // whose cases match it only weakly (a sibling service type, no need words), then those with no
         // matching case at all. Once the top k is full, a vendor whose best possible score could not
         // enter it is skipped. The top k does not depend on the order.
+        // Each part partitions and scores its own share of the pool.
         let bound = declaredOnlyBound()
         let prune = bound != nil && casesBoundHolds
-        let (strong, weak, others) = bound == nil
-            ? (pool, [], []) : CandidateRetrieval.partition(pool, context: context, prune: prune)
         let ids = snapshot.index.vendors.ids
         var partial = [TopK](repeating: TopK(k: k, ids: ids), count: parts)
         partial.withUnsafeMutableBufferPointer { out in
@@ -333,9 +332,12 @@ struct Ranker {
                         score(v)
                     }
                 }
-                scoreRelevant(strong[(strong.count * part / parts)..<(strong.count * (part + 1) / parts)])
-                scoreRelevant(weak[(weak.count * part / parts)..<(weak.count * (part + 1) / parts)])
-                for v in others[(others.count * part / parts)..<(others.count * (part + 1) / parts)] {
+                let share = pool[(pool.count * part / parts)..<(pool.count * (part + 1) / parts)]
+                let (strong, weak, others) = bound == nil
+                    ? (Array(share), [], []) : CandidateRetrieval.partition(share, context: context, prune: prune)
+                scoreRelevant(strong[...])
+                scoreRelevant(weak[...])
+                for v in others {
                     if let floor = best.floor, let bound, self.bound(v, declared: bound) < floor { continue }
                     score(v)
                 }
