@@ -36,6 +36,14 @@ struct PostgresRankersTests {
         return (v, c)
     }
 
+    /// A new database on the test server holding `smallCatalogue()`, and a store on it.
+    static func smallCatalogueStore(_ prefix: String) throws -> (PostgresStoreURL, PostgresCatalogueStore) {
+        let url = try PostgresAdmin.createDatabase(prefix + UUID().uuidString.prefix(8).lowercased(), on: try #require(server))
+        let store = try PostgresCatalogueStore(url: url)
+        try store.upsert(smallCatalogue())
+        return (url, store)
+    }
+
     /// The case-study ids ranker `index` finds for vendor `vendorID`, once it has applied `version`.
     static func caseStudies(of vendorID: String, at index: Int, through client: VendorMatchEndpoints, minimum version: UInt64) async throws -> [String] {
         var q = Vendormatch_V1_FindCaseStudiesRequest()
@@ -74,9 +82,7 @@ struct PostgresRankersTests {
 
     @Test(.enabled(if: enabled, "needs $VENDORMATCH_TEST_POSTGRES and the vendormatch executable"), .timeLimit(.minutes(10)))
     func threeRankersServeEveryWriteTheyWereToldAbout() async throws {
-        let url = try PostgresAdmin.createDatabase("vmrankers_" + UUID().uuidString.prefix(8).lowercased(), on: try #require(Self.server))
-        let store = try PostgresCatalogueStore(url: url)
-        try store.upsert(smallCatalogue())
+        let (url, store) = try Self.smallCatalogueStore("vmrankers_")
         let directory = try makeTemporaryDirectory("vm-rankers")
         defer { try? FileManager.default.removeItem(at: directory) }
         let catalogue = ["--store", url.description]
@@ -208,9 +214,7 @@ struct PostgresRankersTests {
     /// with `--no-log-shortlists` logs nothing, and an outcome for its shortlist is refused.
     @Test(.enabled(if: enabled, "needs $VENDORMATCH_TEST_POSTGRES and the vendormatch executable"), .timeLimit(.minutes(5)))
     func shortlistsServedByAnyRankerAreLoggedInTheSharedStore() async throws {
-        let url = try PostgresAdmin.createDatabase("vmlog_" + UUID().uuidString.prefix(8).lowercased(), on: try #require(Self.server))
-        let store = try PostgresCatalogueStore(url: url)
-        try store.upsert(smallCatalogue())
+        let (url, store) = try Self.smallCatalogueStore("vmlog_")
         let directory = try makeTemporaryDirectory("vm-rankers-log")
         defer { try? FileManager.default.removeItem(at: directory) }
         let catalogue = ["--store", url.description]
