@@ -75,7 +75,7 @@ public final class RankingEngine: Sendable {
     /// feature row (without a second phase, the first phase's best `SecondPhase.defaultCandidates`, featurised).
     public func shortlist(_ request: BuyerRequest, explain: Bool = true, logCandidates: Bool = false) throws(VMError) -> Shortlist {
         try check(request)
-        var ranker = Ranker(snapshot: snapshot(), request: request)
+        var ranker = Ranker(snapshot: snapshot(), request: request, retrieving: true)
         let version = ranker.index.model.metadata[ServedCandidates.modelVersionKey] ?? "unversioned"
         if let phase = ranker.index.model.secondPhase, let ensemble = phase.ensemble {
             // Retrieve and first phase: the best `candidates`; second phase: the trees re-rank them.
@@ -110,7 +110,7 @@ public final class RankingEngine: Sendable {
     /// Unweighted features of the best `limit` candidates (by the current model), for training.
     public func features(for request: BuyerRequest, limit: Int) throws(VMError) -> [CandidateFeatures] {
         try check(request, maxK: Int.max)
-        var ranker = Ranker(snapshot: snapshot(), request: request)
+        var ranker = Ranker(snapshot: snapshot(), request: request, retrieving: true)
         return ranker.topExact(limit).ranked.map { entry in
             CandidateFeatures(vendorID: ranker.index.vendors.ids[entry.vendor], values: (0..<6).map { entry.features[$0] })
         }
@@ -120,7 +120,7 @@ public final class RankingEngine: Sendable {
     /// order: what `train` learns from and what serving computes (one extractor for both).
     public func featureRows(for request: BuyerRequest, limit: Int) throws(VMError) -> (vendorIDs: [String], matrix: [Float]) {
         try check(request, maxK: Int.max)
-        var ranker = Ranker(snapshot: snapshot(), request: request)
+        var ranker = Ranker(snapshot: snapshot(), request: request, retrieving: true)
         let first = ranker.topExact(limit).ranked
         return (first.map { ranker.index.vendors.ids[$0.vendor] }, FeatureExtractor(ranker: ranker).matrix(first))
     }

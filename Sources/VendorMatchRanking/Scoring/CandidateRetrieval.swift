@@ -56,7 +56,7 @@ enum CandidateRetrieval {
 
     /// The pool split into vendors with a case matching the work (strongly, when `prune`), weakly, and
     /// not at all; each ascending.
-    static func partition(_ pool: [Int], context: MatchContext, prune: Bool) -> (strong: [Int], weak: [Int], others: [Int]) {
+    static func partition(_ pool: ArraySlice<Int>, context: MatchContext, prune: Bool) -> (strong: [Int], weak: [Int], others: [Int]) {
         var strong: [Int] = [], weak: [Int] = [], others: [Int] = []
         strong.reserveCapacity(pool.count)
         weak.reserveCapacity(pool.count)

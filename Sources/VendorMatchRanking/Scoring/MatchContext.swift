@@ -82,7 +82,9 @@ struct MatchContext {
 
     /// `index` is borrowed (`__shared`): an initializer's parameters are otherwise owned, and handing
     /// over an owned copy of the index retains each of its arrays.
-    init(index: __shared RankingIndex, industry: String?, size: SizeBand?, need: String?, serviceTypes: [String]) {
+    /// `needScores`: the request's lexical need scores (`NeedScores`), computed before when given.
+    init(index: __shared RankingIndex, industry: String?, size: SizeBand?, need: String?, serviceTypes: [String],
+         needScores: NeedScores? = nil) {
         let model = index.model
         var base = SIMD4<Double>(
             model.value(.caseIndustry), model.value(.caseSize), model.value(.caseNeed), model.value(.caseService))
@@ -100,9 +102,8 @@ struct MatchContext {
             sizeSim = (0..<6).map { Float(Similarity.sizeByDistance[abs($0 - size.rawValue)]) } + [Float(Similarity.unknownSize)]
         } else { base[1] = 0 }
 
-        if let need, !need.isEmpty {
-            needVector = index.encodeNeed(need)
-        }
+        let lexical = needScores ?? NeedScores(index: index, need: need, floor: needFloor)
+        needVector = lexical.vector
         var touched: [Int32] = []
         let dense: [Float] = {
             guard let need, !need.isEmpty, index.caseStudies.denseActive, let e = index.caseStudies.denseEncoder else { return [] }
@@ -110,20 +111,7 @@ struct MatchContext {
             return q.count == index.caseStudies.denseDimensions ? q : []
         }()
         if !needVector.isEmpty || !dense.isEmpty {
-            // Every term's posting count first: independent loads that overlap, so the scatter below
-            // finds each list's header in cache; their sum bounds the number of matching cases.
-            var postingCount = 0
-            for id in needVector.ids where Int(id) < index.caseStudies.needPostings.count {
-                postingCount += index.caseStudies.needPostings[Int(id)].count
-            }
-            var scores = [Float](repeating: 0, count: index.caseStudies.count)
-            scores.withUnsafeMutableBufferPointer { out in
-                for (id, qw) in zip(needVector.ids, needVector.weights) where Int(id) < index.caseStudies.needPostings.count {
-                    index.caseStudies.needPostings[Int(id)].withUnsafeBufferPointer { postings in
-                        for p in postings { out[Int(p.ordinal)] += qw * p.weight }
-                    }
-                }
-            }
+            var scores = lexical.scores.isEmpty ? [Float](repeating: 0, count: index.caseStudies.count) : lexical.scores
             if !dense.isEmpty {
                 needLexicalSim = scores
                 if let neighbours = index.caseStudies.neighbours {
@@ -135,10 +123,11 @@ struct MatchContext {
                 }
                 MatchContext.blend(into: &scores, semantic: needSemanticSim, model: index.model)
             }
-            // The cases whose need matches at all, ascending: one branch-free scatter above, then one
-            // sequential scan here (cheaper than remembering first touches in the scatter).
-            touched = MatchContext.casesScoring(atLeast: max(needFloor, .leastNonzeroMagnitude), in: scores,
-                                                capacity: dense.isEmpty ? postingCount : scores.count)
+            // The cases whose need matches at all, ascending (`NeedScores.touched`); with the semantic
+            // channel, those of the blended scores.
+            touched = dense.isEmpty ? lexical.touched : scores.withUnsafeBufferPointer {
+                MatchContext.casesScoring(atLeast: max(needFloor, .leastNonzeroMagnitude), in: $0, offset: 0, capacity: $0.count)
+            }
             needSim = scores
             var described = [Float](repeating: 0, count: index.vendors.count)
             described.withUnsafeMutableBufferPointer { out in
@@ -249,22 +238,21 @@ struct MatchContext {
     /// The indices of `scores` at or above `floor`, ascending (`capacity`: at most how many there can
     /// be, to reserve). Eight at a time: most cases share no word with the need, so most blocks are
     /// passed over with one vector compare.
-    static func casesScoring(atLeast floor: Float, in scores: [Float], capacity: Int = 0) -> [Int32] {
+    /// `offset` is added to every index (the ordinal of `scores[0]`).
+    static func casesScoring(atLeast floor: Float, in all: UnsafeBufferPointer<Float>, offset: Int, capacity: Int = 0) -> [Int32] {
         var out: [Int32] = []
-        out.reserveCapacity(min(capacity, scores.count))
-        scores.withUnsafeBufferPointer { all in
-            guard let base = all.baseAddress else { return }
-            let n = all.count, threshold = SIMD8<Float>(repeating: floor)
-            var c = 0
-            while c + 8 <= n {
-                let block = UnsafeRawPointer(base + c).loadUnaligned(as: SIMD8<Float>.self)
-                if any(block .>= threshold) {
-                    for j in c..<(c + 8) where all[j] >= floor { out.append(Int32(j)) }
-                }
-                c += 8
+        out.reserveCapacity(min(capacity, all.count))
+        guard let base = all.baseAddress else { return out }
+        let n = all.count, threshold = SIMD8<Float>(repeating: floor)
+        var c = 0
+        while c + 8 <= n {
+            let block = UnsafeRawPointer(base + c).loadUnaligned(as: SIMD8<Float>.self)
+            if any(block .>= threshold) {
+                for j in c..<(c + 8) where all[j] >= floor { out.append(Int32(offset + j)) }
             }
-            for j in c..<n where all[j] >= floor { out.append(Int32(j)) }
+            c += 8
         }
+        for j in c..<n where all[j] >= floor { out.append(Int32(offset + j)) }
         return out
     }
 
@@ -430,6 +418,9 @@ struct MatchContext {
                 ? needSim[Int(a)] > needSim[Int(b)] : index.caseStudies.records[Int(a)].id < index.caseStudies.records[Int(b)].id
         }
         for c in touched {
+            // A case below the last kept one cannot enter (a tie may, by id): that float compare first,
+            // before the liveness reads (most of a long need's matches fail it).
+            if nearest.count == neighbours, needSim[Int(c)] < needSim[Int(nearest[neighbours - 1])] { continue }
             guard index.caseStudies.keys[Int(c)].alive, index.vendors.alive[Int(index.caseStudies.vendor[Int(c)])] else { continue }
             if nearest.count == neighbours, !before(c, nearest[neighbours - 1]) { continue }
             var i = nearest.count
@@ -467,5 +458,72 @@ struct MatchContext {
         }
         if hasService { s[3] = Double(signatureSim[Int(key.declaredSignature)]) }
         return s
+    }
+}
+
+/// The lexical (TF-IDF cosine) need similarity of every case study to one request's need, and the cases
+/// reaching the need floor: the first and largest of a request's tables, computed on its own so that a
+/// request can compute it on both cores before the rest of its tables (`Ranker.init`).
+struct NeedScores {
+    /// The need's term vector (empty without need text or known terms).
+    var vector = SparseVector()
+    /// Per case ordinal; empty when `vector` is.
+    var scores: [Float] = []
+    /// The cases scoring at least the floor, ascending.
+    var touched: [Int32] = []
+
+    /// `splitAt`: catalogues with at least this many case studies are computed in two parts (tests lower it).
+    init(index: __shared RankingIndex, need: String?, floor needFloor: Float, splitAt: Int = NeedScores.splitAt) {
+        guard let need, !need.isEmpty else { return }
+        vector = index.encodeNeed(need)
+        guard !vector.isEmpty else { return }
+        let postingLists = index.caseStudies.needPostings
+        // Every term's posting count first: independent loads that overlap; their sum bounds the number
+        // of matching cases.
+        var postingCount = 0
+        for id in vector.ids where Int(id) < postingLists.count { postingCount += postingLists[Int(id)].count }
+        let floor = max(needFloor, .leastNonzeroMagnitude)
+        let vector = vector
+        // On a large catalogue the cases are split in two ordinal ranges, one per core: each part zeroes
+        // its range, adds the postings that fall in it (one branch-free scatter) and lists its cases
+        // reaching the floor (one sequential scan, cheaper than remembering first touches). A case's sum
+        // is made in the same term order either way, so the scores are the sequential ones to the bit.
+        var parts: [[Int32]] = []
+        scores = [Float](unsafeUninitializedCapacity: index.caseStudies.count) { buffer, initialized in
+            nonisolated(unsafe) let out = buffer
+            parts = RowParts.map(rows: buffer.count, minimumRows: splitAt) { range in
+                guard let base = out.baseAddress else { return [] }
+                base.advanced(by: range.lowerBound).initialize(repeating: 0, count: range.count)
+                for (id, qw) in zip(vector.ids, vector.weights) where Int(id) < postingLists.count {
+                    postingLists[Int(id)].withUnsafeBufferPointer { postings in
+                        var i = NeedScores.firstPosting(atLeast: range.lowerBound, in: postings)
+                        while i < postings.count, Int(postings[i].ordinal) < range.upperBound {
+                            out[Int(postings[i].ordinal)] += qw * postings[i].weight
+                            i += 1
+                        }
+                    }
+                }
+                return MatchContext.casesScoring(atLeast: floor, in: UnsafeBufferPointer(rebasing: out[range]),
+                                                 offset: range.lowerBound, capacity: postingCount)
+            }
+            initialized = buffer.count
+        }
+        touched = parts.count == 1 ? parts[0] : Array(parts.joined())
+    }
+
+    /// Catalogues with at least this many case studies have their need scores computed in two parts.
+    static let splitAt = 100_000
+
+    /// The index of the first posting whose ordinal is at least `ordinal` (postings are ascending by
+    /// ordinal: a case study's postings are appended when it gets its ordinal, the highest yet).
+    @inline(__always)
+    static func firstPosting(atLeast ordinal: Int, in postings: UnsafeBufferPointer<NeedPosting>) -> Int {
+        guard ordinal > 0 else { return 0 }
+        var low = 0, high = postings.count
+        while low < high {
+            let mid = (low + high) / 2
+            if Int(postings[mid].ordinal) < ordinal { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 }

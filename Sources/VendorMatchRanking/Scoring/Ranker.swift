@@ -16,6 +16,8 @@ struct Ranker {
     let request: BuyerRequest
     /// Changed only by `topExact`, which makes the candidates' semantic similarities exact.
     private(set) var context: MatchContext
+    /// The vendors passing the hard constraints, when retrieved with the context (`retrieving`).
+    private let pool: [Int]?
     private let model: RankingModel
     private let decay: [Double]
     private let normaliser: Double
@@ -40,12 +42,25 @@ struct Ranker {
         self.init(snapshot: IndexSnapshot(index), request: request)
     }
 
-    init(snapshot: IndexSnapshot, request: BuyerRequest) {
+    /// With `retrieving`, the candidates (`candidates()`) are retrieved at once; on a large catalogue
+    /// beside the request's tables (`MatchContext`) after its need scores, on the other core: the two are
+    /// independent.
+    init(snapshot: IndexSnapshot, request: BuyerRequest, retrieving: Bool = false) {
         self.snapshot = snapshot
         self.request = request
         self.model = snapshot.index.model
-        context = MatchContext(index: snapshot.index, industry: request.industry, size: request.size, need: request.need,
-                               serviceTypes: request.serviceTypes)
+        // The need scores first (on both cores when the catalogue is large), then the rest of the tables.
+        let needScores = NeedScores(index: snapshot.index, need: request.need, floor: Float(model.value(.needFloor)))
+        func matchContext() -> MatchContext {
+            MatchContext(index: snapshot.index, industry: request.industry, size: request.size, need: request.need,
+                         serviceTypes: request.serviceTypes, needScores: needScores)
+        }
+        if retrieving, snapshot.index.vendors.count >= Ranker.parallelThreshold {
+            (context, pool) = RowParts.concurrently(matchContext, { CandidateRetrieval.candidates(for: request, in: snapshot.index) })
+        } else {
+            context = matchContext()
+            pool = retrieving ? CandidateRetrieval.candidates(for: request, in: snapshot.index) : nil
+        }
         let maxCases = max(1, min(32, Int(model.value(.evidenceMaxCases))))
         let gamma = model.value(.evidenceDecay)
         decay = (0..<maxCases).map { pow(gamma, Double($0)) }
@@ -76,7 +91,7 @@ struct Ranker {
     // MARK: Candidate retrieval
 
     /// The vendors that satisfy every hard constraint of CONTRACT §2, ascending by ordinal.
-    func candidates() -> [Int] { CandidateRetrieval.candidates(for: request, in: snapshot.index) }
+    func candidates() -> [Int] { pool ?? CandidateRetrieval.candidates(for: request, in: snapshot.index) }
 
     // MARK: Scoring
 
@@ -295,10 +310,9 @@ struct Ranker {
         // whose cases match it only weakly (a sibling service type, no need words), then those with no
         // matching case at all. Once the top k is full, a vendor whose best possible score could not
         // enter it is skipped. The top k does not depend on the order.
+        // Each part partitions and scores its own share of the pool.
         let bound = declaredOnlyBound()
         let prune = bound != nil && casesBoundHolds
-        let (strong, weak, others) = bound == nil
-            ? (pool, [], []) : CandidateRetrieval.partition(pool, context: context, prune: prune)
         let ids = snapshot.index.vendors.ids
         var partial = [TopK](repeating: TopK(k: k, ids: ids), count: parts)
         partial.withUnsafeMutableBufferPointer { out in
@@ -318,9 +332,12 @@ struct Ranker {
                         score(v)
                     }
                 }
-                scoreRelevant(strong[(strong.count * part / parts)..<(strong.count * (part + 1) / parts)])
-                scoreRelevant(weak[(weak.count * part / parts)..<(weak.count * (part + 1) / parts)])
-                for v in others[(others.count * part / parts)..<(others.count * (part + 1) / parts)] {
+                let share = pool[(pool.count * part / parts)..<(pool.count * (part + 1) / parts)]
+                let (strong, weak, others) = bound == nil
+                    ? (Array(share), [], []) : CandidateRetrieval.partition(share, context: context, prune: prune)
+                scoreRelevant(strong[...])
+                scoreRelevant(weak[...])
+                for v in others {
                     if let floor = best.floor, let bound, self.bound(v, declared: bound) < floor { continue }
                     score(v)
                 }
