@@ -82,7 +82,9 @@ run() {  # $1: label, then ports to load at once
     done
     for p in "${lg[@]}"; do wait "$p"; done
     local t1; t1="$(date +%s.%N)"
-    local a1 a2 a3 ap; a1="$(ticks "$r1_pid")"; a2="$(ticks "$r2_pid")"; a3="$(ticks "$r3_pid")"; ap="$(ticks $pg)"
+    local a1 a2 a3 ap; a1="$(ticks "$r1_pid")"; a2="$(ticks "$r2_pid")"; a3="$(ticks "$r3_pid")"
+    # Backends forked during the run (a ranker's log connection opens with its first batch) count from 0.
+    ap="$(ticks $(echo $pg $(pg_pids) | tr ' ' '\n' | sort -u))"
     python3 - "$label" "$load" "$t0" "$t1" "$hz" "$((a1 - b1))" "$((a2 - b2))" "$((a3 - b3))" "$((ap - bp))" "$tmp"/lg.*.json <<'PY'
 import json, sys
 label, load, t0, t1, hz = sys.argv[1], sys.argv[2], float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
