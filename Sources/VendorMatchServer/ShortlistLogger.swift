@@ -8,9 +8,8 @@ import VendorMatchStore
 
 /// Logs every served shortlist (its candidates' feature rows as the second phase saw them, and the model
 /// version) to the catalogue's `shortlist_log` (SQLite or PostgreSQL, any `ShortlistLogStoring`), off the
-/// request path: `enqueue` only appends to a queue
-/// under a short lock; one background thread waits `batchDelay`, then encodes and writes everything queued
-/// in one transaction, and applies the retention.
+/// request path: `enqueue` only appends to a queue under a short lock; one background thread waits
+/// `batchDelay`, then encodes and writes everything queued in one transaction, and applies the retention.
 ///
 /// The queue is bounded (`maximumQueued`): when the disk cannot keep up, further shortlists are served but
 /// not logged, and counted in `dropped` (a shortlist is never slowed or refused for its log).
