@@ -1,7 +1,8 @@
 import Dispatch
 
 /// Splits per-row work of one request over this machine's cores (two here), for the stages whose rows are
-/// independent: the second phase's feature rows, the trees' margins and the shown rows' contributions.
+/// independent: the need scores over the case studies, the second phase's feature rows, the trees' margins
+/// and the shown rows' contributions; and runs two independent computations at once (`concurrently`).
 /// Every row is computed by the same code whichever part it falls in, so the answer is bit-for-bit the
 /// sequential one; only the wall time of a single request changes. Below `minimumRows` one part: the
 /// threads' hand-off (about 10–20 µs) would cost more than it saves.
