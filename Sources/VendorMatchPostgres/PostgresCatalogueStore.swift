@@ -21,6 +21,8 @@ public final class PostgresCatalogueStore: CatalogueStoring, @unchecked Sendable
     let db: BlockingPostgres
     /// A second connection for readers, so a long snapshot does not hold up writes.
     let reader: BlockingPostgres
+    /// A third connection, opened on first use, for the shortlist log's appends and retention.
+    let logWriter: BlockingPostgres
 
     public var location: String { url.description }
 
@@ -33,6 +35,7 @@ public final class PostgresCatalogueStore: CatalogueStoring, @unchecked Sendable
         let group = MultiThreadedEventLoopGroup.singleton
         db = BlockingPostgres(url: url, group: group, connectTimeout: timeout, logger: logger)
         reader = BlockingPostgres(url: url, group: group, connectTimeout: timeout, logger: logger)
+        logWriter = BlockingPostgres(url: url, group: group, connectTimeout: timeout, logger: logger)
         try db.connectNow()
         try PostgresSchema.migrate(db)
     }

@@ -86,6 +86,24 @@ enum PostgresSchema {
         Migration(name: "5-text-statistics", statements: [
             "CREATE TABLE text_statistics (id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1), json BYTEA NOT NULL)",
         ]),
+        // The SQLite `shortlist_log`, column for column (blobs in `LogBlob`'s formats): `seq` orders rows
+        // logged at the same time, and a request id logged again takes a new one (it is the newest).
+        Migration(name: "6-shortlist-log", statements: [
+            """
+            CREATE TABLE shortlist_log (
+                seq           BIGSERIAL NOT NULL PRIMARY KEY,
+                request_id    TEXT NOT NULL UNIQUE,
+                served_at     DOUBLE PRECISION NOT NULL,
+                model_version TEXT NOT NULL,
+                features_hash TEXT NOT NULL,
+                k             INTEGER NOT NULL,
+                request       TEXT NOT NULL,
+                vendor_ids    BYTEA NOT NULL,
+                matrix        BYTEA NOT NULL
+            )
+            """,
+            "CREATE INDEX shortlist_log_served_at ON shortlist_log(served_at, seq)",
+        ]),
     ]
 
     /// The schema version this binary writes: the number of migrations it knows.

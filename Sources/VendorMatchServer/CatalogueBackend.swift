@@ -208,8 +208,7 @@ public final class CatalogueBackend: VendorMatchBackend {
         if let cached = outcomeCache.withLockedValue({ $0[key] }), ContinuousClock.now - cached.at < outcomeReportLifetime {
             return cached.rows
         }
-        // The shortlist log is kept in the SQLite store only.
-        guard let store = store as? CatalogueStore else { return [] }
+        guard let store = store as? any ShortlistLogStoring else { return [] }
         let rows = try OutcomeReport.compute(store: store, buyer: buyer)
         outcomeCache.withLockedValue { $0[key] = (ContinuousClock.now, rows) }
         return rows

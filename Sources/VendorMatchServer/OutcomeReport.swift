@@ -44,7 +44,7 @@ public enum OutcomeReport {
 
     /// Every logged shortlist joined with its recorded outcomes; with `buyer`, only the shortlists that
     /// buyer organisation was served.
-    public static func compute(store: CatalogueStore, buyer: String? = nil) throws -> [Row] {
+    public static func compute(store: any ShortlistLogStoring, buyer: String? = nil) throws -> [Row] {
         let grades = try store.outcomeGrades()
         let key = MetricKey(.ndcg, 10)
         var rows: [String: Row] = [:]

@@ -7,9 +7,9 @@ import VendorMatchRanking
 import VendorMatchStore
 
 /// Logs every served shortlist (its candidates' feature rows as the second phase saw them, and the model
-/// version) to the catalogue's `shortlist_log`, off the request path: `enqueue` only appends to a queue
-/// under a short lock; one background thread waits `batchDelay`, then encodes and writes everything queued
-/// in one transaction, and applies the retention.
+/// version) to the catalogue's `shortlist_log` (SQLite or PostgreSQL, any `ShortlistLogStoring`), off the
+/// request path: `enqueue` only appends to a queue under a short lock; one background thread waits
+/// `batchDelay`, then encodes and writes everything queued in one transaction, and applies the retention.
 ///
 /// The queue is bounded (`maximumQueued`): when the disk cannot keep up, further shortlists are served but
 /// not logged, and counted in `dropped` (a shortlist is never slowed or refused for its log).
@@ -46,12 +46,12 @@ public final class ShortlistLogger: Sendable {
     }
 
     public let configuration: Configuration
-    private let store: CatalogueStore
+    private let store: any ShortlistLogStoring
     private let logger: Logger
     private let state = Mutex(State())
     private let thread: NIOThreadPool
 
-    public init(store: CatalogueStore, configuration: Configuration = Configuration(),
+    public init(store: any ShortlistLogStoring, configuration: Configuration = Configuration(),
                 logger: Logger = Logger(label: "vendormatch.shortlist-log")) {
         self.store = store
         self.configuration = configuration

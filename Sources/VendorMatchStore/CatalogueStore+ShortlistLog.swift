@@ -45,27 +45,23 @@ public struct ShortlistLogRetention: Sendable, Equatable {
     public init(rows: Int? = 250_000, days: Double? = 180) { self.rows = rows; self.days = days }
 }
 
-extension CatalogueStore {
-    /// Appends logged shortlists in one transaction (a request id logged again replaces its row).
-    /// `columns` is the width of each matrix row.
+extension CatalogueStore: ShortlistLogStoring {
     public func appendShortlistLog(_ entries: [LoggedShortlist], columns: Int) throws(VMError) {
         guard !entries.isEmpty else { return }
-        let encoded = entries.map { ($0, LogBlob.encode(ids: $0.vendorIDs), LogBlob.encode(matrix: $0.matrix, columns: columns)) }
+        let rows = entries.map { StoredShortlistLogRow($0, columns: columns) }
         try write("logging \(entries.count) shortlists") { db in
             let stmt = try db.makeStatement(sql: """
                 INSERT OR REPLACE INTO shortlist_log (request_id, served_at, model_version, features_hash, k, request, vendor_ids, matrix)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            for (e, ids, matrix) in encoded {
-                try stmt.execute(arguments: [e.requestID, e.servedAt.timeIntervalSince1970, e.modelVersion, e.featuresHash, e.k,
-                                             e.request, ids, matrix])
+            for r in rows {
+                try stmt.execute(arguments: [r.requestID, r.servedAt, r.modelVersion, r.featuresHash, r.k, r.request, r.vendorIDs, r.matrix])
             }
         }
     }
 
-    /// Deletes logged shortlists beyond `retention` (the oldest first) and nothing else; the number deleted.
     @discardableResult
-    public func pruneShortlistLog(_ retention: ShortlistLogRetention, now: Date = Date()) throws(VMError) -> Int {
+    public func pruneShortlistLog(_ retention: ShortlistLogRetention, now: Date) throws(VMError) -> Int {
         try write("pruning the shortlist log") { db in
             var deleted = 0
             if let days = retention.days {
@@ -93,16 +89,6 @@ extension CatalogueStore {
         try read("counting logged shortlists") { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM shortlist_log") ?? 0 }
     }
 
-    /// The ids among `requestIDs` under which no shortlist is logged.
-    public func unloggedRequestIDs(_ requestIDs: [String]) throws(VMError) -> [String] {
-        try read("looking up logged shortlists") { db in
-            let stmt = try db.makeStatement(sql: "SELECT 1 FROM shortlist_log WHERE request_id = ?")
-            return try requestIDs.filter { try Int.fetchOne(stmt, arguments: [$0]) == nil }
-        }
-    }
-
-    /// For each id among `requestIDs` under which a shortlist is logged, the buyer organisation it was
-    /// served to (nil inside: served without one). Ids not logged are absent.
     public func loggedRequestBuyers(_ requestIDs: [String]) throws(VMError) -> [String: String?] {
         try read("looking up logged shortlists") { db in
             // The logged request is its canonical JSON: SQLite reads the one field, no parse in Swift.
@@ -115,11 +101,8 @@ extension CatalogueStore {
         }
     }
 
-    /// Calls `body` with every logged shortlist, oldest first; with `outcomesOnly`, only those with a
-    /// recorded outcome; with `buyer`, only those served to that buyer organisation; with `matrices` false,
-    /// without decoding the feature rows (`matrix` empty).
-    public func forEachLoggedShortlist(outcomesOnly: Bool = false, buyer: String? = nil, matrices: Bool = true, columns: Int,
-                                       _ body: (LoggedShortlist) throws -> Void) throws(VMError) {
+    public func readShortlistLog(outcomesOnly: Bool, buyer: String?, matrices: Bool, columns: Int,
+                                 _ body: (LoggedShortlist) throws -> Void) throws(VMError) {
         try read("reading the shortlist log") { db in
             var conditions: [String] = [], arguments: StatementArguments = []
             if outcomesOnly { conditions.append("request_id IN (SELECT request_id FROM outcomes)") }
@@ -129,40 +112,27 @@ extension CatalogueStore {
             }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT request_id, served_at, model_version, features_hash, k, request, vendor_ids, \(matrices ? "matrix" : "NULL")
+                SELECT request_id, served_at, model_version, features_hash, k, request, vendor_ids, \(matrices ? "matrix" : "x''")
                 FROM shortlist_log \(filter) ORDER BY served_at, seq
                 """, arguments: arguments)
             while let row = try rows.next() {
-                let requestID: String = row[0]
-                guard let ids = LogBlob.decodeIDs(row[6]) else {
-                    throw VMError(.storage, "the logged shortlist \(requestID) has an unreadable vendor list")
-                }
-                var matrix: [Float] = []
-                if matrices {
-                    guard let m = LogBlob.decodeMatrix(row[7], columns: columns), m.count == ids.count * columns else {
-                        throw VMError(.storage, "the logged shortlist \(requestID) has an unreadable feature matrix (\(columns) columns expected)")
-                    }
-                    matrix = m
-                }
-                try body(LoggedShortlist(requestID: requestID, servedAt: Date(timeIntervalSince1970: row[1]), modelVersion: row[2],
-                                         featuresHash: row[3], k: row[4], request: row[5], vendorIDs: ids, matrix: matrix))
+                try body(try Self.storedLogRow(row).decoded(matrices: matrices, columns: columns))
             }
         }
     }
 
-    /// The training data of `train --from-outcomes`: every logged shortlist with recorded outcomes, its
-    /// feature rows as logged at serving time, joined with its outcomes (vendor id → grade).
-    public func loggedOutcomes(columns: Int) throws(VMError) -> [(shortlist: LoggedShortlist, grades: [String: Int])] {
-        let grades = try outcomeGrades()
-        var out: [(shortlist: LoggedShortlist, grades: [String: Int])] = []
-        try forEachLoggedShortlist(outcomesOnly: true, columns: columns) { out.append(($0, grades[$0.requestID] ?? [:])) }
-        return out
+    /// Every row of the shortlist log as stored, oldest first.
+    package func storedShortlistLogRows() throws(VMError) -> [StoredShortlistLogRow] {
+        try read("reading the shortlist log") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT request_id, served_at, model_version, features_hash, k, request, vendor_ids, matrix
+                FROM shortlist_log ORDER BY served_at, seq
+                """).map(Self.storedLogRow)
+        }
     }
 
-    /// Recorded outcomes by request id, then vendor id: grade.
-    public func outcomeGrades() throws(VMError) -> [String: [String: Int]] {
-        var grades: [String: [String: Int]] = [:]
-        for o in try outcomes() { grades[o.requestID, default: [:]][o.vendorID] = o.grade }
-        return grades
+    private static func storedLogRow(_ row: Row) -> StoredShortlistLogRow {
+        StoredShortlistLogRow(requestID: row[0], servedAt: row[1], modelVersion: row[2], featuresHash: row[3], k: row[4],
+                              request: row[5], vendorIDs: row[6], matrix: row[7])
     }
 }

@@ -17,7 +17,8 @@ extension GlobalOptions {
 
     /// Opens the catalogue of record: PostgreSQL when `--store` (or `$VENDORMATCH_STORE`) names one,
     /// else the SQLite file of `--db`. An unreachable or malformed `--store` is `invalidInput` naming it.
-    func openStore() throws -> any CatalogueStoring {
+    /// Both keep the shortlist log.
+    func openStore() throws -> any ShortlistLogStoring {
         guard let url = storeURL else { return try CatalogueStore(path: databasePath) }
         if store != nil, db != nil {
             throw VMError(.invalidInput, "give either --store or --db, not both", field: "store")
@@ -26,12 +27,12 @@ extension GlobalOptions {
     }
 
     /// Opens (creating and migrating when needed) the SQLite catalogue named by `--db`. Verbs that need
-    /// what only the SQLite store keeps (shortlist log, model promotions, vectors) refuse `--store`.
+    /// what only the SQLite store keeps (model promotions, vectors) refuse `--store`.
     func openCatalogueStore() throws -> CatalogueStore {
         if let url = storeURL {
             throw VMError(
                 .invalidInput,
-                "--store \(url): this verb keeps SQLite-only data (shortlist log, model promotions, need vectors) and needs --db PATH",
+                "--store \(url): this verb keeps SQLite-only data (model promotions, need vectors) and needs --db PATH",
                 field: "store")
         }
         return try CatalogueStore(path: databasePath)

@@ -22,7 +22,7 @@ struct OutcomeTraining {
     }
 
     /// The logged shortlists with outcomes, as learning groups (vendor ids in served order).
-    static func load(_ store: CatalogueStore) throws -> Data {
+    static func load(_ store: any ShortlistLogStoring) throws -> Data {
         let current = LoggedShortlist.fingerprint(of: Feature.signature)
         var data = Data()
         for (row, g) in try store.loggedOutcomes(columns: Feature.allCases.count) {
@@ -38,9 +38,10 @@ struct OutcomeTraining {
         return data
     }
 
-    /// The model that serves now: the newest promotion, else the configured one; with its file path.
-    static func servingModel(global: GlobalOptions, store: CatalogueStore) throws -> (RankingModel, String?) {
-        if let p = try store.currentPromotion() {
+    /// The model that serves now: the newest promotion (SQLite keeps them), else the configured one; with
+    /// its file path.
+    static func servingModel(global: GlobalOptions, store: any ShortlistLogStoring) throws -> (RankingModel, String?) {
+        if let sqlite = store as? CatalogueStore, let p = try sqlite.currentPromotion() {
             return (try RankingModel.loadVersioned(from: URL(fileURLWithPath: p.path)), p.path)
         }
         let dir = try ModelsDirectory.locate(explicit: global.models)
@@ -57,7 +58,12 @@ struct OutcomeTraining {
         guard c.folds >= 2 else { throw VMError(.invalidInput, "--folds must be at least 2 (rounds are chosen on held-out folds)", field: "folds") }
         let xgb = try XGBoost.load()
         let clock = ContinuousClock.now
-        let store = try c.global.openCatalogueStore()
+        // The log and outcomes may be in PostgreSQL (`--store`); promotions are kept in SQLite only.
+        let store = try c.global.openStore()
+        if c.promote, !(store is CatalogueStore) {
+            throw VMError(.invalidInput, "--promote keeps the promotion in a SQLite database (--db PATH); with --store \(store.location), write the model and serve it with --model",
+                          field: "promote")
+        }
         let (serving, servingPath) = try Self.servingModel(global: c.global, store: store)
         let data = try Self.load(store)
         EvalOutput.note("\(data.logged) logged shortlists with outcomes (\(data.outcomes) outcomes, \(data.outcomesOffCandidates) for vendors outside the logged candidates); "
@@ -117,7 +123,7 @@ struct OutcomeTraining {
         for (key, value) in serving.metadata where key.hasPrefix("first_phase.") { meta[key] = value }
         meta["source"] = "vendormatch train --from-outcomes"
         meta["training.date"] = ISO8601DateFormatter().string(from: Date())
-        meta["training.database"] = store.path
+        meta["training.database"] = store.location
         meta["training.serving_model"] = serving.servingVersion + (servingPath.map { " (\($0))" } ?? "")
         meta["training.request_count"] = String(training.count)
         meta["training.rows"] = String(training.reduce(0) { $0 + $1.vendorIDs.count })
@@ -131,9 +137,9 @@ struct OutcomeTraining {
         try model.write(to: outURL)
         let written = try RankingModel.loadVersioned(from: outURL)
         var promoted = false
-        if c.promote {
-            try store.promoteModel(path: outURL.standardizedFileURL.path,
-                                   note: String(format: "train --from-outcomes: held-out NDCG@10 %.4f vs %.4f", comparison.meanB, comparison.meanA))
+        if c.promote, let sqlite = store as? CatalogueStore {
+            try sqlite.promoteModel(path: outURL.standardizedFileURL.path,
+                                    note: String(format: "train --from-outcomes: held-out NDCG@10 %.4f vs %.4f", comparison.meanB, comparison.meanA))
             promoted = true
         }
         if c.json {
@@ -145,21 +151,24 @@ struct OutcomeTraining {
             print(summary)
             print("wrote \(outURL.path) and \(treesURL.path) (\(written.servingVersion), \(cv.rounds) trees) in \(clock.duration(to: .now))")
             if promoted {
-                print("promoted: a server over \(store.path) serves it within a second; `vendormatch model rollback` returns to \(serving.servingVersion)")
+                print("promoted: a server over \(store.location) serves it within a second; `vendormatch model rollback` returns to \(serving.servingVersion)")
             }
         }
     }
 
     private func fmt(_ x: Double) -> String { String(format: "%.6f", x) }
 
-    /// `--out`, else `models/outcomes-<UTC time>.json` beside the database.
-    func outputURL(store: CatalogueStore) throws -> URL {
+    /// `--out`, else `models/outcomes-<UTC time>.json` beside the SQLite database (with `--store`, in the
+    /// current directory).
+    func outputURL(store: any ShortlistLogStoring) throws -> URL {
         if let out = command.out { return URL(fileURLWithPath: out).standardizedFileURL }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyyMMdd'T'HHmmss"
-        let dir = URL(fileURLWithPath: store.path).standardizedFileURL.deletingLastPathComponent().appendingPathComponent("models")
+        let base = (store as? CatalogueStore).map { URL(fileURLWithPath: $0.path).standardizedFileURL.deletingLastPathComponent() }
+            ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let dir = base.appendingPathComponent("models")
         return dir.appendingPathComponent("outcomes-\(formatter.string(from: Date())).json")
     }
 }

@@ -68,7 +68,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     func execute() throws {
         if outcomes {
-            let rows = try OutcomeReport.compute(store: try global.openCatalogueStore())
+            let rows = try OutcomeReport.compute(store: try global.openStore())
             print(json ? OutcomeReport.json(rows) : OutcomeReport.table(rows))
             return
         }

@@ -183,7 +183,7 @@ struct ServeCommand: AsyncParsableCommand {
             var reloader: ModelReloader?
             if global.storeURL != nil {
                 // A ranker on the shared store: it checks the store's API keys, watching them for changes
-                // (`PostgresKeyWatch`); the model pointer is SQLite-only for now.
+                // (`PostgresKeyWatch`), and logs its shortlists there; the model pointer is SQLite-only for now.
                 let shared = try openSharedCatalogue(logger: logger)
                 backend = shared.0
                 engine = shared.1
@@ -245,18 +245,25 @@ struct ServeCommand: AsyncParsableCommand {
         SemanticBackfill.start(engine: engine, store: store, modelsDirectory: try ModelsDirectory.locate(explicit: global.models)) {
             logger.info("\($0)")
         }
-        let log = logShortlists ? ShortlistLogger(
+        return (CatalogueBackend(engine: engine, store: store, codec: codec, shortlistLog: shortlistLogger(store),
+                                 version: try store.catalogueVersion()), engine, store)
+    }
+
+    /// The shortlist log `serve` keeps in its store (SQLite or PostgreSQL alike), or nil with
+    /// `--no-log-shortlists`.
+    private func shortlistLogger(_ store: any ShortlistLogStoring) -> ShortlistLogger? {
+        guard logShortlists else { return nil }
+        return ShortlistLogger(
             store: store,
             configuration: .init(retention: ShortlistLogRetention(rows: logRetentionRows > 0 ? logRetentionRows : nil,
                                                                   days: logRetentionDays > 0 ? logRetentionDays : nil)),
-            logger: Logger(label: "vendormatch.shortlist-log")) : nil
-        return (CatalogueBackend(engine: engine, store: store, codec: codec, shortlistLog: log,
-                                 version: try store.catalogueVersion()), engine, store)
+            logger: Logger(label: "vendormatch.shortlist-log"))
     }
 
     /// A ranker on a shared store (`--store`): the catalogue loaded from one consistent snapshot, then the
     /// change log followed from the snapshot's version, and the store's API keys watched. Lexical need
-    /// similarity only (vectors are kept in SQLite); no shortlist log.
+    /// similarity only (vectors are kept in SQLite). Served shortlists are logged in the shared store, as
+    /// on SQLite (every ranker into one table).
     private func openSharedCatalogue(logger: Logger) throws -> (CatalogueBackend, RankingEngine, any KeyChecking) {
         let started = ContinuousClock.now
         let store = try global.openStore()
@@ -277,7 +284,7 @@ struct ServeCommand: AsyncParsableCommand {
             "vm.snapshot.seconds": "\(snapshotRead)",
         ])
         let backend = CatalogueBackend(engine: engine, store: store, codec: RecordCodec(taxonomy: taxonomy),
-                                       version: snapshot.version, follower: follower)
+                                       shortlistLog: shortlistLogger(store), version: snapshot.version, follower: follower)
         return (backend, engine, keys)
     }
 }

@@ -5,6 +5,7 @@ import VendorMatchClient
 import VendorMatchCore
 import VendorMatchPostgres
 import VendorMatchProto
+import VendorMatchRanking
 import VendorMatchStore
 import VendorMatchWire
 
@@ -33,6 +34,14 @@ struct PostgresRankersTests {
         c.serviceTypes = ["data.machine-learning"]
         c.need = "credit risk model number \(n)"
         return (v, c)
+    }
+
+    /// A new database on the test server holding `smallCatalogue()`, and a store on it.
+    static func smallCatalogueStore(_ prefix: String) throws -> (PostgresStoreURL, PostgresCatalogueStore) {
+        let url = try PostgresAdmin.createDatabase(prefix + UUID().uuidString.prefix(8).lowercased(), on: try #require(server))
+        let store = try PostgresCatalogueStore(url: url)
+        try store.upsert(smallCatalogue())
+        return (url, store)
     }
 
     /// The case-study ids ranker `index` finds for vendor `vendorID`, once it has applied `version`.
@@ -73,9 +82,7 @@ struct PostgresRankersTests {
 
     @Test(.enabled(if: enabled, "needs $VENDORMATCH_TEST_POSTGRES and the vendormatch executable"), .timeLimit(.minutes(10)))
     func threeRankersServeEveryWriteTheyWereToldAbout() async throws {
-        let url = try PostgresAdmin.createDatabase("vmrankers_" + UUID().uuidString.prefix(8).lowercased(), on: try #require(Self.server))
-        let store = try PostgresCatalogueStore(url: url)
-        try store.upsert(smallCatalogue())
+        let (url, store) = try Self.smallCatalogueStore("vmrankers_")
         let directory = try makeTemporaryDirectory("vm-rankers")
         defer { try? FileManager.default.removeItem(at: directory) }
         let catalogue = ["--store", url.description]
@@ -200,6 +207,67 @@ struct PostgresRankersTests {
             }
         }
         await c2.close()
+    }
+
+    /// The shortlist log on a shared store: what any ranker serves is logged in the one PostgreSQL table, so
+    /// an outcome for it is accepted through any other ranker and reaches `train --from-outcomes`; a ranker
+    /// with `--no-log-shortlists` logs nothing, and an outcome for its shortlist is refused.
+    @Test(.enabled(if: enabled, "needs $VENDORMATCH_TEST_POSTGRES and the vendormatch executable"), .timeLimit(.minutes(5)))
+    func shortlistsServedByAnyRankerAreLoggedInTheSharedStore() async throws {
+        let (url, store) = try Self.smallCatalogueStore("vmlog_")
+        let directory = try makeTemporaryDirectory("vm-rankers-log")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let catalogue = ["--store", url.description]
+        var rankers: [ServerProcess] = []
+        for extra in [[], [], ["--no-log-shortlists"]] {
+            rankers.append(try await ServerProcess(database: "", directory: directory, extra: ["--http", "off"] + extra, catalogue: catalogue))
+        }
+        defer { for r in rankers where r.process.isRunning { _ = r.terminate() } }
+        let c = VendorMatchEndpoints(endpoints: rankers.map { .init(host: "127.0.0.1", port: $0.port) })
+
+        var q = Vendormatch_V1_ShortlistRequest()
+        q.id = "logged-a"
+        q.buyerOrg = "acme"
+        q.industry = "5221"
+        q.serviceTypes = ["data.machine-learning"]
+        q.k = 3
+        let served = try await c.call(.shortlist, q, as: Vendormatch_V1_ShortlistResponse.self, at: 0).vendors.map(\.vendorID)
+        #expect(!served.isEmpty)
+        q.id = "unlogged-b"
+        _ = try await c.call(.shortlist, q, as: Vendormatch_V1_ShortlistResponse.self, at: 2)
+
+        // Ranker 0 writes its batch within about 100 ms; then it is in the shared table.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while try store.loggedRequestBuyers(["logged-a"]).isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(try store.loggedRequestBuyers(["logged-a", "unlogged-b"]) == ["logged-a": .some("acme")])
+        var rows: [LoggedShortlist] = []
+        try store.forEachLoggedShortlist(columns: Feature.allCases.count) { rows.append($0) }
+        #expect(rows.map(\.requestID) == ["logged-a"])
+        #expect(Array(try #require(rows.first).vendorIDs.prefix(served.count)) == served)
+
+        // An outcome for it, through ranker 1, is accepted; ones for shortlists not logged are refused.
+        func outcome(_ requestID: String, buyer: String? = nil) throws -> Vendormatch_V1_Frame {
+            var o = Vendormatch_V1_Outcome()
+            o.requestID = requestID
+            o.vendorID = served[0]
+            o.grade = 2
+            if let buyer { o.buyerOrg = buyer }
+            var r = Vendormatch_V1_RecordOutcomesRequest()
+            r.outcomes = [o]
+            return try Vendormatch_V1_Frame.request(id: 0, method: .recordOutcomes, message: r)
+        }
+        #expect(try await c.send(try outcome("logged-a", buyer: "acme"), method: .recordOutcomes, at: 1).0.statusCode == .ok)
+        for id in ["unlogged-b", "never-served"] {
+            let (refused, _) = try await c.send(try outcome(id), method: .recordOutcomes, at: 1)
+            #expect(refused.statusCode == .invalidArgument, "an outcome for \(id) was not refused")
+            #expect(refused.status.message.contains(id))
+        }
+        let (otherBuyer, _) = try await c.send(try outcome("logged-a", buyer: "globex"), method: .recordOutcomes, at: 0)
+        #expect(otherBuyer.statusCode == .permissionDenied)
+        let training = try store.loggedOutcomes(columns: Feature.allCases.count)
+        #expect(training.map(\.shortlist.requestID) == ["logged-a"])
+        #expect(training.first?.grades == [served[0]: 2])
+        await c.close()
     }
 
     /// Runs `command` without blocking a concurrency thread; the server it starts must not hold this

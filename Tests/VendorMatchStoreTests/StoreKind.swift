@@ -19,7 +19,7 @@ enum StoreKind: String, Sendable, CustomStringConvertible, CaseIterable {
     static var available: [StoreKind] { testPostgresServer == nil ? [.sqlite] : [.sqlite, .postgres] }
 
     /// An empty store of this kind: a new file in `dir`, or a new database on the test server.
-    func makeStore(in dir: TempDir) throws -> any CatalogueStoring {
+    func makeStore(in dir: TempDir) throws -> any ShortlistLogStoring {
         switch self {
         case .sqlite:
             return try dir.store()

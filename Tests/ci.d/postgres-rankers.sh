@@ -8,7 +8,7 @@
 #     rankers read back through the others with the versions, a ranker killed with SIGKILL catching up,
 #     a failed write changing no ranker, PostgreSQL restarted under load losing no acknowledged write,
 #   - the command line: import/stats/export with --store, a bad or unreachable --store exits 2 naming it
-#     within 10 s, an import's throughput.
+#     within 10 s, an import's throughput, the shortlist log of a ranker on PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -95,11 +95,46 @@ expect_unauthenticated "ranker on PostgreSQL, key revoked by another process"
 kill "$keyed_pid"; wait "$keyed_pid" 2>/dev/null || true
 echo "ranker on PostgreSQL checks the store's keys: no key 16, key OK, revoked key 16 at once"
 
+# The shortlist log in the shared store: a shortlist served by a ranker on PostgreSQL is in its shortlist_log
+# table (seen with psql), `report --outcomes --store` counts it, and `train --from-outcomes --store` reads the
+# log there (refusing with too few outcomes, exit 2, rather than asking for --db).
+psql_db "CREATE DATABASE logged"
+logstore="postgres://vm@127.0.0.1:$port/logged"
+"$bin" import "$pgdir/market" --store "$logstore" --models Models >/dev/null
+lport="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+"$bin" serve --store "$logstore" --models Models --port "$lport" --http off >"$pgdir/logged.log" 2>&1 &
+logged_pid=$!
+for _ in $(seq 1 240); do grep -q "listening on" "$pgdir/logged.log" && break; kill -0 "$logged_pid" 2>/dev/null || break; sleep 0.5; done
+grep -q "listening on" "$pgdir/logged.log" || { echo "serve --store for the log did not start"; cat "$pgdir/logged.log"; exit 1; }
+echo '{"id": "ci-logged-1", "buyer_org": "ci-buyer", "industry": "5221", "service_types": ["data.machine-learning"], "k": 5}' > "$pgdir/req.json"
+"$bin" client shortlist --port "$lport" --request "$pgdir/req.json" --brief >/dev/null || { echo "client shortlist against the ranker failed"; kill "$logged_pid"; exit 1; }
+psql_logged() { psql -h 127.0.0.1 -p "$port" -U vm -d logged -qAt -c "$1"; }
+row=""
+for _ in $(seq 1 50); do
+    row="$(psql_logged "SELECT request_id, k, request::json ->> 'buyer_org', length(vendor_ids) > 0, get_byte(matrix, 0) FROM shortlist_log WHERE request_id = 'ci-logged-1'")"
+    [ -n "$row" ] && break
+    sleep 0.1
+done
+[ "$row" = "ci-logged-1|5|ci-buyer|t|3" ] || { echo "the served shortlist is not in PostgreSQL's shortlist_log: '$row'"; cat "$pgdir/logged.log"; kill "$logged_pid"; exit 1; }
+kill "$logged_pid"; wait "$logged_pid" 2>/dev/null || true
+"$bin" report --outcomes --store "$logstore" --models Models --json > "$pgdir/report.json"
+python3 - "$pgdir/report.json" <<'PY'
+import json, sys
+rows = json.load(open(sys.argv[1]))
+rows = rows.get("rows", rows) if isinstance(rows, dict) else rows
+served = sum(r["served"] for r in rows)
+assert served == 1, rows
+PY
+status=0
+"$bin" train --from-outcomes --store "$logstore" --models Models --folds 3 --rounds 5 >/dev/null 2>"$pgdir/err" || status=$?
+[ "$status" -eq 2 ] && grep -q "too few outcomes" "$pgdir/err" || { echo "train --from-outcomes --store: exit $status"; cat "$pgdir/err"; exit 1; }
+echo "ranker on PostgreSQL logs its shortlists: row in shortlist_log ($row), report --outcomes --store counts it, train --from-outcomes --store reads it"
+
 # The Swift suites against it.
 export VENDORMATCH_TEST_POSTGRES="$server"
 export VENDORMATCH_TEST_POSTGRES_RESTART="$(if [ "$(id -u)" -eq 0 ]; then echo "su postgres -s /bin/sh -c \"$pg_ctl_cmd -m fast restart\""; else echo "$pg_ctl_cmd -m fast restart"; fi)"
 swift build --build-tests >/dev/null
-swift test --skip-build --filter 'CatalogueStoringTests|PostgresStoreTests|PostgresRankersTests' 2>&1 | tee "$pgdir/test.log" | tail -20
+swift test --skip-build --filter 'CatalogueStoringTests|ShortlistLogStoringTests|PostgresStoreTests|PostgresRankersTests' 2>&1 | tee "$pgdir/test.log" | tail -20
 grep -q "Test run with .* passed" "$pgdir/test.log" || { echo "PostgreSQL suites failed"; exit 1; }
 grep -q "threeRankersServeEveryWriteTheyWereToldAbout" "$pgdir/test.log" || true
 echo "postgres-rankers: OK"
