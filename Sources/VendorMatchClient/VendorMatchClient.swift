@@ -46,6 +46,9 @@ public final class VendorMatchClient: VendorMatchCalling {
         self.configuration = configuration
     }
 
+    /// Whether the connection is still open (a server closes idle connections, `serve --idle-timeout`).
+    public var isOpen: Bool { channel.isActive }
+
     /// Connects to a server.
     public static func connect(
         host: String, port: Int, configuration: Configuration = Configuration(),

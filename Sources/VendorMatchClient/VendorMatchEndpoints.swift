@@ -69,9 +69,13 @@ public final class VendorMatchEndpoints: VendorMatchCalling {
         for client in open { await client.close() }
     }
 
-    /// The connection to endpoint `index`, opened when needed.
+    /// The connection to endpoint `index`, opened when needed (again, when the server closed the one kept:
+    /// a call on it would fail unsent, and a write or a call to one endpoint is not retried).
     public func client(_ index: Int) async throws(RPCError) -> VendorMatchClient {
-        if let open = connections.withLock({ $0[index] }) { return open }
+        if let open = connections.withLock({ $0[index] }) {
+            if open.isOpen { return open }
+            drop(index)
+        }
         let e = endpoints[index]
         let client = try await VendorMatchClient.connect(host: e.host, port: e.port, configuration: configuration)
         connections.withLock { $0[index] = client }

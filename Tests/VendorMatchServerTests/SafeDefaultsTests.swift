@@ -9,6 +9,21 @@ import VendorMatchWire
 
 @Suite("Safe defaults: frame timeout, per-address limit, unauthenticated exposure, required names")
 struct SafeDefaultsTests {
+    @Test func aConnectionTheServerClosedWhenIdleIsReopenedForTheNextCall() async throws {
+        // The endpoints client keeps one connection per endpoint; after the server's idle timer closed it, a
+        // call pinned to that endpoint (never retried elsewhere) must open a new one, not fail unsent.
+        let server = try await TestServer.start(ServerConfiguration(idleTimeout: .milliseconds(300)))
+        let endpoints = VendorMatchEndpoints(endpoints: [.init(host: "127.0.0.1", port: server.port)])
+        #expect(try await endpoints.health(at: 0).health.status == "SERVING")
+        let first = try await endpoints.client(0)
+        let closedBy = ContinuousClock.now + .seconds(30)
+        while first.isOpen, ContinuousClock.now < closedBy { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!first.isOpen, "the idle timer did not close the connection")
+        #expect(try await endpoints.health(at: 0).health.status == "SERVING")
+        await endpoints.close()
+        try await server.stop()
+    }
+
     @Test func closesAClientDrippingAHeaderWithinTheFrameTimeout() async throws {
         // Which timer closed the connection is told by when, without a wall-clock bound that a loaded
         // machine can miss: the idle timer (60 s) cannot fire before 60 s after the last byte, so a close
