@@ -82,9 +82,9 @@ struct MatchContext {
 
     /// `index` is borrowed (`__shared`): an initializer's parameters are otherwise owned, and handing
     /// over an owned copy of the index retains each of its arrays.
-    /// `needScores`: the request's lexical need scores (`NeedScores`), computed before when given.
+    /// `lexical`: the request's lexical need scores (`NeedScores`), computed before (`Ranker.init`).
     init(index: __shared RankingIndex, industry: String?, size: SizeBand?, need: String?, serviceTypes: [String],
-         needScores: NeedScores? = nil) {
+         needScores lexical: NeedScores) {
         let model = index.model
         var base = SIMD4<Double>(
             model.value(.caseIndustry), model.value(.caseSize), model.value(.caseNeed), model.value(.caseService))
@@ -102,7 +102,6 @@ struct MatchContext {
             sizeSim = (0..<6).map { Float(Similarity.sizeByDistance[abs($0 - size.rawValue)]) } + [Float(Similarity.unknownSize)]
         } else { base[1] = 0 }
 
-        let lexical = needScores ?? NeedScores(index: index, need: need, floor: needFloor)
         needVector = lexical.vector
         var touched: [Int32] = []
         let dense: [Float] = {

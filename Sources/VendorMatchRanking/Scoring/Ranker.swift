@@ -305,7 +305,6 @@ struct Ranker {
         let pool = candidates()
         // Large pools are split over two threads (this machine has two cores); each keeps its own
         // top k and the two are merged, which gives exactly the sequential answer.
-        let parts = pool.count >= parallelThreshold ? 2 : 1
         // Vendors with a case matching the work (the need, or a requested service type) first; then those
         // whose cases match it only weakly (a sibling service type, no need words), then those with no
         // matching case at all. Once the top k is full, a vendor whose best possible score could not
@@ -314,35 +313,31 @@ struct Ranker {
         let bound = declaredOnlyBound()
         let prune = bound != nil && casesBoundHolds
         let ids = snapshot.index.vendors.ids
-        var partial = [TopK](repeating: TopK(k: k, ids: ids), count: parts)
-        partial.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let results = out
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                var scratch = makeScratch()
-                var best = TopK(k: k, ids: ids)
-                func score(_ v: Int) {
-                    let (features, score) = evaluate(v, scratch: &scratch)
-                    best.offer(TopK.Entry(vendor: v, score: score, features: features))
-                }
-                func scoreRelevant(_ vendors: ArraySlice<Int>) {
-                    for i in vendors.indices {
-                        let v = vendors[i]
-                        if prune, let floor = best.floor, let bound, self.bound(v, declared: bound + casesBound(v)) < floor { continue }
-                        prefetch(vendors, at: i)
-                        score(v)
-                    }
-                }
-                let share = pool[(pool.count * part / parts)..<(pool.count * (part + 1) / parts)]
-                let (strong, weak, others) = bound == nil
-                    ? (Array(share), [], []) : CandidateRetrieval.partition(share, context: context, prune: prune)
-                scoreRelevant(strong[...])
-                scoreRelevant(weak[...])
-                for v in others {
-                    if let floor = best.floor, let bound, self.bound(v, declared: bound) < floor { continue }
+        let partial = RowParts.map(rows: pool.count, minimumRows: parallelThreshold) { range -> TopK in
+            var scratch = makeScratch()
+            var best = TopK(k: k, ids: ids)
+            func score(_ v: Int) {
+                let (features, score) = evaluate(v, scratch: &scratch)
+                best.offer(TopK.Entry(vendor: v, score: score, features: features))
+            }
+            func scoreRelevant(_ vendors: ArraySlice<Int>) {
+                for i in vendors.indices {
+                    let v = vendors[i]
+                    if prune, let floor = best.floor, let bound, self.bound(v, declared: bound + casesBound(v)) < floor { continue }
+                    prefetch(vendors, at: i)
                     score(v)
                 }
-                results[part] = best
             }
+            let share = pool[range]
+            let (strong, weak, others) = bound == nil
+                ? (Array(share), [], []) : CandidateRetrieval.partition(share, context: context, prune: prune)
+            scoreRelevant(strong[...])
+            scoreRelevant(weak[...])
+            for v in others {
+                if let floor = best.floor, let bound, self.bound(v, declared: bound) < floor { continue }
+                score(v)
+            }
+            return best
         }
         var best = partial[0]
         for other in partial.dropFirst() { for e in other.entries { best.offer(e) } }
