@@ -1,5 +1,4 @@
 import CPrefetch
-import Dispatch
 import Foundation
 import VendorMatchCore
 
