@@ -12,7 +12,8 @@ struct SafeDefaultsTests {
     @Test func aConnectionTheServerClosedWhenIdleIsReopenedForTheNextCall() async throws {
         // The endpoints client keeps one connection per endpoint; after the server's idle timer closed it, a
         // call pinned to that endpoint (never retried elsewhere) must open a new one, not fail unsent.
-        let server = try await TestServer.start(ServerConfiguration(idleTimeout: .milliseconds(300)))
+        // An idle timer long enough not to fire between connecting and the first call on a loaded machine.
+        let server = try await TestServer.start(ServerConfiguration(idleTimeout: .seconds(3)))
         let endpoints = VendorMatchEndpoints(endpoints: [.init(host: "127.0.0.1", port: server.port)])
         #expect(try await endpoints.health(at: 0).health.status == "SERVING")
         let first = try await endpoints.client(0)
