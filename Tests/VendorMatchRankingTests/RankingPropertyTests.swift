@@ -221,6 +221,47 @@ func satisfies(_ v: Vendor, _ cases: [CaseStudy], _ q: BuyerRequest) -> Bool {
         }
     }
 
+    /// What lets the scoring loop skip a vendor (its bound: its cases' best possible industry and size
+    /// from their contexts, need, service, plus declarations, trust and quality) is never below the
+    /// score it would get, in an index built at once and after case studies were moved between vendors,
+    /// replaced with other industries and sizes, and deleted with their vendors.
+    @Test(arguments: [31, 32] as [UInt64])
+    func noVendorScoresAboveItsBoundThroughAStreamOfWrites(seed: UInt64) throws {
+        var index = RankingIndex(taxonomy: taxonomy, model: .defaults, analyzer: analyzer,
+                                 catalogue: RandomMarket.make(seed: seed, vendors: 80))
+        var g = SplitMix(state: seed)
+        var checked = 0, belowTheOldBound = 0
+        for round in 0..<6 {
+            for i in 0..<25 {
+                let q = RandomMarket.request(round * 100 + i, &g)
+                let ranker = Ranker(index: index, request: q)
+                guard let declared = ranker.declaredOnlyBound() else { continue }
+                var scratch = ranker.makeScratch()
+                for v in ranker.candidates() where ranker.context.relevantVendor[v] {
+                    let score = ranker.evaluate(v, scratch: &scratch).score
+                    let bound = ranker.bound(v, declared: declared + ranker.casesBound(v))
+                    #expect(score <= bound, "round \(round) request \(q.id) vendor \(index.vendors.ids[v]): \(score) > \(bound)")
+                    checked += 1
+                    // Industry and size taken as 1, as before the contexts: the new bound is tighter.
+                    var loose = ranker.context
+                    loose.industryGroupBest = loose.industryGroupBest.map { _ in 1 }
+                    loose.sizeSim = loose.sizeSim.map { _ in 1 }
+                    if bound < ranker.bound(v, declared: declared + ranker.casesBound(v, context: loose)) - 1e-9 { belowTheOldBound += 1 }
+                }
+            }
+            let fresh = RandomMarket.make(seed: seed &+ UInt64(round + 1) &* 77, vendors: 80)
+            let moved = fresh.caseStudies.shuffled(using: &g).prefix(40).map { c in
+                var c = c
+                c.vendorID = "v\(Int.random(in: 0..<80, using: &g))"
+                return c
+            }
+            index.upsert(caseStudies: moved)
+            _ = index.deleteVendor(id: "v\(Int.random(in: 0..<80, using: &g))")
+        }
+        #expect(checked > 500)
+        #expect(belowTheOldBound > checked / 10, "\(belowTheOldBound) of \(checked)")
+    }
+
     @Test(arguments: [14, 15] as [UInt64])
     func theIndexRanksLikeTheNaiveScanThroughAStreamOfWrites(seed: UInt64) throws {
         let cat = RandomMarket.make(seed: seed, vendors: 80)

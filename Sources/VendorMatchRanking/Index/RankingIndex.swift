@@ -31,6 +31,11 @@ struct RankingIndex: Sendable {
     /// builds its industry table).
     private(set) var industryPathsFlat: [Int32] = []
     static let pathSlots = 6
+    /// For each interned industry, its group: the first two characters of its code (the NAICS sector),
+    /// numbered 0…55 in order of first appearance, the 56th and later sharing 55. A vendor's
+    /// `CaseContext` lists its cases' groups; a request's best similarity per group bounds them.
+    private(set) var industryGroup: [UInt8] = []
+    private var industryGroupOfPrefix: [Substring: UInt8] = [:]
 
     // Service sets, interned: cases share a few hundred distinct sets, so a request scores each once.
     private(set) var serviceSignatureID: [ServiceSet: Int32] = [:]
@@ -92,6 +97,10 @@ struct RankingIndex: Sendable {
         let id = Int32(industryCodes.count)
         industryID[code] = id
         industryCodes.append(code)
+        let prefix = code.prefix(2)
+        let group = industryGroupOfPrefix[prefix] ?? UInt8(min(55, industryGroupOfPrefix.count))
+        industryGroupOfPrefix[prefix] = group
+        industryGroup.append(group)
         let path = [id] + parentPath
         for slot in 0..<RankingIndex.pathSlots { industryPathsFlat.append(slot < path.count ? path[slot] : -1) }
         return id
@@ -133,7 +142,7 @@ struct RankingIndex: Sendable {
         for c in vendors.cases[v] where caseStudies.keys[Int(c)].alive { caseStudies.kill(Int(c), model: model) }
         for r in referrals.byVendor[v] where referrals.alive[Int(r)] { killReferral(Int(r)) }
         vendors.removeAllCases(of: v)
-        vendors.relistCases(v, caseSlots: caseStudies.count)
+        relistCases(v)
         recomputeQuality(v)
         referrals.removeAll(of: v)
         vendors.setOpenTrust(v, 0)
@@ -173,9 +182,19 @@ struct RankingIndex: Sendable {
         for v in touched.sorted() {
             vendors.sortCases(of: v) { all[Int($0)].id < all[Int($1)].id }
             recomputeOffered(v)
-            vendors.relistCases(v, caseSlots: caseStudies.count)
+            relistCases(v)
             recomputeQuality(v)
         }
+    }
+
+    /// Gives vendor `v`'s current cases a fresh range of the case list, with their contexts.
+    private mutating func relistCases(_ v: Int) {
+        var contexts = CaseContext()
+        for c in vendors.cases[v] {
+            let key = caseStudies.keys[Int(c)]
+            if key.alive { contexts.add(group: industryGroup[Int(key.industry)], size: key.size) }
+        }
+        vendors.relistCases(v, caseSlots: caseStudies.count, contexts: contexts)
     }
 
     /// Vendor `v`'s quality count and sum from its live cases, the sum exact then rounded: the same

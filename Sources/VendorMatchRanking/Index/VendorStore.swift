@@ -40,6 +40,9 @@ struct VendorStore: Sendable {
     /// What the scoring loop reads of every vendor, packed in one 48-byte key (one cache line, not
     /// nine arrays): its case range, declarations, quality totals and open trust.
     private(set) var keys: [Key] = []
+    /// Per vendor, which industry groups and client sizes its live cases have (`CaseContext`): what
+    /// bounds its cases' industry and size similarity before they are scored.
+    private(set) var caseContexts: [CaseContext] = []
     private(set) var live = 0
 
     struct Key: Sendable {
@@ -85,6 +88,7 @@ struct VendorStore: Sendable {
             description.append(SparseVector())
             cases.append([])
             keys.append(Key())
+            caseContexts.append(CaseContext())
             live += 1
         }
         declaredServices[o] = declared
@@ -135,8 +139,9 @@ struct VendorStore: Sendable {
     }
 
     /// Gives vendor `v` a fresh range of `caseList` with its current cases (`caseSlots`: the number of
-    /// case ordinals, live or dead, which decides when the list is compacted).
-    mutating func relistCases(_ v: Int, caseSlots: Int) {
+    /// case ordinals, live or dead, which decides when the list is compacted) and their contexts.
+    mutating func relistCases(_ v: Int, caseSlots: Int, contexts: CaseContext) {
+        caseContexts[v] = contexts
         if caseList.count > 2 * caseSlots + 1024 {
             caseList.removeAll(keepingCapacity: true)
             for u in cases.indices where u != v {
@@ -147,6 +152,20 @@ struct VendorStore: Sendable {
         keys[v].caseStart = Int32(caseList.count)
         keys[v].caseCount = Int32(cases[v].count)
         caseList.append(contentsOf: cases[v])
+    }
+}
+
+/// The industry groups (`RankingIndex.industryGroup`, bits 0…55) and client size bands (bits 56…62, the
+/// unknown size last) of a vendor's live case studies, as one bit set.
+struct CaseContext: Sendable, Equatable {
+    var bits: UInt64 = 0
+
+    static let sizeShift = 56
+    static let industryMask: UInt64 = (1 << 56) - 1
+
+    /// Adds a case of interned industry group `group` (0…55) and size band `size` (-1 unknown).
+    mutating func add(group: UInt8, size: Int8) {
+        bits |= 1 << UInt64(group) | 1 << UInt64(CaseContext.sizeShift + (size < 0 ? 6 : Int(size)))
     }
 }
 

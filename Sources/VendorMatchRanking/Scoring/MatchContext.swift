@@ -61,6 +61,10 @@ struct MatchContext {
     /// case evidence before it is scored; empty with `relevantVendor`.
     var vendorBestNeed: [Float] = []
     var vendorMeetsService: [Bool] = []
+    /// Per industry group (`RankingIndex.industryGroup`), the best industry similarity of an interned
+    /// industry in it; empty when the request names no industry. With `sizeSim`, what bounds the
+    /// context of a vendor's cases from its `CaseContext`.
+    var industryGroupBest: [Double] = []
     /// Need similarity of every vendor's description; empty with `needSim`.
     var descriptionSim: [Float] = []
     /// Inner weight per dimension (industry, size, need, service); 0 for dimensions not given.
@@ -97,6 +101,14 @@ struct MatchContext {
                 MatchContext.industryTable(index: index, request: industry)
             }
         } else { base[0] = 0 }
+
+        if !industryLevel.isEmpty {
+            var best = [Double](repeating: 0, count: 56)
+            for (i, group) in index.industryGroup.enumerated() where i < industryLevel.count {
+                best[Int(group)] = max(best[Int(group)], industryLevels[Int(industryLevel[i])])
+            }
+            industryGroupBest = best
+        }
 
         if let size {
             sizeSim = (0..<6).map { Float(Similarity.sizeByDistance[abs($0 - size.rawValue)]) } + [Float(Similarity.unknownSize)]
@@ -346,6 +358,28 @@ struct MatchContext {
         let work = valueW[2] * s[2] + valueW[3] * s[3], workShare = valueK[2] * s[2] + valueK[3] * s[3]
         let context = valueC[0] * s[0] + valueC[1] * s[1], weightedContext = valueCw[0] * s[0] + valueCw[1] * s[1]
         return alpha * work + beta * (work * context + workShare * weightedContext) + gamma * weightedContext
+    }
+
+    /// The most industry and size similarity any case of a vendor with these case contexts can have
+    /// (0 for a dimension the request does not give): the same table values the cases are scored with.
+    @inline(__always)
+    func contextBound(_ contexts: CaseContext) -> (industry: Double, size: Double) {
+        var industry = 0.0, size = 0.0
+        if hasIndustry {
+            var m = contexts.bits & CaseContext.industryMask
+            while m != 0 {
+                industry = max(industry, industryGroupBest[m.trailingZeroBitCount])
+                m &= m - 1
+            }
+        }
+        if hasSize {
+            var m = contexts.bits >> UInt64(CaseContext.sizeShift)
+            while m != 0 {
+                size = max(size, Double(sizeSim[m.trailingZeroBitCount]))
+                m &= m - 1
+            }
+        }
+        return (industry, size)
     }
 
     /// Similarities of case `c` from its packed key (the scoring loop's form of `similarities(case:index:)`).

@@ -196,11 +196,16 @@ struct Ranker {
     private var casesBoundHolds: Bool { decay.allSatisfy { $0 >= 0 } }
 
     /// The most relevant vendor `v`'s cases can add to its score: every case's similarities are at most
-    /// (1, 1, the vendor's best need similarity, 1 if a case meets a requested service type else a
-    /// sibling's), its weight at most the ceiling, and the decay weights sum to the normaliser.
+    /// (the best industry and size similarity of the vendor's case contexts, its best need similarity,
+    /// 1 if a case meets a requested service type else a sibling's), its weight at most the ceiling, and
+    /// the decay weights sum to the normaliser.
     @inline(__always)
-    func casesBound(_ v: Int) -> Double {
-        var best = SIMD4<Double>(context.hasIndustry ? 1 : 0, context.hasSize ? 1 : 0, Double(context.vendorBestNeed[v]), 0)
+    func casesBound(_ v: Int) -> Double { casesBound(v, context: context) }
+
+    @inline(__always)
+    func casesBound(_ v: Int, context: MatchContext) -> Double {
+        let (industry, size) = context.contextBound(snapshot.index.vendors.caseContexts[v])
+        var best = SIMD4<Double>(industry, size, Double(context.vendorBestNeed[v]), 0)
         if context.hasService {
             // The sibling bound allows for the float rounding of the similarity table.
             best[3] = context.vendorMeetsService[v] ? 1 : Similarity.serviceSibling * (1 + 1e-6)
