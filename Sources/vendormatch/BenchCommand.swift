@@ -107,7 +107,10 @@ struct BenchCommand: AsyncParsableCommand {
                         tableLatencies.append(Self.ms(t6 - t5)); recursionLatencies.append(Self.ms(t7 - t6))
                     }
                 }
+                let r0 = clock.now
                 engine.replaceModel(firstOnly)
+                // What a SIGHUP or a promotion costs at this size (the trust tallies are recomputed).
+                printError("model replaced in \(clock.now - r0)")
                 for _ in 0..<max(1, passes) { firstLatencies += try timeShortlists(explain: false) }
             }
             let naive = naiveRequests > 0 ? NaiveScan(engine: engine) : nil

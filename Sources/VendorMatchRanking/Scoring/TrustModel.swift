@@ -40,16 +40,19 @@ enum TrustModel {
             let ref = referrals.records[r]
             groups[ref.referrerOrg ?? "#" + ref.id, default: []].append(r)
         }
+        // The closure captures the two arrays it reads, not the store (capturing the store copied it,
+        // a retain of each of its arrays, for every group of every vendor when a model is loaded).
+        let base = referrals.base, records = referrals.records
         for key in groups.keys.sorted() {
             let members = groups[key]!.sorted {
-                let a = abs(referrals.base[$0]), b = abs(referrals.base[$1])
-                return a != b ? a > b : referrals.records[$0].id < referrals.records[$1].id
+                let a = abs(base[$0]), b = abs(base[$1])
+                return a != b ? a > b : records[$0].id < records[$1].id
             }
             var factor = 1.0
             for r in members {
-                let m = referrals.base[r] * factor
+                let m = base[r] * factor
                 factor *= decay
-                let ti = typeIndex[referrals.records[r].referrerType]!
+                let ti = typeIndex[records[r].referrerType]!
                 t.count[ti] += 1
                 t.mass[ti] += m
                 if m >= 0 { t.positive += m } else { t.negative -= m }
