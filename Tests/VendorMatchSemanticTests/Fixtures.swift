@@ -38,3 +38,32 @@ func loadFixture(_ name: String, field: String) -> [ReferenceCase] {
 let tokenCases = loadFixture("tokens.jsonl", field: "ids")
 let embeddingCases = loadFixture("embeddings.jsonl", field: "embedding")
 let sharedEncoder: MiniLMEncoder = try! MiniLMEncoder(modelsDirectory: repositoryModels())
+
+/// One line of `embeddings-1000.jsonl`: a text and its reference vector, stored exactly
+/// (`"f32le"`: base64 of 384 little-endian float32; see `Tools/make_minilm_fixtures.py`).
+struct ReferenceVector: Sendable {
+    var line: Int
+    var text: String
+    var vector: [Float]
+}
+
+func loadFloat32Fixture(_ name: String) -> [ReferenceVector] {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
+    var cases: [ReferenceVector] = []
+    let data = try! Data(contentsOf: url)
+    data.withUnsafeBytes { bytes in
+    JSONLines.forEachLine(in: bytes, file: name, onError: { fatalError("\($0)") }) { line, value in
+        guard case let .string(text)? = value["text"], case let .string(blob)? = value["f32le"],
+              let raw = Data(base64Encoded: blob), raw.count % 4 == 0 else {
+            fatalError("\(name):\(line): needs text and f32le (base64 of little-endian float32)")
+        }
+        let vector = raw.withUnsafeBytes { buffer in
+            (0..<raw.count / 4).map { Float(bitPattern: UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+        }
+        cases.append(ReferenceVector(line: line, text: text, vector: vector))
+    }
+    }
+    return cases
+}
+
+let thousandCases = loadFloat32Fixture("embeddings-1000.jsonl")
