@@ -23,6 +23,9 @@ embeddings-1000.jsonl: {"text": ..., "f32le": "<base64>"}  the same output for t
                   (paraphrased wording), 150 case-study needs (shared), 100 case-study needs
                   (paraphrased), 150 vendor descriptions (the same in both markets).
 Every text is encoded alone (batch size 1), so no padding enters the reference vectors.
+The committed embeddings.jsonl was made with torch 2.15.0; torch 2.13.0+cpu (used for embeddings-1000.jsonl)
+rewrites tokens.jsonl byte-identical but embeddings.jsonl 1e-6 apart in the last digit: keep the committed one
+(`git checkout` it) unless the sentences change.
 """
 import base64
 import json
