@@ -202,6 +202,7 @@ struct Ranker {
     @inline(__always)
     func casesBound(_ v: Int) -> Double { casesBound(v, context: context) }
 
+    /// `casesBound` under another context (tests compare the bound with looser tables).
     @inline(__always)
     func casesBound(_ v: Int, context: MatchContext) -> Double {
         let (industry, size) = context.contextBound(snapshot.index.vendors.caseContexts[v])
