@@ -222,9 +222,10 @@ func satisfies(_ v: Vendor, _ cases: [CaseStudy], _ q: BuyerRequest) -> Bool {
     }
 
     /// What lets the scoring loop skip a vendor (its bound: its cases' best possible industry and size
-    /// from their contexts, need, service, plus declarations, trust and quality) is never below the
-    /// score it would get, in an index built at once and after case studies were moved between vendors,
-    /// replaced with other industries and sizes, and deleted with their vendors.
+    /// from their contexts, need, service and heaviest weight, plus declarations, trust and quality) is
+    /// never below the score it would get, in an index built at once and after case studies were moved
+    /// between vendors, replaced with other industries and sizes, deleted with their vendors, and
+    /// reweighed by another model.
     @Test(arguments: [31, 32] as [UInt64])
     func noVendorScoresAboveItsBoundThroughAStreamOfWrites(seed: UInt64) throws {
         var index = RankingIndex(taxonomy: taxonomy, model: .defaults, analyzer: analyzer,
@@ -257,6 +258,15 @@ func satisfies(_ v: Vendor, _ cases: [CaseStudy], _ q: BuyerRequest) -> Bool {
             }
             index.upsert(caseStudies: moved)
             _ = index.deleteVendor(id: "v\(Int.random(in: 0..<80, using: &g))")
+            if round == 2 {
+                // Another model weighs every case differently (verified and top-client cases more, old ones
+                // less): the heaviest weight each vendor's bound uses must follow.
+                var model = index.model
+                model.parameters[RankingModel.Parameter.caseVerified.rawValue] = 0.6
+                model.parameters[RankingModel.Parameter.caseTopClient.rawValue] = 0.4
+                model.parameters[RankingModel.Parameter.caseAgeFloor.rawValue] = 0.9
+                index.replace(model: model)
+            }
         }
         #expect(checked > 500)
         #expect(belowTheOldBound > checked / 10, "\(belowTheOldBound) of \(checked)")

@@ -189,12 +189,17 @@ struct RankingIndex: Sendable {
 
     /// Gives vendor `v`'s current cases a fresh range of the case list, with their contexts.
     private mutating func relistCases(_ v: Int) {
+        vendors.relistCases(v, caseSlots: caseStudies.count, contexts: caseContexts(of: v))
+    }
+
+    /// The industry groups, sizes and heaviest weight of vendor `v`'s live cases.
+    private func caseContexts(of v: Int) -> CaseContext {
         var contexts = CaseContext()
         for c in vendors.cases[v] {
             let key = caseStudies.keys[Int(c)]
-            if key.alive { contexts.add(group: industryGroup[Int(key.industry)], size: key.size) }
+            if key.alive { contexts.add(group: industryGroup[Int(key.industry)], size: key.size, weight: key.weight) }
         }
-        vendors.relistCases(v, caseSlots: caseStudies.count, contexts: contexts)
+        return contexts
     }
 
     /// Vendor `v`'s quality count and sum from its live cases, the sum exact then rounded: the same
@@ -246,6 +251,7 @@ struct RankingIndex: Sendable {
     mutating func replace(model newModel: RankingModel) {
         model = newModel
         caseStudies.reweigh(model: model)
+        for v in 0..<vendors.count { vendors.setCaseContexts(v, caseContexts(of: v)) } // the cases' new weights
         referrals.rebase(model: model)
         for v in 0..<vendors.count { recomputeQuality(v) }
         for v in 0..<vendors.count where vendors.alive[v] { recomputeOpenTrust(v) }
@@ -331,10 +337,6 @@ struct CaseWeighting {
         floor = model.value(.caseAgeFloor)
         referenceYear = model.value(.referenceYear)
     }
-
-    /// No case weighs more than this: the credibility is capped at 1 and the recency factor lies
-    /// between the age floor and 1.
-    var ceiling: Double { max(1, floor) }
 
     func weight(of c: CaseStudy) -> Double {
         var w = base

@@ -126,6 +126,8 @@ struct VendorStore: Sendable {
 
     mutating func setOpenTrust(_ v: Int, _ trust: Double) { keys[v].openTrust = trust }
 
+    mutating func setCaseContexts(_ v: Int, _ contexts: CaseContext) { caseContexts[v] = contexts }
+
     // MARK: Case lists
 
     mutating func addCase(_ c: Int32, to v: Int) { cases[v].append(c) }
@@ -141,7 +143,7 @@ struct VendorStore: Sendable {
     /// Gives vendor `v` a fresh range of `caseList` with its current cases (`caseSlots`: the number of
     /// case ordinals, live or dead, which decides when the list is compacted) and their contexts.
     mutating func relistCases(_ v: Int, caseSlots: Int, contexts: CaseContext) {
-        caseContexts[v] = contexts
+        setCaseContexts(v, contexts)
         if caseList.count > 2 * caseSlots + 1024 {
             caseList.removeAll(keepingCapacity: true)
             for u in cases.indices where u != v {
@@ -156,16 +158,19 @@ struct VendorStore: Sendable {
 }
 
 /// The industry groups (`RankingIndex.industryGroup`, bits 0…55) and client size bands (bits 56…62, the
-/// unknown size last) of a vendor's live case studies, as one bit set.
+/// unknown size last) of a vendor's live case studies, as one bit set, and the heaviest case's weight.
 struct CaseContext: Sendable, Equatable {
     var bits: UInt64 = 0
+    /// The largest credibility weight of the vendor's live cases (`CaseStudyStore.Key.weight`).
+    var heaviest: Float = 0
 
     static let sizeShift = 56
     static let industryMask: UInt64 = (1 << 56) - 1
 
     /// Adds a case of interned industry group `group` (0…55) and size band `size` (-1 unknown).
-    mutating func add(group: UInt8, size: Int8) {
+    mutating func add(group: UInt8, size: Int8, weight: Float) {
         bits |= 1 << UInt64(group) | 1 << UInt64(CaseContext.sizeShift + (size < 0 ? 6 : Int(size)))
+        heaviest = max(heaviest, weight)
     }
 }
 

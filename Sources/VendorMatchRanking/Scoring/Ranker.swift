@@ -21,8 +21,6 @@ struct Ranker {
     private let decay: [Double]
     private let normaliser: Double
     private let declaredCredibility: Double
-    /// No case's credibility weight exceeds this (`CaseWeighting.ceiling`).
-    private let caseWeightCeiling: Double
     private let qualityMean: Double
     /// Trust tallies of the vendors the requesting buyer has its own referrals for (as it sees them).
     private let buyerSpecific: [Int32: TrustModel.Tally]
@@ -65,7 +63,6 @@ struct Ranker {
         decay = (0..<maxCases).map { pow(gamma, Double($0)) }
         normaliser = decay.reduce(0, +)
         declaredCredibility = model.value(.declaredCredibility)
-        caseWeightCeiling = CaseWeighting(model: model).ceiling
         trustScale = max(1e-9, model.value(.trustScale))
         trustNegative = model.value(.trustNegative)
         qualityPriorCount = model.value(.qualityPriorCount)
@@ -197,20 +194,22 @@ struct Ranker {
 
     /// The most relevant vendor `v`'s cases can add to its score: every case's similarities are at most
     /// (the best industry and size similarity of the vendor's case contexts, its best need similarity,
-    /// 1 if a case meets a requested service type else a sibling's), its weight at most the ceiling, and
-    /// the decay weights sum to the normaliser.
+    /// 1 if a case meets a requested service type else a sibling's), its weight at most its heaviest
+    /// case's, and the decay weights sum to the normaliser.
     @inline(__always)
     func casesBound(_ v: Int) -> Double { casesBound(v, context: context) }
 
+    /// `casesBound` under another context (tests compare the bound with looser tables).
     @inline(__always)
     func casesBound(_ v: Int, context: MatchContext) -> Double {
-        let (industry, size) = context.contextBound(snapshot.index.vendors.caseContexts[v])
+        let contexts = snapshot.index.vendors.caseContexts[v]
+        let (industry, size) = context.contextBound(contexts)
         var best = SIMD4<Double>(industry, size, Double(context.vendorBestNeed[v]), 0)
         if context.hasService {
             // The sibling bound allows for the float rounding of the similarity table.
             best[3] = context.vendorMeetsService[v] ? 1 : Similarity.serviceSibling * (1 + 1e-6)
         }
-        return caseWeightCeiling * context.value(best)
+        return Double(contexts.heaviest) * context.value(best)
     }
 
     /// An upper bound on the score of such a vendor: its own trust and quality, plus `declared` (the
