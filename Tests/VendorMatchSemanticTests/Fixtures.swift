@@ -52,16 +52,16 @@ func loadFloat32Fixture(_ name: String) -> [ReferenceVector] {
     var cases: [ReferenceVector] = []
     let data = try! Data(contentsOf: url)
     data.withUnsafeBytes { bytes in
-    JSONLines.forEachLine(in: bytes, file: name, onError: { fatalError("\($0)") }) { line, value in
-        guard case let .string(text)? = value["text"], case let .string(blob)? = value["f32le"],
-              let raw = Data(base64Encoded: blob), raw.count % 4 == 0 else {
-            fatalError("\(name):\(line): needs text and f32le (base64 of little-endian float32)")
+        JSONLines.forEachLine(in: bytes, file: name, onError: { fatalError("\($0)") }) { line, value in
+            guard case let .string(text)? = value["text"], case let .string(blob)? = value["f32le"],
+                  let raw = Data(base64Encoded: blob), raw.count % 4 == 0 else {
+                fatalError("\(name):\(line): needs text and f32le (base64 of little-endian float32)")
+            }
+            let vector = raw.withUnsafeBytes { buffer in
+                (0..<raw.count / 4).map { Float(bitPattern: UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+            }
+            cases.append(ReferenceVector(line: line, text: text, vector: vector))
         }
-        let vector = raw.withUnsafeBytes { buffer in
-            (0..<raw.count / 4).map { Float(bitPattern: UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
-        }
-        cases.append(ReferenceVector(line: line, text: text, vector: vector))
-    }
     }
     return cases
 }
