@@ -175,9 +175,12 @@ struct PostgresRankersTests {
                     uv.vendors = [vendor]
                     var uc = Vendormatch_V1_UpsertCaseStudiesRequest()
                     uc.caseStudies = [caseStudy]
-                    if (try? await Self.write(.upsertVendors, uv, at: n % 3, through: c2)) != nil,
-                       let v = try? await Self.write(.upsertCaseStudies, uc, at: n % 3, through: c2) {
+                    do {
+                        _ = try await Self.write(.upsertVendors, uv, at: n % 3, through: c2)
+                        let v = try await Self.write(.upsertCaseStudies, uc, at: n % 3, through: c2)
                         acknowledged.add(vendor.id, caseStudy.id, v)
+                    } catch {
+                        acknowledged.failed("ranker \(n % 3): \(error)")
                     }
                     n += 1
                     try? await Task.sleep(for: .milliseconds(5))
@@ -200,6 +203,13 @@ struct PostgresRankersTests {
             let written = acknowledged.all
             Self.progress("\(written.count) writes acknowledged around the restart (\(written.count - beforeRestart) after it); checking every ranker")
             #expect(written.count >= beforeRestart + 20, "the rankers acknowledged too few writes after the restart")
+            if written.count < beforeRestart + 20 {
+                // What the writer and the rankers said, so a failure here can be diagnosed from the CI log.
+                Self.progress("write failures after the restart: \(acknowledged.failures.count); last: \(acknowledged.failures.suffix(3))")
+                for (i, ranker) in rankers.enumerated() {
+                    Self.progress("ranker \(i) log, last lines:\n" + ranker.output.split(separator: "\n").suffix(15).joined(separator: "\n"))
+                }
+            }
             let top = written.map(\.version).max() ?? 0
             for i in 0..<3 {
                 for (vendorID, caseStudyID, version) in written {
@@ -309,7 +319,12 @@ final class AcknowledgedWrites: @unchecked Sendable {
 
     private var durations: [Duration] = []
 
+    private var failureMessages: [String] = []
+
     func add(_ vendorID: String, _ caseStudyID: String, _ version: UInt64) { lock.withLock { writes.append((vendorID, caseStudyID, version)) } }
+    /// A write that was not acknowledged, with why.
+    func failed(_ message: String) { lock.withLock { failureMessages.append(message) } }
+    var failures: [String] { lock.withLock { failureMessages } }
     func time(_ d: Duration) { lock.withLock { durations.append(d) } }
 
     /// p50 and p99 of the recorded durations, in milliseconds.
