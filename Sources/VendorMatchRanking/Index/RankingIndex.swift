@@ -31,11 +31,11 @@ struct RankingIndex: Sendable {
     /// builds its industry table).
     private(set) var industryPathsFlat: [Int32] = []
     static let pathSlots = 6
-    /// For each interned industry, its group: the first two characters of its code (the NAICS sector),
-    /// numbered 0…55 in order of first appearance, the 56th and later sharing 55. A vendor's
-    /// `CaseContext` lists its cases' groups; a request's best similarity per group bounds them.
+    /// For each interned industry, its group: its sector (the last id of its path), numbered 0…55 in
+    /// order of first appearance, the 56th and later sharing 55. A vendor's `CaseContext` lists its
+    /// cases' groups; a request's best similarity per group bounds them.
     private(set) var industryGroup: [UInt8] = []
-    private var industryGroupOfPrefix: [Substring: UInt8] = [:]
+    private var industryGroupOfSector: [Int32: UInt8] = [:]
 
     // Service sets, interned: cases share a few hundred distinct sets, so a request scores each once.
     private(set) var serviceSignatureID: [ServiceSet: Int32] = [:]
@@ -97,11 +97,11 @@ struct RankingIndex: Sendable {
         let id = Int32(industryCodes.count)
         industryID[code] = id
         industryCodes.append(code)
-        let prefix = code.prefix(2)
-        let group = industryGroupOfPrefix[prefix] ?? UInt8(min(55, industryGroupOfPrefix.count))
-        industryGroupOfPrefix[prefix] = group
-        industryGroup.append(group)
         let path = [id] + parentPath
+        let sector = path[min(path.count, RankingIndex.pathSlots) - 1]
+        let group = industryGroupOfSector[sector] ?? UInt8(min(55, industryGroupOfSector.count))
+        industryGroupOfSector[sector] = group
+        industryGroup.append(group)
         for slot in 0..<RankingIndex.pathSlots { industryPathsFlat.append(slot < path.count ? path[slot] : -1) }
         return id
     }

@@ -157,7 +157,7 @@ struct VendorStore: Sendable {
     }
 }
 
-/// The industry groups (`RankingIndex.industryGroup`, bits 0…55) and client size bands (bits 56…62, the
+/// The industry groups (`RankingIndex.industryGroup`: sectors, bits 0…55) and client size bands (bits 56…62, the
 /// unknown size last) of a vendor's live case studies, as one bit set, and the heaviest case's weight.
 struct CaseContext: Sendable, Equatable {
     var bits: UInt64 = 0
