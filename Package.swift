@@ -161,7 +161,11 @@ let package = Package(
         ),
         .testTarget(
             name: "VendorMatchStoreTests",
-            dependencies: ["VendorMatchStore", "VendorMatchPostgres", "VendorMatchCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "VendorMatchStore", "VendorMatchPostgres", "VendorMatchCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

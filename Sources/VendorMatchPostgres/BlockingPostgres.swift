@@ -74,6 +74,7 @@ final class BlockingPostgres: @unchecked Sendable {
     /// Whether `error` leaves the connection unusable: anything but an error the server reported on a
     /// working session (a constraint violation, say), and the server's own shutdown (SQLSTATE class 57).
     static func breaksConnection(_ error: any Error) -> Bool {
+        if error is ConnectionLost { return true }
         guard let psql = error as? PSQLError else { return false }
         guard let state = psql.serverInfo?[.sqlState] else { return true }
         return state.hasPrefix("57") || state.hasPrefix("08")
@@ -94,10 +95,32 @@ final class BlockingPostgres: @unchecked Sendable {
                 try session.execute("COMMIT")
                 return result
             } catch {
-                _ = try? session.execute("ROLLBACK")
+                // A lost connection has no transaction left to roll back (and is dropped by `withSession`).
+                if !Self.breaksConnection(error) { _ = try? session.execute("ROLLBACK") }
                 throw error
             }
         }
+    }
+
+    /// The connection closed before the server answered a statement.
+    struct ConnectionLost: Error, CustomStringConvertible {
+        var description: String { "the connection to the server closed before it answered" }
+    }
+
+    /// Futures postgres-nio will never complete, kept alive (see `Session.ending`).
+    enum Abandoned {
+        /// Only held, never used.
+        private struct Held: @unchecked Sendable { let object: AnyObject }
+        private static let kept = NIOLockedValueBox<[ObjectIdentifier: Held]>([:])
+
+        /// Keeps `future` until it completes (at once when it already has).
+        static func keep<T>(_ future: EventLoopFuture<T>) {
+            let id = ObjectIdentifier(future)
+            kept.withLockedValue { $0[id] = Held(object: future) }
+            future.whenComplete { _ in _ = kept.withLockedValue { $0.removeValue(forKey: id) } }
+        }
+
+        static var count: Int { kept.withLockedValue { $0.count } }
     }
 
     /// The connection inside one `withSession` call.
@@ -107,11 +130,35 @@ final class BlockingPostgres: @unchecked Sendable {
 
         @discardableResult
         func query(_ query: PostgresQuery) throws -> [PostgresRow] {
-            try connection.query(query, logger: logger).wait().rows
+            try send(query).wait().rows
         }
 
         func execute(_ query: PostgresQuery) throws {
-            _ = try connection.query(query, logger: logger).wait()
+            _ = try send(query).wait()
+        }
+
+        /// Sends `query`, or fails at once when the connection has closed.
+        private func send(_ query: PostgresQuery) -> EventLoopFuture<PostgresQueryResult> {
+            guard !connection.isClosed else { return connection.eventLoop.makeFailedFuture(ConnectionLost()) }
+            return ending(connection.query(query, logger: logger))
+        }
+
+        /// `future`, failed with `ConnectionLost` once the connection has closed without completing it.
+        ///
+        /// postgres-nio writes a query to its channel without a promise: a query that reaches the channel
+        /// after it closed is dropped and its future never completes, so a blocking caller would wait
+        /// forever, holding the session's lock (seen after a PostgreSQL restart). Queries in flight when the
+        /// channel closes are failed by postgres-nio before `closeFuture` completes, keeping their error.
+        func ending<T>(_ future: EventLoopFuture<T>) -> EventLoopFuture<T> {
+            let promise = future.eventLoop.makePromise(of: T.self)
+            future.cascade(to: promise)
+            connection.closeFuture.hop(to: future.eventLoop).whenComplete { _ in
+                // Completing twice is a no-op; an abandoned future is kept, as NIO traps when an
+                // unfulfilled one is freed in debug builds.
+                Abandoned.keep(future)
+                promise.fail(ConnectionLost())
+            }
+            return promise.futureResult
         }
 
         /// Starts `COPY table (columns) FROM STDIN` of `data` (rows already in COPY's text format) without
@@ -131,7 +178,7 @@ final class BlockingPostgres: @unchecked Sendable {
                     promise.fail(error)
                 }
             }
-            return promise.futureResult
+            return ending(promise.futureResult)
         }
 
         /// Multi-row `INSERT`s of `rows` (each `columns` values), `batch` rows per statement:
