@@ -66,21 +66,24 @@ def main():
         cmd += ["--model", a.model]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
 
-    score = {}
+    score, rank = {}, {}
     with open(run) as f:
         for line in f:
-            qid, _, vid, _, s, *_ = line.split()
+            qid, _, vid, r, s, *_ = line.split()
             score[(qid, vid)] = float(s)
+            rank[(qid, vid)] = int(r)
     # A tie (the two vendors scored alike, e.g. neither need matches at all) is not a win: the order
     # between them is then the vendor ids'.
-    won = ties = 0
+    won = ties = above = 0
     for t in triples:
         q = f"q-{t['id']}"
         m = score.get((q, f"m-{t['id']}"), float("-inf"))
         x = score.get((q, f"x-{t['id']}"), float("-inf"))
         won += m > x
         ties += m == x
-    print(f"pairs_won {won} of {len(triples)} ({a.need_encoder}; {ties} ties)")
+        # What a reader of the shortlist sees: the paraphrase's vendor listed first.
+        above += rank.get((q, f"m-{t['id']}"), 1 << 30) < rank.get((q, f"x-{t['id']}"), 1 << 30)
+    print(f"pairs_won {won} of {len(triples)} ({a.need_encoder}; {ties} ties); listed above the decoy in {above}")
 
 
 if __name__ == "__main__":

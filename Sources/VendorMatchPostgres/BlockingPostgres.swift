@@ -46,10 +46,7 @@ final class BlockingPostgres: @unchecked Sendable {
 
     private func open() throws -> PostgresConnection {
         if let connection, !connection.isClosed { return connection }
-        var configuration = PostgresConnection.Configuration(
-            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable)
-        configuration.options.connectTimeout = connectTimeout
-        let fresh = try PostgresConnection.connect(on: group.next(), configuration: configuration, id: 1, logger: logger).wait()
+        let fresh = try PostgresConnector.connect(url, on: group.next(), timeout: connectTimeout, id: 1, logger: logger).wait()
         connection = fresh
         return fresh
     }
@@ -74,7 +71,7 @@ final class BlockingPostgres: @unchecked Sendable {
     /// Whether `error` leaves the connection unusable: anything but an error the server reported on a
     /// working session (a constraint violation, say), and the server's own shutdown (SQLSTATE class 57).
     static func breaksConnection(_ error: any Error) -> Bool {
-        if error is ConnectionLost { return true }
+        if error is ConnectionLost || error is PostgresConnector.CannotConnect { return true }
         guard let psql = error as? PSQLError else { return false }
         guard let state = psql.serverInfo?[.sqlState] else { return true }
         return state.hasPrefix("57") || state.hasPrefix("08")

@@ -24,10 +24,8 @@ extension PostgresCatalogueStore {
         let task = Task.detached {
             while !Task.isCancelled {
                 do {
-                    var configuration = PostgresConnection.Configuration(
-                        host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable)
-                    configuration.options.connectTimeout = .seconds(5)
-                    let connection = try await PostgresConnection.connect(configuration: configuration, id: 2, logger: logger)
+                    let connection = try await PostgresConnector.connect(
+                        url, on: MultiThreadedEventLoopGroup.singleton.next(), timeout: .seconds(5), id: 2, logger: logger).get()
                     defer { BlockingPostgres.close(connection) }
                     try await connection.listen(on: channel) { notifications in
                         onNotification(nil)

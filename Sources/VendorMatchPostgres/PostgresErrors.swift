@@ -22,7 +22,7 @@ enum PostgresErrors {
     static func vmError(_ what: String, _ error: any Error) -> VMError {
         if let vm = error as? VMError { return vm }
         let text = "\(what): \(describe(error))"
-        if error is BlockingPostgres.ConnectionLost { return VMError(.unavailable, text) }
+        if error is BlockingPostgres.ConnectionLost || error is PostgresConnector.CannotConnect { return VMError(.unavailable, text) }
         guard let psql = error as? PSQLError else { return VMError(.storage, text) }
         if let state = psql.serverInfo?[.sqlState], state.hasPrefix("23") { return VMError(.invalidInput, text) }
         // The server shutting down, starting up or refusing connections: retry later (or elsewhere).

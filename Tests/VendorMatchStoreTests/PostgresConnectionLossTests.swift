@@ -117,3 +117,23 @@ import VendorMatchStore
         return result!
     }
 }
+
+/// The store's sockets notice a silent server (see `PostgresConnector`): keepalive probes and a limit on
+/// unacknowledged data, read back from the kernel.
+@Suite struct PostgresSocketOptionTests {
+    @Test(.enabled(if: testPostgresServer != nil))
+    func theStoresSocketsProbeAndLimitUnacknowledgedData() throws {
+        let url = try #require(testPostgresServer)
+        let channel = try PostgresConnector.socket(to: url, on: MultiThreadedEventLoopGroup.singleton.next(), timeout: .seconds(5)).wait()
+        defer { channel.close(promise: nil) }
+        let tcp = SocketOptionLevel(IPPROTO_TCP)
+        func option(_ level: SocketOptionLevel, _ name: Int32) throws -> Int {
+            try channel.getOption(ChannelOptions.Types.SocketOption(level: level, name: name)).wait()
+        }
+        #expect(try option(SocketOptionLevel(SOL_SOCKET), SO_KEEPALIVE) != 0)
+        #expect(try option(tcp, TCP_KEEPIDLE) == 10)
+        #expect(try option(tcp, TCP_KEEPINTVL) == 5)
+        #expect(try option(tcp, TCP_KEEPCNT) == 3)
+        #expect(try option(tcp, TCP_USER_TIMEOUT) == 30_000)
+    }
+}
