@@ -28,7 +28,7 @@ struct BenchEncoderCommand: AsyncParsableCommand {
     @Option(help: "JSON Lines of (need, match, mismatch) triples: report pairwise accuracy of lexical, semantic, hybrid.")
     var paraphrases: String?
     @Option(help: "Matrix products: automatic, blas, half-precision-kernel, bfloat16-kernel or int16-kernel.") var backend = "automatic"
-    @Option(help: "embeddings.jsonl of reference vectors ({text, embedding}): report the lowest cosine to them.")
+    @Option(help: "JSON Lines of reference vectors ({text, embedding} or {text, f32le}, as in Tests/VendorMatchSemanticTests/Fixtures): report the lowest and median cosine to them.")
     var fixture: String?
     @Option(help: "With --case-studies: rounds of bulk throughput, each encoding the distinct texts with the half-precision kernel (today's encoder) and the automatic backend, on 1 and 2 threads, interleaved.")
     var throughputRounds = 0
@@ -188,6 +188,24 @@ struct BenchEncoderCommand: AsyncParsableCommand {
         return texts
     }
 
+    /// A fixture line's reference vector: `embedding` (JSON numbers, `embeddings.jsonl`) or `f32le` (base64
+    /// of little-endian float32, exactly as computed: `embeddings-1000.jsonl`).
+    static func referenceVector(_ value: JSONValue) -> [Double]? {
+        if case let .array(items)? = value["embedding"] {
+            return items.map { item -> Double in
+                if case let .number(v) = item { return v }
+                return .nan
+            }
+        }
+        guard case let .string(blob)? = value["f32le"], let raw = Data(base64Encoded: blob), raw.count % 4 == 0 else { return nil }
+        let bytes = [UInt8](raw)
+        return stride(from: 0, to: bytes.count, by: 4).map { i -> Double in
+            var bits = UInt32(bytes[i])
+            for b in 1..<4 { bits |= UInt32(bytes[i + b]) << (8 * UInt32(b)) }
+            return Double(Float(bitPattern: bits))
+        }
+    }
+
     /// The lowest and median cosine between this build's embeddings and reference ones.
     private func fixtureAgreement(_ path: String, encoder: MiniLMEncoder) throws -> [(String, JSONValue)] {
         let data: Data
@@ -198,13 +216,10 @@ struct BenchEncoderCommand: AsyncParsableCommand {
         var failure: RecordError?
         data.withUnsafeBytes { bytes in
             JSONLines.forEachLine(in: bytes, file: path, onError: { failure = failure ?? $0 }) { line, value in
-                guard case let .string(text)? = value["text"], case let .array(items)? = value["embedding"] else {
-                    failure = failure ?? RecordError(file: path, line: line, field: "embedding", reason: "needs text and embedding")
+                guard case let .string(text)? = value["text"], let reference = Self.referenceVector(value) else {
+                    failure = failure ?? RecordError(file: path, line: line, field: "embedding",
+                                                     reason: "needs text and embedding (numbers) or f32le (base64 of little-endian float32)")
                     return
-                }
-                let reference = items.map { item -> Double in
-                    if case let .number(v) = item { return v }
-                    return .nan
                 }
                 let vector = encoder.embed(tokens: encoder.tokenizer.encode(text))
                 var dot = 0.0, norm = 0.0
