@@ -31,7 +31,7 @@ public final class PostgresCatalogueStore: CatalogueStoring, @unchecked Sendable
     /// `invalidInput` naming the URL.
     public init(url: PostgresStoreURL, connectTimeout: Duration = .seconds(5), logger: Logger = Logger(label: "vendormatch.postgres")) throws(VMError) {
         self.url = url
-        let timeout = TimeAmount.nanoseconds(Int64(connectTimeout.components.seconds) * 1_000_000_000 + connectTimeout.components.attoseconds / 1_000_000_000)
+        let timeout = TimeAmount.nanoseconds(connectTimeout.wholeNanoseconds)
         let group = MultiThreadedEventLoopGroup.singleton
         db = BlockingPostgres(url: url, group: group, connectTimeout: timeout, logger: logger)
         reader = BlockingPostgres(url: url, group: group, connectTimeout: timeout, logger: logger)

@@ -192,7 +192,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     static func ms(_ d: Duration) -> Double {
-        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+        d.milliseconds
     }
 
     static func summary(_ xs: [Double]) -> (p50: Double, p99: Double, mean: Double) {

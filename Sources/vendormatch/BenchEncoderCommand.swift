@@ -293,7 +293,7 @@ struct BenchEncoderCommand: AsyncParsableCommand {
     }
 
     private func milliseconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+        d.milliseconds
     }
 
     private func percentile(_ values: [Double], _ p: Double) -> Double {

@@ -108,7 +108,7 @@ struct BenchNeighboursCommand: ParsableCommand {
     }
 
     private func milliseconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+        d.milliseconds
     }
     private func seconds(_ d: Duration) -> String { String(format: "%.1f", milliseconds(d) / 1000) }
     private func percentile(_ values: [Double], _ p: Double) -> Double {

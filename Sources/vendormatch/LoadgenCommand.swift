@@ -139,7 +139,7 @@ struct LoadgenCommand: AsyncParsableCommand {
     private func ms(_ micros: UInt64) -> String { String(format: "%.3f", Double(micros) / 1000) }
 
     private func textReport(_ r: LoadGenerator.Report) -> String {
-        let seconds = Double(r.elapsed.components.seconds) + Double(r.elapsed.components.attoseconds) / 1e18
+        let seconds = r.elapsed.seconds
         var lines = [
             "\(method): \(r.responses) responses in \(String(format: "%.2f", seconds)) s over \(connections) connection(s), depth \(depth)",
             String(format: "requests/s %.0f", r.requestsPerSecond),
@@ -158,7 +158,7 @@ struct LoadgenCommand: AsyncParsableCommand {
     }
 
     private func jsonReport(_ r: LoadGenerator.Report) -> String {
-        let seconds = Double(r.elapsed.components.seconds) + Double(r.elapsed.components.attoseconds) / 1e18
+        let seconds = r.elapsed.seconds
         let value: JSONValue = .object([
             ("method", .string(method)), ("connections", .number(Double(connections))), ("depth", .number(Double(depth))),
             ("responses", .number(Double(r.responses))), ("errors", .number(Double(r.errors))),

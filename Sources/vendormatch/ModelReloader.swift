@@ -67,7 +67,7 @@ final class ModelReloader {
         hangup.resume()
 
         let timer = DispatchSource.makeTimerSource(queue: queue)
-        let ms = Int(pollInterval.components.seconds * 1000 + pollInterval.components.attoseconds / 1_000_000_000_000_000)
+        let ms = Int(pollInterval.wholeMilliseconds)
         timer.schedule(deadline: .now() + .milliseconds(ms), repeating: .milliseconds(max(10, ms)))
         timer.setEventHandler {
             guard let current = try? store.currentPromotion()?.seq ?? 0, current != seen.withLock({ $0 }) else { return }

@@ -116,8 +116,7 @@ final class ProgressReporter: @unchecked Sendable {  // state under `lock`
     }
 
     private func printLine() {
-        let elapsed = (ContinuousClock.now - start).components
-        let seconds = max(1e-9, Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
+        let seconds = max(1e-9, (ContinuousClock.now - start).seconds)
         printError("\(label): \(grouped(done)) of \(grouped(total)) (\(Int((Double(done) / seconds).rounded()))/s)")
     }
 }
