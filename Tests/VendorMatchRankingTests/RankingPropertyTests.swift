@@ -156,7 +156,7 @@ func satisfies(_ v: Vendor, _ cases: [CaseStudy], _ q: BuyerRequest) -> Bool {
         var g = SplitMix(state: 11)
         for i in 0..<20 {
             var q = RandomMarket.request(i, &g)
-            q.k = [1, 5, 10, 1000][i % 4]
+            q.k = [1, 5, 10, 1000, 30, 60][i % 6]
             let ranker = Ranker(index: index, request: q)
             let one = ranker.top(q.k, parallelThreshold: .max).ranked
             let two = ranker.top(q.k, parallelThreshold: 1).ranked
