@@ -17,6 +17,8 @@ final class BlockingPostgres: @unchecked Sendable {
     private let connectTimeout: TimeAmount
     private let lock = NIOLock()
     private var connection: PostgresConnection?
+    /// The statements waiting on `connection`.
+    private var waiters: Waiters?
 
     init(url: PostgresStoreURL, group: any EventLoopGroup, connectTimeout: TimeAmount, logger: Logger) {
         self.url = url
@@ -44,18 +46,20 @@ final class BlockingPostgres: @unchecked Sendable {
         }
     }
 
-    private func open() throws -> PostgresConnection {
-        if let connection, !connection.isClosed { return connection }
+    private func open() throws -> Session {
+        if let connection, let waiters, !connection.isClosed { return Session(connection: connection, logger: logger, waiters: waiters) }
         let fresh = try PostgresConnector.connect(url, on: group.next(), timeout: connectTimeout, id: 1, logger: logger).wait()
+        let freshWaiters = Waiters(fresh)
         connection = fresh
-        return fresh
+        waiters = freshWaiters
+        return Session(connection: fresh, logger: logger, waiters: freshWaiters)
     }
 
     /// Runs `body` with the connection, opening it first when needed.
     func withSession<T>(_ what: String, _ body: (Session) throws -> T) throws(VMError) -> T {
         do {
             return try lock.withLock {
-                let session = Session(connection: try open(), logger: logger)
+                let session = try open()
                 do {
                     return try body(session)
                 } catch {
@@ -81,6 +85,7 @@ final class BlockingPostgres: @unchecked Sendable {
     private func dropConnection() {
         if let old = connection { Self.close(old) }
         connection = nil
+        waiters = nil
     }
 
     /// Runs `body` in one transaction (`BEGIN` … `COMMIT`, rolled back when it throws).
@@ -104,7 +109,63 @@ final class BlockingPostgres: @unchecked Sendable {
         var description: String { "the connection to the server closed before it answered" }
     }
 
-    /// Futures postgres-nio will never complete, kept alive (see `Session.ending`).
+    /// The statements waiting on one connection, failed with `ConnectionLost` when it closes.
+    ///
+    /// postgres-nio writes a statement to its channel without a promise: one that reaches the channel after
+    /// it closed is dropped and its future never completes, so a blocking caller would wait forever,
+    /// holding the session's lock (seen after a PostgreSQL restart). Statements in flight when the channel
+    /// closes are failed by postgres-nio before `closeFuture` completes, keeping their own error; whatever
+    /// still waits then is failed here. One `closeFuture` callback per connection; a statement leaves the
+    /// table when it completes.
+    final class Waiters: @unchecked Sendable {
+        private let lock = NIOLock()
+        // Guarded by `lock`.
+        private var next = 0
+        private var pending: [Int: () -> Void] = [:]
+        private var closed = false
+
+        init(_ connection: PostgresConnection) {
+            connection.closeFuture.whenComplete { _ in self.closeAll() }
+        }
+
+        /// `future`, or `ConnectionLost` once the connection has closed without completing it.
+        func ending<T>(_ future: EventLoopFuture<T>) -> EventLoopFuture<T> {
+            let promise = future.eventLoop.makePromise(of: T.self)
+            // An abandoned future is kept: NIO traps when an unfulfilled one is freed (debug builds).
+            let fail = {
+                Abandoned.keep(future)
+                promise.fail(ConnectionLost())
+            }
+            let token: Int? = lock.withLock {
+                guard !closed else { return nil }
+                next += 1
+                pending[next] = fail
+                return next
+            }
+            guard let token else {
+                fail()
+                return promise.futureResult
+            }
+            future.whenComplete { result in
+                _ = self.lock.withLock { self.pending.removeValue(forKey: token) }
+                promise.completeWith(result)
+            }
+            return promise.futureResult
+        }
+
+        var count: Int { lock.withLock { pending.count } }
+
+        private func closeAll() {
+            let waiting = lock.withLock {
+                closed = true
+                defer { pending = [:] }
+                return Array(pending.values)
+            }
+            for fail in waiting { fail() }
+        }
+    }
+
+    /// Futures postgres-nio will never complete, kept alive (see `Waiters`).
     enum Abandoned {
         /// Only held, never used.
         private struct Held: @unchecked Sendable { let object: AnyObject }
@@ -124,6 +185,7 @@ final class BlockingPostgres: @unchecked Sendable {
     struct Session {
         let connection: PostgresConnection
         let logger: Logger
+        let waiters: Waiters
 
         @discardableResult
         func query(_ query: PostgresQuery) throws -> [PostgresRow] {
@@ -140,22 +202,9 @@ final class BlockingPostgres: @unchecked Sendable {
             return ending(connection.query(query, logger: logger))
         }
 
-        /// `future`, failed with `ConnectionLost` once the connection has closed without completing it.
-        ///
-        /// postgres-nio writes a query to its channel without a promise: a query that reaches the channel
-        /// after it closed is dropped and its future never completes, so a blocking caller would wait
-        /// forever, holding the session's lock (seen after a PostgreSQL restart). Queries in flight when the
-        /// channel closes are failed by postgres-nio before `closeFuture` completes, keeping their error.
+        /// `future`, failed with `ConnectionLost` once the connection has closed without completing it (`Waiters`).
         func ending<T>(_ future: EventLoopFuture<T>) -> EventLoopFuture<T> {
-            let promise = future.eventLoop.makePromise(of: T.self)
-            future.cascade(to: promise)
-            connection.closeFuture.hop(to: future.eventLoop).whenComplete { _ in
-                // Completing twice is a no-op; an abandoned future is kept, as NIO traps when an
-                // unfulfilled one is freed in debug builds.
-                Abandoned.keep(future)
-                promise.fail(ConnectionLost())
-            }
-            return promise.futureResult
+            waiters.ending(future)
         }
 
         /// Starts `COPY table (columns) FROM STDIN` of `data` (rows already in COPY's text format) without

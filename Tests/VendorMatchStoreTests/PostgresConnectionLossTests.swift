@@ -72,6 +72,20 @@ import VendorMatchStore
     }
 
     @Test(.enabled(if: testPostgresServer != nil))
+    func answeredStatementsLeaveNothingWaitingOnTheirConnection() throws {
+        let url = try PostgresAdmin.createDatabase(StoreKind.freshDatabaseName(), on: try #require(testPostgresServer))
+        let db = connection(url)
+        let (sum, waiting) = try db.withSession("many statements") { s -> (Int, Int) in
+            var sum = 0
+            for i in 1...200 { sum += try s.query("SELECT \(i)::int8")[0].decode(Int.self) }
+            _ = try? s.execute("SELECT no_such_column")
+            return (sum, s.waiters.count)
+        }
+        #expect(sum == 200 * 201 / 2)
+        #expect(waiting == 0, "statements answered long ago still held by the connection")
+    }
+
+    @Test(.enabled(if: testPostgresServer != nil))
     func aStoreWritesAgainAfterItsBackendsAreTerminated() throws {
         let server = try #require(testPostgresServer)
         let name = StoreKind.freshDatabaseName()
