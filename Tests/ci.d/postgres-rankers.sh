@@ -134,7 +134,9 @@ echo "ranker on PostgreSQL logs its shortlists: row in shortlist_log ($row), rep
 export VENDORMATCH_TEST_POSTGRES="$server"
 export VENDORMATCH_TEST_POSTGRES_RESTART="$(if [ "$(id -u)" -eq 0 ]; then echo "su postgres -s /bin/sh -c \"$pg_ctl_cmd -m fast restart\""; else echo "$pg_ctl_cmd -m fast restart"; fi)"
 swift build --build-tests >/dev/null
-swift test --skip-build --filter 'CatalogueStoringTests|ShortlistLogStoringTests|PostgresStoreTests|PostgresRankersTests|FollowedIndexPropertyTests' 2>&1 | tee "$pgdir/test.log" | tail -20
+swift test --skip-build --filter 'CatalogueStoringTests|ShortlistLogStoringTests|PostgresStoreTests|PostgresConnectionLossTests|PostgresSocketOptionTests|PostgresRankersTests|FollowedIndexPropertyTests' 2>&1 | tee "$pgdir/test.log" | tail -20
 grep -q "Test run with .* passed" "$pgdir/test.log" || { echo "PostgreSQL suites failed"; exit 1; }
+# The connection-loss tests ran against the server (not skipped for want of one).
+grep -q "Test aStoreWritesAgainAfterItsBackendsAreTerminated() passed" "$pgdir/test.log" || { echo "PostgresConnectionLossTests did not run"; exit 1; }
 grep -q "threeRankersServeEveryWriteTheyWereToldAbout" "$pgdir/test.log" || true
 echo "postgres-rankers: OK"
