@@ -1,3 +1,5 @@
+import Foundation
+import NIOCore
 import PostgresNIO
 import VendorMatchCore
 
@@ -14,6 +16,10 @@ enum PostgresErrors {
             if let state = info[.sqlState] { text += " (SQLSTATE \(state))" }
             if let detail = info[.detail] { text += ": \(detail)" }
             return text
+        }
+        if let io = psql.underlying as? IOError {
+            // NIO's own text names the system call ("read(descriptor:pointer:size:): …"); the cause is what counts.
+            return "connection lost: \(String(cString: strerror(io.errnoCode))) (errno \(io.errnoCode))"
         }
         if let underlying = psql.underlying { return "\(psql.code): \(underlying)" }
         return "\(psql.code)"

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
-import PostgresNIO
+@testable import PostgresNIO
 import Testing
 import VendorMatchCore
 import VendorMatchStore
@@ -149,5 +149,15 @@ import VendorMatchStore
         #expect(try option(tcp, TCP_KEEPINTVL) == 5)
         #expect(try option(tcp, TCP_KEEPCNT) == 3)
         #expect(try option(tcp, TCP_USER_TIMEOUT) == 30_000)
+    }
+}
+
+/// What a user reads when the connection broke under a statement.
+@Suite struct PostgresErrorTextTests {
+    @Test func aBrokenConnectionNamesTheCauseNotTheSystemCall() {
+        let error = PSQLError.connectionError(underlying: IOError(errnoCode: ETIMEDOUT, reason: "read(descriptor:pointer:size:)"))
+        let vm = PostgresErrors.vmError("storing records in postgres://vm@h:5432/db", error)
+        #expect(vm.code == .unavailable)
+        #expect(vm.message == "storing records in postgres://vm@h:5432/db: connection lost: Connection timed out (errno 110)")
     }
 }
