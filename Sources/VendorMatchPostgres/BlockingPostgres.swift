@@ -198,8 +198,13 @@ final class BlockingPostgres: @unchecked Sendable {
 
         /// Sends `query`, or fails at once when the connection has closed.
         private func send(_ query: PostgresQuery) -> EventLoopFuture<PostgresQueryResult> {
+            sending { connection.query(query, logger: logger) }
+        }
+
+        /// The statement `start` sends, waited for through `ending`; not sent when the connection has closed.
+        func sending<T>(_ start: () -> EventLoopFuture<T>) -> EventLoopFuture<T> {
             guard !connection.isClosed else { return connection.eventLoop.makeFailedFuture(ConnectionLost()) }
-            return ending(connection.query(query, logger: logger))
+            return ending(start())
         }
 
         /// `future`, failed with `ConnectionLost` once the connection has closed without completing it (`Waiters`).

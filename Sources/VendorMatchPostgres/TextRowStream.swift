@@ -11,10 +11,9 @@ extension BlockingPostgres.Session {
     /// received and dropped before the error is rethrown, so the connection stays usable.
     func forEachText(_ query: PostgresQuery, _ body: (String) throws -> Void) throws {
         let queue = TextQueue()
-        if connection.isClosed { throw BlockingPostgres.ConnectionLost() }
-        ending(connection.query(query, logger: logger) { row in
-            queue.push(try row.decode(String.self))
-        }).whenComplete { queue.finish($0.map { _ in () }) }
+        sending {
+            connection.query(query, logger: logger) { row in queue.push(try row.decode(String.self)) }
+        }.whenComplete { queue.finish($0.map { _ in () }) }
         var failure: (any Error)?
         while let batch = queue.take() {
             guard failure == nil else { continue }

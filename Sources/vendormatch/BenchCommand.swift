@@ -50,7 +50,7 @@ struct BenchCommand: AsyncParsableCommand {
                     let t0 = clock.now
                     let list = try engine.shortlist(q, explain: explain)
                     let t1 = clock.now
-                    if i >= 5 { out.append(Self.ms(t1 - t0)) }
+                    if i >= 5 { out.append((t1 - t0).milliseconds) }
                     _ = list.vendors.count
                 }
                 return out
@@ -74,7 +74,7 @@ struct BenchCommand: AsyncParsableCommand {
                 for (i, q) in market.requests.enumerated() {
                     let r0 = clock.now
                     let retrieved = try engine.features(for: q, limit: max(q.k, phase.candidates))
-                    if i >= 5 { retrieveLatencies.append(Self.ms(clock.now - r0)) }
+                    if i >= 5 { retrieveLatencies.append((clock.now - r0).milliseconds) }
                     _ = retrieved.count
                     let t0 = clock.now
                     let (_, rows) = try engine.featureRows(for: q, limit: max(q.k, phase.candidates))
@@ -103,8 +103,8 @@ struct BenchCommand: AsyncParsableCommand {
                     let t7 = clock.now
                     if abs(fast - slow) > 1e-6 { throw VMError(.internalError, "the contribution tables and the recursion disagree on request \(q.id)") }
                     if i >= 5 {
-                        featureLatencies.append(Self.ms(t1 - t0)); treeLatencies.append(Self.ms(t2 - t1)); walkLatencies.append(Self.ms(t4 - t3))
-                        tableLatencies.append(Self.ms(t6 - t5)); recursionLatencies.append(Self.ms(t7 - t6))
+                        featureLatencies.append((t1 - t0).milliseconds); treeLatencies.append((t2 - t1).milliseconds); walkLatencies.append((t4 - t3).milliseconds)
+                        tableLatencies.append((t6 - t5).milliseconds); recursionLatencies.append((t7 - t6).milliseconds)
                     }
                 }
                 let r0 = clock.now
@@ -120,7 +120,7 @@ struct BenchCommand: AsyncParsableCommand {
                 let t0 = clock.now
                 guard let naive else { break }
                 let ranked = naive.shortlist(q)
-                naiveLatencies.append(Self.ms(clock.now - t0))
+                naiveLatencies.append((clock.now - t0).milliseconds)
                 let fast = try engine.shortlist(q).vendors.map(\.vendorID)
                 if fast != ranked.map(\.vendorID) { mismatches += 1 }
             }
@@ -189,10 +189,6 @@ struct BenchCommand: AsyncParsableCommand {
         } catch {
             exitWith(error)
         }
-    }
-
-    static func ms(_ d: Duration) -> Double {
-        d.milliseconds
     }
 
     static func summary(_ xs: [Double]) -> (p50: Double, p99: Double, mean: Double) {

@@ -50,7 +50,7 @@ struct BenchEncoderCommand: AsyncParsableCommand {
             for _ in 0..<max(1, loads) {
                 let start = ContinuousClock.now
                 encoder = try MiniLMEncoder(modelsDirectory: modelsDirectory, backend: chosen)
-                loadTimes.append(milliseconds(ContinuousClock.now - start))
+                loadTimes.append((ContinuousClock.now - start).milliseconds)
             }
             guard let encoder else { return }
 
@@ -61,11 +61,11 @@ struct BenchEncoderCommand: AsyncParsableCommand {
             for _ in 0..<max(1, iterations) {
                 let start = ContinuousClock.now
                 _ = encoder.embed(tokens: tokens)
-                latencies.append(milliseconds(ContinuousClock.now - start))
+                latencies.append((ContinuousClock.now - start).milliseconds)
             }
             let tokenizeStart = ContinuousClock.now
             for _ in 0..<100 { _ = encoder.tokenizer.encode(Self.fortyTokenNeed) }
-            let tokenizeMs = milliseconds(ContinuousClock.now - tokenizeStart) / 100
+            let tokenizeMs = (ContinuousClock.now - tokenizeStart).milliseconds / 100
 
             var result: [(String, JSONValue)] = [
                 ("backend", .string(encoder.backend.rawValue)),
@@ -84,10 +84,10 @@ struct BenchEncoderCommand: AsyncParsableCommand {
                 let tokenLists = texts.map { encoder.tokenizer.encode($0) }
                 let start = ContinuousClock.now
                 for text in texts { _ = encoder.embed(tokens: encoder.tokenizer.encode(text)) }
-                let seconds = milliseconds(ContinuousClock.now - start) / 1000
+                let seconds = (ContinuousClock.now - start).seconds
                 let batchedStart = ContinuousClock.now
                 _ = encoder.embed(texts)
-                let batchedSeconds = milliseconds(ContinuousClock.now - batchedStart) / 1000
+                let batchedSeconds = (ContinuousClock.now - batchedStart).seconds
                 let totalTokens = tokenLists.reduce(0) { $0 + $1.count }
                 result += [
                     ("bulk_texts", .number(Double(texts.count))),
@@ -137,7 +137,7 @@ struct BenchEncoderCommand: AsyncParsableCommand {
                     let cpuStart = Self.processCPUSeconds()
                     let start = ContinuousClock.now
                     _ = encoder.embed(texts, threads: threads)
-                    let seconds = milliseconds(ContinuousClock.now - start) / 1000
+                    let seconds = (ContinuousClock.now - start).seconds
                     let cpuSeconds = Self.processCPUSeconds() - cpuStart
                     wall[key, default: []].append(Double(texts.count) / seconds)
                     cpu[key, default: []].append(Double(texts.count) / cpuSeconds)
@@ -197,13 +197,8 @@ struct BenchEncoderCommand: AsyncParsableCommand {
                 return .nan
             }
         }
-        guard case let .string(blob)? = value["f32le"], let raw = Data(base64Encoded: blob), raw.count % 4 == 0 else { return nil }
-        let bytes = [UInt8](raw)
-        return stride(from: 0, to: bytes.count, by: 4).map { i -> Double in
-            var bits = UInt32(bytes[i])
-            for b in 1..<4 { bits |= UInt32(bytes[i + b]) << (8 * UInt32(b)) }
-            return Double(Float(bitPattern: bits))
-        }
+        guard case let .string(blob)? = value["f32le"] else { return nil }
+        return Float32Base64.decode(blob)?.map(Double.init)
     }
 
     /// The lowest and median cosine between this build's embeddings and reference ones.
@@ -290,10 +285,6 @@ struct BenchEncoderCommand: AsyncParsableCommand {
             out.append(("pairwise_hybrid_\(alpha)", .number(accuracy(alpha))))
         }
         return out
-    }
-
-    private func milliseconds(_ d: Duration) -> Double {
-        d.milliseconds
     }
 
     private func percentile(_ values: [Double], _ p: Double) -> Double {

@@ -49,7 +49,7 @@ struct BenchNeighboursCommand: ParsableCommand {
         for q in queryVectors {
             let t = ContinuousClock.now
             truth.append(index.exact(q, k: k))
-            exactTimes.append(milliseconds(ContinuousClock.now - t))
+            exactTimes.append((ContinuousClock.now - t).milliseconds)
         }
         // The true neighbours the channel gives a similarity above 0.
         let dims = dims
@@ -63,7 +63,7 @@ struct BenchNeighboursCommand: ParsableCommand {
         for q in queryVectors.prefix(scalarQueries) {
             let t = ContinuousClock.now
             blackHole(Self.scalarScan(q, all, dims: dims))
-            scalarTimes.append(milliseconds(ContinuousClock.now - t))
+            scalarTimes.append((ContinuousClock.now - t).milliseconds)
         }
         if !scalarTimes.isEmpty {
             print("exact scan (previous Swift loop, \(scalarTimes.count) queries): p50 \(r3(percentile(scalarTimes, 0.5))) ms")
@@ -75,7 +75,7 @@ struct BenchNeighboursCommand: ParsableCommand {
             for ((q, exact), above) in zip(zip(queryVectors, truth), aboveFloor) {
                 let t = ContinuousClock.now
                 let got = index.approximate(q, k: k, probes: p)
-                times.append(milliseconds(ContinuousClock.now - t))
+                times.append((ContinuousClock.now - t).milliseconds)
                 found += Set(got).intersection(exact).count
                 foundAbove += above.intersection(got).count
             }
@@ -88,7 +88,7 @@ struct BenchNeighboursCommand: ParsableCommand {
             for q in queryVectors {
                 let t = ContinuousClock.now
                 blackHole(index.approximate(q, k: hits))
-                times.append(milliseconds(ContinuousClock.now - t))
+                times.append((ContinuousClock.now - t).milliseconds)
             }
             print("k \(hits) at the default \(NeighbourSearch().probes) probes (the first phase's hits): p50 \(r3(percentile(times, 0.5))) ms  p99 \(r3(percentile(times, 0.99))) ms")
         }
@@ -107,10 +107,7 @@ struct BenchNeighboursCommand: ParsableCommand {
         return best
     }
 
-    private func milliseconds(_ d: Duration) -> Double {
-        d.milliseconds
-    }
-    private func seconds(_ d: Duration) -> String { String(format: "%.1f", milliseconds(d) / 1000) }
+    private func seconds(_ d: Duration) -> String { String(format: "%.1f", d.seconds) }
     private func percentile(_ values: [Double], _ p: Double) -> Double {
         let sorted = values.sorted()
         return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p + 0.5))]

@@ -54,11 +54,8 @@ func loadFloat32Fixture(_ name: String) -> [ReferenceVector] {
     data.withUnsafeBytes { bytes in
         JSONLines.forEachLine(in: bytes, file: name, onError: { fatalError("\($0)") }) { line, value in
             guard case let .string(text)? = value["text"], case let .string(blob)? = value["f32le"],
-                  let raw = Data(base64Encoded: blob), raw.count % 4 == 0 else {
+                  let vector = Float32Base64.decode(blob) else {
                 fatalError("\(name):\(line): needs text and f32le (base64 of little-endian float32)")
-            }
-            let vector = raw.withUnsafeBytes { buffer in
-                (0..<raw.count / 4).map { Float(bitPattern: UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
             }
             cases.append(ReferenceVector(line: line, text: text, vector: vector))
         }
