@@ -165,6 +165,44 @@ func satisfies(_ v: Vendor, _ cases: [CaseStudy], _ q: BuyerRequest) -> Bool {
         }
     }
 
+    /// The first phase scores the vendors with the highest bounds first, so its floor rises early; the
+    /// best k must be those of scoring in ordinal order, vendor for vendor and score for score.
+    @Test func scoringTheMostPromisingFirstGivesTheOrdinalAnswer() throws {
+        let cat = RandomMarket.make(seed: 17, vendors: 400)
+        let index = RankingIndex(taxonomy: taxonomy, model: .defaults, analyzer: analyzer, catalogue: cat)
+        var g = SplitMix(state: 17)
+        var seeded = 0
+        for i in 0..<40 {
+            var q = RandomMarket.request(i, &g)
+            q.k = [1, 3, 5, 10, 20][i % 5]
+            let ranker = Ranker(index: index, request: q)
+            let ordinal = ranker.top(q.k, parallelThreshold: .max, seedFactor: 0).ranked
+            for factor in [1, 2, 8] {
+                let first = ranker.top(q.k, parallelThreshold: .max, seedFactor: factor).ranked
+                #expect(first.map(\.vendor) == ordinal.map(\.vendor), "request \(q.id), factor \(factor)")
+                #expect(first.map(\.score) == ordinal.map(\.score))
+            }
+            // The order changes only when more than 4 × 2k candidates have matching work.
+            if ranker.declaredOnlyBound() != nil,
+               CandidateRetrieval.partition(ranker.candidates()[...], context: ranker.context, prune: true).strong.count > 4 * 2 * q.k {
+                seeded += 1
+            }
+        }
+        #expect(seeded >= 10)
+    }
+
+    /// `Ranker.threshold` on a hand-worked list: below 4,096 values every one is in the sample.
+    @Test func theSeedThresholdIsTheKeptValue() {
+        var g = SplitMix(state: 3)
+        let values = (0..<1000).map(Double.init).shuffled(using: &g)
+        #expect(Ranker.threshold(values, keeping: 10) == 989)
+        #expect(Ranker.threshold(values, keeping: 0) == 999)
+        #expect(Ranker.threshold(values, keeping: 5000) == 0)
+        // 10,000 values: every second one is sampled, so keeping 100 lands within two of the 101st.
+        let many = (0..<10000).map(Double.init)
+        #expect(abs(Ranker.threshold(many, keeping: 100) - 9899) <= 2)
+    }
+
     @Test func aBuyerSpecificReferralChangesOnlyItsBuyersRanking() throws {
         let cat = RandomMarket.make(seed: 9)
         var g = SplitMix(state: 9)

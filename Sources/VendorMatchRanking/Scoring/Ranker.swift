@@ -300,11 +300,28 @@ struct Ranker {
         context.exactSemantic(forVendors: vendors, index: snapshot.index)
     }
 
+    /// How many vendors per kept candidate the first phase scores first, those with the highest bounds
+    /// (`top`). On a 125,000-vendor demo market at k 300 (bench seed 7, 40 requests), against scoring in
+    /// ordinal order: 1 scored 12% fewer vendors, 2 16%, 4 15%; those whose bound reaches the final
+    /// floor, which no order can skip, are 20% fewer.
+    static let seedFactor = 2
+
+    /// About the `keeping`-th largest of `values` (from an evenly spaced sample of them): what the
+    /// most promising vendors' bounds reach.
+    static func threshold(_ values: [Double], keeping: Int) -> Double {
+        let step = max(1, values.count / 4096)
+        var sample = Swift.stride(from: 0, to: values.count, by: step).map { values[$0] }
+        sample.sort(by: >)
+        return sample[min(sample.count - 1, keeping / step)]
+    }
+
     /// Candidate pools at least this large are scored on two threads.
     static let parallelThreshold = 20_000
 
     /// Scores every candidate and returns the best `k`: score descending, then vendor id ascending.
-    func top(_ k: Int, parallelThreshold: Int = Ranker.parallelThreshold) -> (ranked: [TopK.Entry], candidates: Int) {
+    /// `seedFactor` 0 scores in ordinal order (the answer is the same; tests compare the two).
+    func top(_ k: Int, parallelThreshold: Int = Ranker.parallelThreshold,
+             seedFactor: Int = Ranker.seedFactor) -> (ranked: [TopK.Entry], candidates: Int) {
         let pool = candidates()
         // Large pools are split over two threads (this machine has two cores); each keeps its own
         // top k and the two are merged, which gives exactly the sequential answer.
@@ -331,10 +348,41 @@ struct Ranker {
                     score(v)
                 }
             }
+            // The strong vendors with the highest bounds first: they fill the top k with high scores, so
+            // the floor is high before the rest are reached and more of them are skipped unscored.
+            func scoreStrong(_ vendors: [Int]) {
+                let seeds = seedFactor * k
+                guard prune, let bound, seeds > 0, vendors.count > 4 * seeds else {
+                    scoreRelevant(vendors[...])
+                    return
+                }
+                var bounds = [Double](repeating: 0, count: vendors.count)
+                for i in vendors.indices { bounds[i] = self.bound(vendors[i], declared: bound + casesBound(vendors[i])) }
+                let threshold = Ranker.threshold(bounds, keeping: seeds)
+                var first: [Int] = [], rest: [Int] = [], restBounds: [Double] = []
+                first.reserveCapacity(2 * seeds)
+                rest.reserveCapacity(vendors.count)
+                restBounds.reserveCapacity(vendors.count)
+                for i in vendors.indices {
+                    if bounds[i] >= threshold {
+                        first.append(vendors[i])
+                    } else {
+                        rest.append(vendors[i])
+                        restBounds.append(bounds[i])
+                    }
+                }
+                scoreRelevant(first[...])
+                let all = rest[...]
+                for i in all.indices {
+                    if let floor = best.floor, restBounds[i] < floor { continue }
+                    prefetch(all, at: i)
+                    score(all[i])
+                }
+            }
             let share = pool[range]
             let (strong, weak, others) = bound == nil
                 ? (Array(share), [], []) : CandidateRetrieval.partition(share, context: context, prune: prune)
-            scoreRelevant(strong[...])
+            scoreStrong(strong)
             scoreRelevant(weak[...])
             for v in others {
                 if let floor = best.floor, let bound, self.bound(v, declared: bound) < floor { continue }
