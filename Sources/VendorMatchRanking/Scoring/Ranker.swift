@@ -351,7 +351,7 @@ struct Ranker {
             // The strong vendors with the highest bounds first: they fill the top k with high scores, so
             // the floor is high before the rest are reached and more of them are skipped unscored.
             func scoreStrong(_ vendors: [Int]) {
-                let seeds = seedFactor * k
+                let seeds = seedFactor * min(k, vendors.count) // k may exceed the vendors (train's --pool)
                 guard prune, let bound, seeds > 0, vendors.count > 4 * seeds else {
                     scoreRelevant(vendors[...])
                     return
