@@ -191,42 +191,6 @@ func satisfies(_ v: Vendor, _ cases: [CaseStudy], _ q: BuyerRequest) -> Bool {
         #expect(seeded >= 10)
     }
 
-    /// Two threads that share a floor (each publishes its ⌈k/2⌉-th best score) still return the
-    /// sequential answer, on a market large enough for the floor to prune.
-    @Test func twoThreadsSharingAFloorGiveTheSequentialAnswer() throws {
-        let cat = RandomMarket.make(seed: 19, vendors: 600)
-        let index = RankingIndex(taxonomy: taxonomy, model: .defaults, analyzer: analyzer, catalogue: cat)
-        var g = SplitMix(state: 19)
-        for i in 0..<60 {
-            var q = RandomMarket.request(i, &g)
-            q.k = [1, 2, 3, 7, 10, 25, 60][i % 7]
-            let ranker = Ranker(index: index, request: q)
-            let one = ranker.top(q.k, parallelThreshold: .max).ranked
-            // One after the other (the second part prunes with the first's floor throughout), then at once.
-            for inSequence in [true, true, false, false] {
-                let two = ranker.top(q.k, parallelThreshold: 1, partsInSequence: inSequence).ranked
-                #expect(two.map(\.vendor) == one.map(\.vendor), "request \(q.id), k \(q.k)")
-                #expect(two.map(\.score) == one.map(\.score))
-            }
-        }
-    }
-
-    /// `KthLargest` against sorting everything offered so far.
-    @Test(arguments: [1, 2, 5, 150] as [Int])
-    func theKthLargestIsTheSortedListsKth(count: Int) {
-        var g = SplitMix(state: UInt64(count))
-        var kth = KthLargest(count: count)
-        var all: [Double] = []
-        for _ in 0..<1000 {
-            // Few distinct values, so ties are common.
-            let x = Double(Int.random(in: -40...40, using: &g)) / 4
-            _ = kth.offer(x)
-            all.append(x)
-            let expected = all.count >= count ? all.sorted(by: >)[count - 1] : nil
-            #expect(kth.value == expected)
-        }
-    }
-
     /// `Ranker.threshold` on a hand-worked list: below 4,096 values every one is in the sample.
     @Test func theSeedThresholdIsTheKeptValue() {
         var g = SplitMix(state: 3)

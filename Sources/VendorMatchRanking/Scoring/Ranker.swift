@@ -1,6 +1,5 @@
 import CPrefetch
 import Foundation
-import Synchronization
 import VendorMatchCore
 
 /// The first phase: scores the candidates of one request (`CandidateRetrieval`) over an index snapshot
@@ -321,10 +320,8 @@ struct Ranker {
 
     /// Scores every candidate and returns the best `k`: score descending, then vendor id ascending.
     /// `seedFactor` 0 scores in ordinal order (the answer is the same; tests compare the two).
-    /// `partsInSequence` scores the two parts one after the other (the second then prunes with the first's
-    /// published floor from its start: what tests need to check the shared floor without thread timing).
-    func top(_ k: Int, parallelThreshold: Int = Ranker.parallelThreshold, seedFactor: Int = Ranker.seedFactor,
-             partsInSequence: Bool = false) -> (ranked: [TopK.Entry], candidates: Int) {
+    func top(_ k: Int, parallelThreshold: Int = Ranker.parallelThreshold,
+             seedFactor: Int = Ranker.seedFactor) -> (ranked: [TopK.Entry], candidates: Int) {
         let pool = candidates()
         // Large pools are split over two threads (this machine has two cores); each keeps its own
         // top k and the two are merged, which gives exactly the sequential answer.
@@ -336,33 +333,17 @@ struct Ranker {
         let bound = declaredOnlyBound()
         let prune = bound != nil && casesBoundHolds
         let ids = snapshot.index.vendors.ids
-        // With two parts, each also publishes the ⌈k/2⌉-th best score it has found: both halves together
-        // hold k vendors at least that good, so the lower of the two published scores is a floor for both
-        // parts, near the k-th score overall where each part's own floor is near the 2k-th.
-        let shared = SharedFloors()
-        let scorePart = { (range: Range<Int>) -> TopK in
-            let part = range.upperBound < pool.count ? 0 : 1, alone = range.count == pool.count
+        let partial = RowParts.map(rows: pool.count, minimumRows: parallelThreshold) { range -> TopK in
             var scratch = makeScratch()
             var best = TopK(k: k, ids: ids)
-            var half = KthLargest(count: (k + 1) / 2)
-            var floor: Double?
             func score(_ v: Int) {
                 let (features, score) = evaluate(v, scratch: &scratch)
                 best.offer(TopK.Entry(vendor: v, score: score, features: features))
-                if !alone, half.offer(score), let h = half.value { shared.publish(h, part: part) }
-                floor = best.floor
-            }
-            /// The floor a vendor's bound must reach: this part's own k-th score, or the shared one.
-            @inline(__always) func currentFloor() -> Double? {
-                guard !alone, let other = shared.floor(part: 1 - part), let mine = half.value else { return floor }
-                let common = min(mine, other)
-                guard let own = floor else { return common }
-                return max(own, common)
             }
             func scoreRelevant(_ vendors: ArraySlice<Int>) {
                 for i in vendors.indices {
                     let v = vendors[i]
-                    if prune, let floor = currentFloor(), let bound, self.bound(v, declared: bound + casesBound(v)) < floor { continue }
+                    if prune, let floor = best.floor, let bound, self.bound(v, declared: bound + casesBound(v)) < floor { continue }
                     prefetch(vendors, at: i)
                     score(v)
                 }
@@ -393,7 +374,7 @@ struct Ranker {
                 scoreRelevant(first[...])
                 let all = rest[...]
                 for i in all.indices {
-                    if let floor = currentFloor(), restBounds[i] < floor { continue }
+                    if let floor = best.floor, restBounds[i] < floor { continue }
                     prefetch(all, at: i)
                     score(all[i])
                 }
@@ -404,14 +385,11 @@ struct Ranker {
             scoreStrong(strong)
             scoreRelevant(weak[...])
             for v in others {
-                if let floor = currentFloor(), let bound, self.bound(v, declared: bound) < floor { continue }
+                if let floor = best.floor, let bound, self.bound(v, declared: bound) < floor { continue }
                 score(v)
             }
             return best
         }
-        let partial = partsInSequence && pool.count >= parallelThreshold
-            ? [scorePart(0..<(pool.count / 2)), scorePart((pool.count / 2)..<pool.count)]
-            : RowParts.map(rows: pool.count, minimumRows: parallelThreshold, scorePart)
         var best = partial[0]
         for other in partial.dropFirst() { for e in other.entries { best.offer(e) } }
         return (best.sorted(), pool.count)
@@ -419,67 +397,6 @@ struct Ranker {
 }
 
 /// The best `k` vendors seen so far, by score then vendor id; `O(n log k)`.
-/// The `count`-th largest of the values offered so far (a min-heap of the best `count`).
-struct KthLargest {
-    let count: Int
-    private var heap: [Double] = []
-
-    init(count: Int) {
-        self.count = count
-        heap.reserveCapacity(count)
-    }
-
-    /// The `count`-th largest value offered, once `count` have been.
-    var value: Double? { heap.count == count && count > 0 ? heap[0] : nil }
-
-    /// Offers `x`; whether `value` may have changed.
-    mutating func offer(_ x: Double) -> Bool {
-        if heap.count < count {
-            heap.append(x)
-            var i = heap.count - 1
-            while i > 0 {
-                let parent = (i - 1) / 2
-                guard heap[i] < heap[parent] else { break }
-                heap.swapAt(i, parent)
-                i = parent
-            }
-            return heap.count == count
-        }
-        guard count > 0, x > heap[0] else { return false }
-        heap[0] = x
-        var i = 0
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var m = i
-            if l < heap.count, heap[l] < heap[m] { m = l }
-            if r < heap.count, heap[r] < heap[m] { m = r }
-            if m == i { break }
-            heap.swapAt(i, m)
-            i = m
-        }
-        return true
-    }
-}
-
-/// The score each of the first phase's two parts has published (`KthLargest` of its scores), read by the
-/// other part; `nil` until published. Relaxed atomics: a part reading an older value only prunes less.
-final class SharedFloors: Sendable {
-    private let first = Atomic<UInt64>(SharedFloors.none)
-    private let second = Atomic<UInt64>(SharedFloors.none)
-    private static let none = Double.nan.bitPattern
-
-    func publish(_ value: Double, part: Int) {
-        if part == 0 { first.store(value.bitPattern, ordering: .relaxed) } else { second.store(value.bitPattern, ordering: .relaxed) }
-    }
-
-    @inline(__always)
-    func floor(part: Int) -> Double? {
-        let bits = part == 0 ? first.load(ordering: .relaxed) : second.load(ordering: .relaxed)
-        let value = Double(bitPattern: bits)
-        return value.isNaN ? nil : value
-    }
-}
-
 struct TopK {
     /// A scored vendor with the unweighted features behind its score.
     struct Entry {
