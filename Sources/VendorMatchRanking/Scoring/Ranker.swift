@@ -306,8 +306,8 @@ struct Ranker {
     /// floor, which no order can skip, are 20% fewer.
     static let seedFactor = 2
 
-    /// About the `keeping`-th largest of `values` (from an evenly spaced sample of them): what the
-    /// most promising vendors' bounds reach.
+    /// About the `keeping`-th largest of `values` (not empty; from an evenly spaced sample of them): what
+    /// the most promising vendors' bounds reach.
     static func threshold(_ values: [Double], keeping: Int) -> Double {
         let step = max(1, values.count / 4096)
         var sample = Swift.stride(from: 0, to: values.count, by: step).map { values[$0] }
@@ -359,25 +359,31 @@ struct Ranker {
                 var bounds = [Double](repeating: 0, count: vendors.count)
                 for i in vendors.indices { bounds[i] = self.bound(vendors[i], declared: bound + casesBound(vendors[i])) }
                 let threshold = Ranker.threshold(bounds, keeping: seeds)
-                var first: [Int] = [], rest: [Int] = [], restBounds: [Double] = []
+                var first: [Int] = [], firstBounds: [Double] = [], rest: [Int] = [], restBounds: [Double] = []
                 first.reserveCapacity(2 * seeds)
+                firstBounds.reserveCapacity(2 * seeds)
                 rest.reserveCapacity(vendors.count)
                 restBounds.reserveCapacity(vendors.count)
                 for i in vendors.indices {
                     if bounds[i] >= threshold {
                         first.append(vendors[i])
+                        firstBounds.append(bounds[i])
                     } else {
                         rest.append(vendors[i])
                         restBounds.append(bounds[i])
                     }
                 }
-                scoreRelevant(first[...])
-                let all = rest[...]
-                for i in all.indices {
-                    if let floor = best.floor, restBounds[i] < floor { continue }
-                    prefetch(all, at: i)
-                    score(all[i])
+                // Each vendor's bound is computed once, above.
+                func scoreBounded(_ vendors: [Int], _ bounds: [Double]) {
+                    let list = vendors[...]
+                    for i in list.indices {
+                        if let floor = best.floor, bounds[i] < floor { continue }
+                        prefetch(list, at: i)
+                        score(list[i])
+                    }
                 }
+                scoreBounded(first, firstBounds)
+                scoreBounded(rest, restBounds)
             }
             let share = pool[range]
             let (strong, weak, others) = bound == nil
