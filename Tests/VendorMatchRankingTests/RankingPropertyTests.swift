@@ -203,6 +203,27 @@ func satisfies(_ v: Vendor, _ cases: [CaseStudy], _ q: BuyerRequest) -> Bool {
         #expect(abs(Ranker.threshold(many, keeping: 100) - 9899) <= 2)
     }
 
+    /// The selection behind `threshold` against sorting, on lists with many repeats, already sorted either
+    /// way, and of one value; every rank.
+    @Test func selectingTheRankedValueAgreesWithSorting() {
+        var g = SplitMix(state: 17)
+        var lists: [[Double]] = [[5], [2, 1], [1, 2], Array(repeating: 0.25, count: 40),
+                                 (0..<300).map(Double.init), (0..<300).map { Double(300 - $0) }]
+        for n in [3, 17, 64, 257, 1000] {
+            lists.append((0..<n).map { _ in Double(g.next() % 7) / 2 })          // few distinct values
+            lists.append((0..<n).map { _ in Double(g.next() % 1_000_000) / 1e3 }) // mostly distinct
+        }
+        for list in lists {
+            let sorted = list.sorted(by: >)
+            for rank in list.indices {
+                var scratch = list
+                let got = Ranker.largest(rank, in: &scratch)
+                #expect(got == sorted[rank], "rank \(rank) of \(list.count) values")
+                if got != sorted[rank] { return }
+            }
+        }
+    }
+
     @Test func aBuyerSpecificReferralChangesOnlyItsBuyersRanking() throws {
         let cat = RandomMarket.make(seed: 9)
         var g = SplitMix(state: 9)

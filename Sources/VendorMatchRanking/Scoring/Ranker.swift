@@ -311,8 +311,39 @@ struct Ranker {
     static func threshold(_ values: [Double], keeping: Int) -> Double {
         let step = max(1, values.count / 4096)
         var sample = Swift.stride(from: 0, to: values.count, by: step).map { values[$0] }
-        sample.sort(by: >)
-        return sample[min(sample.count - 1, keeping / step)]
+        return largest(min(sample.count - 1, keeping / step), in: &sample)
+    }
+
+    /// The value at `rank` (0: the largest) of `values` sorted descending, by selection (Hoare's
+    /// quickselect, median-of-three pivots), not by sorting: sorting a part's 5,000 bounds took about a tenth
+    /// of its scoring time at k 300 (perf, 125,000 vendors). Reorders `values`; `rank` must be a valid
+    /// index; no NaN.
+    static func largest(_ rank: Int, in values: inout [Double]) -> Double {
+        values.withUnsafeMutableBufferPointer { v in
+            var low = 0, high = v.count - 1
+            while low < high {
+                let mid = low + (high - low) / 2
+                // The median of the three as pivot: sorted lists (and lists of equal values) stay linear.
+                if v[mid] > v[low] { v.swapAt(mid, low) }
+                if v[high] > v[low] { v.swapAt(high, low) }
+                if v[high] > v[mid] { v.swapAt(high, mid) }
+                let pivot = v[mid]
+                var i = low, j = high
+                // Descending: larger values to the left.
+                while i <= j {
+                    while v[i] > pivot { i += 1 }
+                    while v[j] < pivot { j -= 1 }
+                    if i <= j {
+                        v.swapAt(i, j)
+                        i += 1
+                        j -= 1
+                    }
+                }
+                // Now v[low...j] >= pivot >= v[i...high], and every value strictly between j and i is the pivot.
+                if rank <= j { high = j } else if rank >= i { low = i } else { return pivot }
+            }
+            return v[rank]
+        }
     }
 
     /// Candidate pools at least this large are scored on two threads.
