@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include "CTreeKernel.h"
 
@@ -12,7 +13,95 @@ static inline uint32_t step(const uint16_t *f, const float *t, const uint8_t *mr
     return 2 * node + 1 + right;
 }
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include <string.h>
+
+/* Whether the 16-row AVX-512 walk may be used: the CPU has AVX-512F and VENDORMATCH_TREES is not "scalar"
+   (which benchmarks and tests set to time or check the portable loop alone). */
+static int avx512_trees(void) {
+    static int ok = -1;
+    if (ok < 0) {
+        const char *e = getenv("VENDORMATCH_TREES");
+        ok = __builtin_cpu_supports("avx512f") && !(e && strcmp(e, "scalar") == 0);
+    }
+    return ok;
+}
+
+#define VM_TREE_TARGET __attribute__((target("avx512f")))
+
+/* Sixteen rows walk one tree at once, one lane each. A level of a tree of depth <= 5 has at most 16 splits
+   and the tree at most 32 leaves, so a level's features, thresholds and missing-value directions sit in
+   registers and each lane picks its node's with a permute; only the rows' feature values are gathered.
+   Every lane takes the scalar `step`'s decision (NaN goes where the split sends missing values), and each
+   row adds its trees' leaves in tree order in double: the sums are the scalar loop's, bit for bit.
+   Returns the rows done (a multiple of 16, from row 0); the caller walks the rest. */
+VM_TREE_TARGET static size_t predict16(const vm_complete_trees *trees, const float *matrix, size_t rows, size_t columns,
+                                       double *out) {
+    const int32_t depth = trees->depth;
+    const size_t blocks = rows / 16;
+    if (depth < 1 || depth > 5 || blocks == 0 || columns > (size_t)(INT32_MAX / 16)) return 0;
+    const size_t splits = ((size_t)1 << depth) - 1, leaves = (size_t)1 << depth;
+    const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i rowOffset = _mm512_mullo_epi32(lane, _mm512_set1_epi32((int32_t)columns));
+    const __m512i one = _mm512_set1_epi32(1);
+    for (int32_t tree = 0; tree < trees->trees; tree++) {
+        const uint16_t *f = trees->feature + (size_t)tree * splits;
+        const float *t = trees->threshold + (size_t)tree * splits;
+        const uint8_t *mr = trees->missingRight + (size_t)tree * splits;
+        const float *leaf = trees->leaf + (size_t)tree * leaves;
+        __m512i feature[5], missingRight[5];
+        __m512 threshold[5];
+        for (int32_t d = 0; d < depth; d++) {
+            const size_t first = ((size_t)1 << d) - 1, width = (size_t)1 << d;
+            int32_t fb[16] = {0}, mb[16] = {0};
+            float tb[16] = {0};
+            for (size_t j = 0; j < width; j++) {
+                fb[j] = f[first + j];
+                tb[j] = t[first + j];
+                mb[j] = mr[first + j];
+            }
+            feature[d] = _mm512_loadu_si512(fb);
+            threshold[d] = _mm512_loadu_ps(tb);
+            missingRight[d] = _mm512_loadu_si512(mb);
+        }
+        float lb[32] = {0};
+        for (size_t j = 0; j < leaves; j++) lb[j] = leaf[j];
+        const __m512 leafLow = _mm512_loadu_ps(lb), leafHigh = _mm512_loadu_ps(lb + 16);
+        for (size_t b = 0; b < blocks; b++) {
+            const float *base = matrix + b * 16 * columns;
+            __m512i at = _mm512_setzero_si512(); /* each lane's node within the level */
+            for (int32_t d = 0; d < depth; d++) {
+                const __m512i fi = _mm512_permutexvar_epi32(at, feature[d]);
+                const __m512 th = _mm512_permutexvar_ps(at, threshold[d]);
+                const __mmask16 missing = _mm512_test_epi32_mask(_mm512_permutexvar_epi32(at, missingRight[d]), one);
+                const __m512 x = _mm512_i32gather_ps(_mm512_add_epi32(rowOffset, fi), base, 4);
+                const __mmask16 below = _mm512_cmp_ps_mask(x, th, _CMP_LT_OQ);  /* false for NaN */
+                const __mmask16 number = _mm512_cmp_ps_mask(x, x, _CMP_ORD_Q);
+                const __mmask16 right = (__mmask16)(~below & (number | missing));
+                at = _mm512_slli_epi32(at, 1);
+                at = _mm512_mask_add_epi32(at, right, at, one);
+            }
+            const __m512 value = _mm512_permutex2var_ps(leafLow, at, leafHigh);
+            double *o = out + b * 16;
+            const __m256 low = _mm512_castps512_ps256(value);
+            const __m256 high = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(value), 1));
+            _mm512_storeu_pd(o, _mm512_add_pd(_mm512_loadu_pd(o), _mm512_cvtps_pd(low)));
+            _mm512_storeu_pd(o + 8, _mm512_add_pd(_mm512_loadu_pd(o + 8), _mm512_cvtps_pd(high)));
+        }
+    }
+    return blocks * 16;
+}
+#endif
+
 void vm_trees_predict(const vm_complete_trees *trees, const float *matrix, size_t rows, size_t columns, double *out) {
+    size_t done = 0;
+#if defined(__x86_64__)
+    if (avx512_trees()) done = predict16(trees, matrix, rows, columns, out);
+#endif
+    matrix += done * columns;
+    out += done;
+    rows -= done;
     const int32_t depth = trees->depth;
     const size_t splits = ((size_t)1 << depth) - 1, leaves = (size_t)1 << depth;
     for (int32_t tree = 0; tree < trees->trees; tree++) {

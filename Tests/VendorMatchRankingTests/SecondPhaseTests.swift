@@ -64,6 +64,41 @@ import VendorMatchCore
         #expect(Set(ours.map { ($0 * 1000).rounded() }).count > 100)
     }
 
+    /// The batch kernel (sixteen rows a step where the CPU has AVX-512, up to depth 5; the portable loop
+    /// beyond, and for the rows left over) against walking each tree's nodes, bit for bit on every row, at
+    /// several depths and row counts that are not multiples of 16, with about 10% missing values.
+    @Test(arguments: [2, 4, 5, 6] as [Int])
+    func theBatchKernelSumsLikeTheNodeWalk(maxDepth: Int) throws {
+        let xgb = try Self.xgboost()
+        let columns = 9
+        let x = Self.matrix(rows: 2_000, columns: columns, seed: 5)
+        let labels: [Float] = (0..<2_000).map { i in
+            let a = x[i * columns], b = x[i * columns + 3]
+            return (a.isNaN ? 0 : a) + (b.isNaN ? 1 : b) > 0.8 ? 1 : 0
+        }
+        let model = try xgb.train(features: x, columns: columns, labels: labels, groups: Array(repeating: 20, count: 100),
+                                  parameters: [("objective", "rank:ndcg"), ("eta", "0.3"), ("max_depth", "\(maxDepth)"),
+                                               ("nthread", "1"), ("seed", "1"), ("verbosity", "0")], rounds: 30)
+        let ensemble = try TreeEnsemble(json: model, source: "test")
+        // Values exactly at split thresholds as well: a value equal to its threshold goes right.
+        let complete = try #require(ensemble.complete)
+        var cuts = [[Float]](repeating: [], count: columns)
+        for (f, t) in zip(complete.feature, complete.threshold) where t.isFinite { cuts[Int(f)].append(t) }
+        var g = SplitMix64(seed: UInt64(maxDepth))
+        let atCuts: [Float] = (0..<(333 * columns)).map { i in
+            let c = cuts[i % columns]
+            return c.isEmpty || g.next() % 10 == 0 ? .nan : c[Int(g.next() % UInt64(c.count))]
+        }
+        for rows in [1, 15, 16, 17, 333, 1_000] {
+            let m = Self.matrix(rows: rows, columns: columns, seed: UInt64(rows))
+            for matrix in rows == 333 ? [m, atCuts] : [m] {
+                let batch = ensemble.predict(matrix: matrix, columns: columns)
+                let walked = ensemble.predictByWalking(matrix: matrix, columns: columns)
+                #expect(batch == walked, "depth \(maxDepth), \(rows) rows")
+            }
+        }
+    }
+
     @Test func contributionsAreXGBoostsExactOnesAndAddUpToThePrediction() throws {
         let xgb = try Self.xgboost()
         let columns = 12
