@@ -20,12 +20,15 @@ static inline uint32_t step(const uint16_t *f, const float *t, const uint8_t *mr
 /* Whether the 16-row AVX-512 walk may be used: the CPU has AVX-512F and VENDORMATCH_TREES is not "scalar"
    (which benchmarks and tests set to time or check the portable loop alone). */
 static int avx512_trees(void) {
-    static int ok = -1;
-    if (ok < 0) {
+    static int ok = -1; /* computed once; two threads computing it at once store the same value */
+    int v = __atomic_load_n(&ok, __ATOMIC_RELAXED);
+    if (v < 0) {
         const char *e = getenv("VENDORMATCH_TREES");
-        ok = __builtin_cpu_supports("avx512f") && !(e && strcmp(e, "scalar") == 0);
+        __builtin_cpu_init();
+        v = __builtin_cpu_supports("avx512f") && !(e && strcmp(e, "scalar") == 0);
+        __atomic_store_n(&ok, v, __ATOMIC_RELAXED);
     }
-    return ok;
+    return v;
 }
 
 #define VM_TREE_TARGET __attribute__((target("avx512f")))
