@@ -18,7 +18,7 @@ static inline uint32_t step(const uint16_t *f, const float *t, const uint8_t *mr
 #include <string.h>
 
 /* Whether the 16-row AVX-512 walk may be used: the CPU has AVX-512F and VENDORMATCH_TREES is not "scalar"
-   (which benchmarks and tests set to time or check the portable loop alone). */
+   (set it to time the portable loop alone, as BENCHMARKS.md does). */
 static int avx512_trees(void) {
     static int ok = -1; /* computed once; two threads computing it at once store the same value */
     int v = __atomic_load_n(&ok, __ATOMIC_RELAXED);
