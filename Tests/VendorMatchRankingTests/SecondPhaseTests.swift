@@ -18,7 +18,7 @@ import VendorMatchCore
 
     /// A small ranking model trained by XGBoost on a synthetic task: groups of 20 rows, the label a
     /// noisy function of three columns (one of them often missing).
-    static func trained(_ xgb: XGBoost, columns: Int, rows: Int = 4_000, rounds: Int = 40) throws -> Data {
+    static func trained(_ xgb: XGBoost, columns: Int, rows: Int = 4_000, rounds: Int = 40, maxDepth: Int = 5) throws -> Data {
         let x = matrix(rows: rows, columns: columns, seed: 7)
         let labels: [Float] = (0..<rows).map { i in
             let a = x[i * columns], b = x[i * columns + 1], c = x[i * columns + 2]
@@ -26,7 +26,7 @@ import VendorMatchCore
             return s > 1.2 ? 2 : (s > 0.4 ? 1 : 0)
         }
         return try xgb.train(features: x, columns: columns, labels: labels, groups: Array(repeating: 20, count: rows / 20),
-                             parameters: [("objective", "rank:ndcg"), ("eta", "0.2"), ("max_depth", "5"), ("nthread", "1"),
+                             parameters: [("objective", "rank:ndcg"), ("eta", "0.2"), ("max_depth", "\(maxDepth)"), ("nthread", "1"),
                                           ("seed", "3"), ("verbosity", "0")], rounds: rounds)
     }
 
@@ -71,14 +71,7 @@ import VendorMatchCore
     func theBatchKernelSumsLikeTheNodeWalk(maxDepth: Int) throws {
         let xgb = try Self.xgboost()
         let columns = 9
-        let x = Self.matrix(rows: 2_000, columns: columns, seed: 5)
-        let labels: [Float] = (0..<2_000).map { i in
-            let a = x[i * columns], b = x[i * columns + 3]
-            return (a.isNaN ? 0 : a) + (b.isNaN ? 1 : b) > 0.8 ? 1 : 0
-        }
-        let model = try xgb.train(features: x, columns: columns, labels: labels, groups: Array(repeating: 20, count: 100),
-                                  parameters: [("objective", "rank:ndcg"), ("eta", "0.3"), ("max_depth", "\(maxDepth)"),
-                                               ("nthread", "1"), ("seed", "1"), ("verbosity", "0")], rounds: 30)
+        let model = try Self.trained(xgb, columns: columns, rows: 2_000, rounds: 30, maxDepth: maxDepth)
         let ensemble = try TreeEnsemble(json: model, source: "test")
         // Values exactly at split thresholds as well: a value equal to its threshold goes right.
         let complete = try #require(ensemble.complete)
