@@ -39,7 +39,7 @@ public final class MiniLMEncoder: Sendable {
         case bfloat16Kernel = "bfloat16-kernel"
         /// The AVX512_VNNI kernel: weights rounded to 13-bit integers per output and activations to
         /// 14-bit integers per row (`vpdpwssd`, twice the multiplies per instruction of an FMA), exact
-        /// integer sums moved to single precision every 64 inputs. For CPUs without AVX512_BF16.
+        /// integer sums moved to single precision every 64 inputs. The default where the CPU has it.
         case int16Kernel = "int16-kernel"
 
         /// The fastest backend this CPU runs, where the build is optimised (C targets are built
@@ -48,8 +48,10 @@ public final class MiniLMEncoder: Sendable {
             #if DEBUG
             return .blas
             #else
-            if bfloat16KernelSupported { return .bfloat16Kernel }
+            // int16 before bfloat16: where a CPU has both (AMD EPYC here) they encode at the same rate
+            // (`bench-encoder --throughput-rounds`, BENCHMARKS.md) and int16 is ten times closer to the reference.
             if int16KernelSupported { return .int16Kernel }
+            if bfloat16KernelSupported { return .bfloat16Kernel }
             return halfPrecisionKernelSupported ? .halfPrecisionKernel : .blas
             #endif
         }

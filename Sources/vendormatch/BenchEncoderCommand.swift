@@ -30,7 +30,7 @@ struct BenchEncoderCommand: AsyncParsableCommand {
     @Option(help: "Matrix products: automatic, blas, half-precision-kernel, bfloat16-kernel or int16-kernel.") var backend = "automatic"
     @Option(help: "JSON Lines of reference vectors ({text, embedding} or {text, f32le}, as in Tests/VendorMatchSemanticTests/Fixtures): report the lowest and median cosine to them.")
     var fixture: String?
-    @Option(help: "With --case-studies: rounds of bulk throughput, each encoding the distinct texts with the half-precision kernel (today's encoder) and the automatic backend, on 1 and 2 threads, interleaved.")
+    @Option(help: "With --case-studies: rounds of bulk throughput, each encoding the distinct texts with every kernel this CPU runs (half-precision, int16, bfloat16; the automatic one among them), on 1 and 2 threads, interleaved.")
     var throughputRounds = 0
     @Flag(help: "Machine output: one JSON object.") var json = false
 
@@ -116,16 +116,23 @@ struct BenchEncoderCommand: AsyncParsableCommand {
         }
     }
 
-    /// Interleaved rounds: the half-precision kernel (the encoder before the integer kernel) and the
+    /// Interleaved rounds: every kernel this CPU runs (half-precision, int16, bfloat16) and the
     /// automatic backend, each on 1 and 2 threads, over the same distinct texts; texts per wall-clock
     /// second (median and best round) and per CPU second (process CPU time, less sensitive to other load).
     private func throughput(_ path: String, automatic: MiniLMEncoder, modelsDirectory: URL) throws -> [(String, JSONValue)] {
         var seen = Set<String>()
         let texts = try readNeeds(path, limit: limit).filter { seen.insert($0).inserted }
-        var encoders: [(String, MiniLMEncoder)] = [(automatic.backend.rawValue, automatic)]
-        if MiniLMEncoder.Backend.halfPrecisionKernelSupported, automatic.backend != .halfPrecisionKernel {
-            encoders.insert(("half-precision-kernel", try MiniLMEncoder(modelsDirectory: modelsDirectory, backend: .halfPrecisionKernel)), at: 0)
+        // Every kernel this CPU runs, the automatic one last (CPUs differ: which is fastest is measured here).
+        let supported: [(MiniLMEncoder.Backend, Bool)] = [
+            (.halfPrecisionKernel, MiniLMEncoder.Backend.halfPrecisionKernelSupported),
+            (.int16Kernel, MiniLMEncoder.Backend.int16KernelSupported),
+            (.bfloat16Kernel, MiniLMEncoder.Backend.bfloat16KernelSupported),
+        ]
+        var encoders: [(String, MiniLMEncoder)] = []
+        for (backend, runs) in supported where runs && backend != automatic.backend {
+            encoders.append((backend.rawValue, try MiniLMEncoder(modelsDirectory: modelsDirectory, backend: backend)))
         }
+        encoders.append((automatic.backend.rawValue, automatic))
         var wall: [String: [Double]] = [:]
         var cpu: [String: [Double]] = [:]
         var order: [String] = []
@@ -150,11 +157,11 @@ struct BenchEncoderCommand: AsyncParsableCommand {
             out.append(("texts_per_s_\(key)_best", .number(round3(wall[key]!.max()!))))
             out.append(("texts_per_cpu_s_\(key)_median", .number(round3(percentile(cpu[key]!, 0.5)))))
         }
-        if encoders.count == 2 {
-            let sample = Array(texts.prefix(500))
-            let a = encoders[0].1.embed(sample, threads: 2), b = encoders[1].1.embed(sample, threads: 2)
-            let cosines = zip(a, b).map { Double(MiniLMEncoder.similarity($0, $1)) }
-            out.append(("lowest_cosine_automatic_vs_half_precision", .number(cosines.min() ?? 1)))
+        let sample = Array(texts.prefix(500))
+        let reference = automatic.embed(sample, threads: 2)
+        for (name, encoder) in encoders.dropLast() {
+            let cosines = zip(reference, encoder.embed(sample, threads: 2)).map { Double(MiniLMEncoder.similarity($0, $1)) }
+            out.append(("lowest_cosine_automatic_vs_\(name)", .number(cosines.min() ?? 1)))
         }
         return out
     }
