@@ -147,10 +147,11 @@ public struct CoordinateAscent: Sendable {
 
 /// K-fold splits of request ids, seeded.
 public enum Folds {
-    /// Fold index per id: ids sorted, shuffled with `seed`, dealt round-robin.
+    /// Fold index per id: distinct ids sorted, shuffled with `seed`, dealt round-robin. An id listed more
+    /// than once (one request ranked with both need channels) is dealt once: its copies share a fold.
     public static func assign(_ ids: [String], folds: Int, seed: UInt64) -> [String: Int] {
         var rng = SplitMix64(seed: seed)
-        var shuffled = ids.sorted()
+        var shuffled = Set(ids).sorted()
         shuffled.shuffle(using: &rng)
         var out: [String: Int] = [:]
         for (i, id) in shuffled.enumerated() { out[id] = i % folds }

@@ -414,8 +414,11 @@ extension TrainCommand {
             if start == nil { start = ranking.engine.model }
             let list = try EvalInputs.requests(source.requests, taxonomy: ranking.taxonomy)
             var n = 0
+            // Keyed by market, not by --market flag: one market ranked with both need channels keeps each
+            // request's two copies in one cross-validation fold.
+            let market = sources.firstIndex { $0.data == source.data && $0.requests == source.requests } ?? i
             for r in list where judgements.relevantCount(r.id) > 0 {
-                groups.append(try ranking.engine.learningGroup(r, key: "\(i)/\(r.id)", grades: judgements.grades[r.id] ?? [:],
+                groups.append(try ranking.engine.learningGroup(r, key: "\(market)/\(r.id)", grades: judgements.grades[r.id] ?? [:],
                                                                candidates: candidates))
                 n += 1
             }

@@ -69,6 +69,7 @@ struct TreeTrainer {
     }
 
     func crossValidate(_ groups: [LearningGroup], xgb: XGBoost, note: (String) -> Void) throws -> CrossValidation {
+        // Groups sharing a key (a request ranked with both need channels) share a fold.
         let assignment = Folds.assign(groups.map(\.key), folds: folds, seed: seed)
         let steps = Array(stride(from: TreeTrainer.roundStep, through: maxRounds, by: TreeTrainer.roundStep))
         // Per held-out group, NDCG@10 after each step's number of trees.

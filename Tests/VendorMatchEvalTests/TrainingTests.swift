@@ -55,4 +55,15 @@ import Testing
         let sizes = (0..<5).map { f in a.values.filter { $0 == f }.count }
         #expect(sizes.max()! - sizes.min()! <= 1)
     }
+
+    /// `train --market D@hybrid --market D@lexical` keys both copies of a request alike: listed twice, an id
+    /// is dealt once, so the folds stay balanced over distinct requests and match those without the copies.
+    @Test func anIdListedTwiceIsDealtOnce() {
+        let ids = (0..<23).map { "0/r\($0)" }
+        let once = Folds.assign(ids, folds: 5, seed: 9)
+        let twice = Folds.assign(ids + ids.prefix(11), folds: 5, seed: 9)
+        #expect(twice == once)
+        let sizes = (0..<5).map { f in twice.values.filter { $0 == f }.count }
+        #expect(sizes.max()! - sizes.min()! <= 1)
+    }
 }
