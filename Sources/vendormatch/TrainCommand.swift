@@ -17,7 +17,9 @@ struct TrainCommand: AsyncParsableCommand {
         model (its linear first phase) plus a second_phase naming the trees file written beside it (OUT's name with
         .trees.json). --market DIR (repeatable) trains on several markets at once: each DIR holds a catalogue
         (vendors.jsonl, case_studies.jsonl, referrals.jsonl) with its requests.jsonl and qrels.txt; DIR@lexical or
-        DIR@hybrid ranks that market with that need channel instead of --need-encoder's (so one model learns both).
+        DIR@hybrid ranks that market with that need channel instead of --need-encoder's (so one model learns both);
+        the same DIR given with both channels trains on each of its requests twice, the two copies in one
+        cross-validation fold.
 
         With --from-outcomes: the shortlists `serve` logged in --db (their candidates' features exactly as served)
         joined with the outcomes recorded for them (RecordOutcomes); --holdout of those requests are held out, and
@@ -45,7 +47,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "trees (the learned second phase) or linear (the first phase's six weights, by coordinate ascent).")
     var learner: String = "trees"
 
-    @Option(name: .customLong("market"), help: "A market directory (catalogue + requests.jsonl + qrels.txt); repeatable (trees only). DIR@lexical or DIR@hybrid: that market's need channel.")
+    @Option(name: .customLong("market"), help: "A market directory (catalogue + requests.jsonl + qrels.txt); repeatable (trees only). DIR@lexical or DIR@hybrid: that market's need channel (the same DIR may be given with both).")
     var markets: [String] = []
 
     @Option(help: "First-phase candidates the second phase re-ranks (trees).")
