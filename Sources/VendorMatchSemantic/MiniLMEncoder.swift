@@ -48,12 +48,33 @@ public final class MiniLMEncoder: Sendable {
             #if DEBUG
             return .blas
             #else
-            // int16 before bfloat16: where a CPU has both (AMD EPYC here) they encode at the same rate
-            // (`bench-encoder --throughput-rounds`, BENCHMARKS.md) and int16 is ten times closer to the reference.
-            if int16KernelSupported { return .int16Kernel }
-            if bfloat16KernelSupported { return .bfloat16Kernel }
-            return halfPrecisionKernelSupported ? .halfPrecisionKernel : .blas
+            return kernels.first { $0.isSupported } ?? .blas
             #endif
+        }
+
+        /// The C kernels, most preferred first. int16 before bfloat16: where a CPU has both (AMD EPYC here)
+        /// they encode at the same rate (`bench-encoder --throughput-rounds`, BENCHMARKS.md) and int16 is ten
+        /// times closer to the reference.
+        public static let kernels: [Backend] = [.int16Kernel, .bfloat16Kernel, .halfPrecisionKernel]
+
+        /// Whether this CPU runs this backend (BLAS runs on any).
+        public var isSupported: Bool {
+            switch self {
+            case .blas: return true
+            case .halfPrecisionKernel: return Self.halfPrecisionKernelSupported
+            case .bfloat16Kernel: return Self.bfloat16KernelSupported
+            case .int16Kernel: return Self.int16KernelSupported
+            }
+        }
+
+        /// The error when `isSupported` is false: what the kernel needs of the CPU.
+        var unsupportedMessage: String {
+            switch self {
+            case .blas: return ""
+            case .halfPrecisionKernel: return "the half-precision kernel needs a CPU with AVX-512F, F16C and FMA"
+            case .bfloat16Kernel: return "the bfloat16 kernel needs a CPU with AVX-512F and AVX512_BF16"
+            case .int16Kernel: return "the int16 kernel needs a CPU with AVX-512F, AVX-512BW and AVX512_VNNI"
+            }
         }
 
         /// Whether this CPU runs the half-precision kernel (AVX-512F, F16C, FMA).
@@ -93,15 +114,7 @@ public final class MiniLMEncoder: Sendable {
 
     /// Loads the model with the given `sgemm` (tests use `.builtin` to cover it where OpenBLAS is installed).
     init(directory: URL, backend: Backend, cacheCapacity: Int, matrixProduct: MatrixProduct) throws(VMError) {
-        if backend == .halfPrecisionKernel, !Backend.halfPrecisionKernelSupported {
-            throw VMError(.unavailable, "the half-precision kernel needs a CPU with AVX-512F, F16C and FMA")
-        }
-        if backend == .int16Kernel, !Backend.int16KernelSupported {
-            throw VMError(.unavailable, "the int16 kernel needs a CPU with AVX-512F, AVX-512BW and AVX512_VNNI")
-        }
-        if backend == .bfloat16Kernel, !Backend.bfloat16KernelSupported {
-            throw VMError(.unavailable, "the bfloat16 kernel needs a CPU with AVX-512F and AVX512_BF16")
-        }
+        guard backend.isSupported else { throw VMError(.unavailable, backend.unsupportedMessage) }
         self.backend = backend
         self.matrixProduct = matrixProduct
         let manifestURL = directory.appendingPathComponent("model.json")

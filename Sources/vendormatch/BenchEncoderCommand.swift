@@ -123,13 +123,8 @@ struct BenchEncoderCommand: AsyncParsableCommand {
         var seen = Set<String>()
         let texts = try readNeeds(path, limit: limit).filter { seen.insert($0).inserted }
         // Every kernel this CPU runs, the automatic one last (CPUs differ: which is fastest is measured here).
-        let supported: [(MiniLMEncoder.Backend, Bool)] = [
-            (.halfPrecisionKernel, MiniLMEncoder.Backend.halfPrecisionKernelSupported),
-            (.int16Kernel, MiniLMEncoder.Backend.int16KernelSupported),
-            (.bfloat16Kernel, MiniLMEncoder.Backend.bfloat16KernelSupported),
-        ]
         var encoders: [(String, MiniLMEncoder)] = []
-        for (backend, runs) in supported where runs && backend != automatic.backend {
+        for backend in MiniLMEncoder.Backend.kernels.reversed() where backend.isSupported && backend != automatic.backend {
             encoders.append((backend.rawValue, try MiniLMEncoder(modelsDirectory: modelsDirectory, backend: backend)))
         }
         encoders.append((automatic.backend.rawValue, automatic))
