@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Retrains the shipped second phase (Models/ranking-model.json + Models/ranking-model.trees.json) on ten demo
+# Retrains the shipped second phase (Models/ranking-model.json + Models/ranking-model.trees.json) on twelve demo
 # markets whose buyers weigh the work, industry, size, referrals and quality differently (`demo-data --taste`) and word their needs
 # differently (`--wording`), each ranked with the semantic need channel on and off,
 # centred on the procurement research (experience first, referrals next). The first phase (the linear weights
-# and parameters of Models/ranking-model.json) is kept. Needs libxgboost-dev; ~30 minutes on 2 cores (MiniLM-encoding the ten markets, then featurising each twice).
+# and parameters of Models/ranking-model.json) is kept. Needs libxgboost-dev; ~10 minutes on 2 cores (MiniLM-encoding the twelve markets, then featurising each twice).
 #   Tools/train-default-model.sh [WORKDIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +24,11 @@ markets=(
     "18 2000 industry=1.5,quality=2 paraphrased"
     "19 3000 industry=1.5,size=2.5 shared"
     "20 2000 work=2,industry=0.7,size=0.7,trust=1.5,quality=1.5 paraphrased"
+    # The two ends of the range: buyers who weigh quality, or referrals, far above experience. Without them the
+    # trees met quality at most 3× and trust at most 3× and ranked such markets barely above the first phase
+    # (EVALUATION.md, "The ends of the taste range").
+    "21 2000 work=0.8,industry=0.8,quality=5 shared"
+    "22 3000 work=0.8,size=0.8,trust=5,quality=0.7 paraphrased"
 )
 args=()
 for m in "${markets[@]}"; do
