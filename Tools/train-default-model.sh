@@ -40,5 +40,5 @@ for m in "${markets[@]}"; do
     # only ranked lexically and learned to weigh referrals less when the semantic channel is on (EVALUATION.md).
     args+=(--market "$work/t$seed@hybrid" --market "$work/t$seed@lexical")
 done
-"$B" train "${args[@]}" --folds 2 --rounds 600 --eta 0.2 --max-depth 4 --candidates 300 --need-encoder hybrid --models Models \
+"$B" train "${args[@]}" --no-warm-start --folds 2 --rounds 600 --eta 0.2 --max-depth 4 --candidates 300 --need-encoder hybrid --models Models \
     --out Models/ranking-model.json

@@ -13,9 +13,11 @@ struct TrainCommand: AsyncParsableCommand {
         are featurised by the same extractor serving uses (`vendormatch features --list`); XGBoost's rank:ndcg
         (Debian's libxgboost-dev, loaded at run time) learns boosted trees on them. k-fold cross-validation by request
         picks the number of rounds and reports held-out NDCG@10 against the first phase's own order with a paired
-        t-test and a randomisation test. The model written (--out, default Models/ranking-model.json) is the starting
-        model (its linear first phase) plus a second_phase naming the trees file written beside it (OUT's name with
-        .trees.json). --market DIR (repeatable) trains on several markets at once: each DIR holds a catalogue
+        t-test and a randomisation test. The new rounds continue the starting model's trees (--model, default the
+        shipped model, learnt on many markets), so your requests correct what it learnt rather than replace it;
+        cross-validation may add none; --no-warm-start learns new trees from nothing. The model written (--out,
+        default Models/ranking-model.json) is the starting model (its linear first phase) plus a second_phase naming
+        the trees file written beside it (OUT's name with .trees.json). --market DIR (repeatable) trains on several markets at once: each DIR holds a catalogue
         (vendors.jsonl, case_studies.jsonl, referrals.jsonl) with its requests.jsonl and qrels.txt; DIR@lexical or
         DIR@hybrid ranks that market with that need channel instead of --need-encoder's (so one model learns both);
         the same DIR given with both channels trains on each of its requests twice, the two copies in one
@@ -61,6 +63,10 @@ struct TrainCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("max-depth"), help: "Depth of each tree (trees).")
     var maxDepth: Int = 6
+
+    @Flag(name: .customLong("warm-start"), inversion: .prefixedNo,
+          help: "Continue the starting model's trees (--model, default the shipped one) on these requests, cross-validation choosing how many rounds to add (none included); --no-warm-start learns new trees from nothing. A starting model without trees, --ablate-group and --from-outcomes start from nothing (trees).")
+    var warmStart = true
 
     @Option(name: .customLong("ablate-group"), help: "Hide the features whose names start with this group (e.g. trust), to measure what they add (trees).")
     var ablateGroups: [String] = []
@@ -430,8 +436,14 @@ extension TrainCommand {
         let rows = groups.reduce(0) { $0 + $1.vendorIDs.count }
         EvalOutput.note("\(groups.count) requests, \(rows) rows × \(Feature.allCases.count) features in \(clock.duration(to: .now))")
 
-        let trainer = TreeTrainer(folds: folds, maxRounds: rounds, eta: eta, maxDepth: maxDepth, seed: seed, permutations: permutations,
+        var trainer = TreeTrainer(folds: folds, maxRounds: rounds, eta: eta, maxDepth: maxDepth, seed: seed, permutations: permutations,
                                   hidden: hidden)
+        var startedFrom: String?
+        if warmStart, hidden.isEmpty, let (json, trees, path) = try startingTrees() {
+            trainer.start = (json, trees)
+            startedFrom = path
+            EvalOutput.note("continuing the \(trees) trees of \(path) (--no-warm-start: new trees from nothing)")
+        }
         let cv = try trainer.crossValidate(groups, xgb: xgb) { EvalOutput.note($0) }
         let c = cv.comparison
         let trained = try trainer.fit(groups, rounds: cv.rounds, xgb: xgb)
@@ -462,6 +474,9 @@ extension TrainCommand {
         meta["training.request_count"] = String(groups.count)
         meta["training.rows"] = String(rows)
         meta["training.method"] = trainer.method(learningFrom: "", rounds: cv.rounds)
+        if let startedFrom, let trees = trainer.start?.trees {
+            meta["training.warm_start"] = "\(cv.rounds) rounds added to the \(trees) trees of \(startedFrom)"
+        }
         if !hidden.isEmpty { meta["training.hidden_features"] = ablateGroups.joined(separator: ",") }
         meta["cv.folds"] = String(folds)
         meta["cv.rounds"] = String(cv.rounds)
@@ -480,7 +495,22 @@ extension TrainCommand {
             print(String(format: "held-out NDCG@10 (%d-fold, %d requests): trees %.4f vs first phase %.4f (%+.4f); paired t-test p %@, randomisation p %@; W/T/L %d/%d/%d",
                          folds, groups.count, c.meanB, c.meanA, c.meanDifference, EvalOutput.formatP(c.tTestP),
                          EvalOutput.formatP(c.randomisationP), c.wins, c.ties, c.losses))
-            print("wrote \(outURL.path) and \(treesURL.path) (\(cv.rounds) trees, \(candidates) candidates) in \(clock.duration(to: .now))")
+            let total = cv.rounds + (trainer.start?.trees ?? 0)
+            print("wrote \(outURL.path) and \(treesURL.path) (\(total) trees\(trainer.start == nil ? "" : ", \(cv.rounds) of them added"), \(candidates) candidates) in \(clock.duration(to: .now))")
+        }
+    }
+
+    /// The starting model's trees for --warm-start: their XGBoost JSON, their number and the model's path;
+    /// nil when the starting model has none (the built-in defaults, a linear model).
+    func startingTrees() throws -> (Data, Int, String)? {
+        let modelsDirectory = try ModelsDirectory.locate(explicit: global.models)
+        guard let path = global.rankingModelPath(modelsDirectory: modelsDirectory) else { return nil }
+        let url = URL(fileURLWithPath: path)
+        let model = try RankingModel.load(from: url)
+        guard let second = model.secondPhase, let ensemble = second.ensemble else { return nil }
+        let treesURL = URL(fileURLWithPath: second.trees, relativeTo: url.deletingLastPathComponent())
+        do { return (try Data(contentsOf: treesURL), ensemble.treeCount, path) } catch {
+            throw VMError(.io, "cannot read \(treesURL.path): \(error.localizedDescription)")
         }
     }
 }

@@ -25,6 +25,9 @@ struct TreeTrainer {
     var permutations: Int
     /// Feature columns to hide from the model (set to missing), for ablations.
     var hidden: Set<Int> = []
+    /// Trees to continue (`train --warm-start`): XGBoost JSON and its number of trees. Cross-validation then
+    /// chooses how many rounds to add, none included.
+    var start: (json: Data, trees: Int)? = nil
 
     static let key = MetricKey(.ndcg, 10)
     static let roundStep = 10
@@ -55,8 +58,10 @@ struct TreeTrainer {
     func fit(_ groups: [LearningGroup], rounds: Int, xgb: XGBoost) throws -> Data {
         let trainable = groups.filter { $0.labels.contains { $0 > 0 } }
         guard !trainable.isEmpty else { throw VMError(.invalidInput, "no training request has a relevant vendor among its candidates") }
+        if rounds == 0, let start { return start.json }
         return try xgb.train(features: trainable.flatMap(masked), columns: Feature.allCases.count, labels: trainable.flatMap(\.labels),
-                             groups: trainable.map { UInt32($0.vendorIDs.count) }, parameters: parameters, rounds: rounds)
+                             groups: trainable.map { UInt32($0.vendorIDs.count) }, parameters: parameters, rounds: rounds,
+                             start: start?.json, startRounds: start?.trees ?? 0)
     }
 
     static func ndcg(_ ids: [String], scores: [Float], grades: [String: Int]) -> Double {
@@ -71,7 +76,9 @@ struct TreeTrainer {
     func crossValidate(_ groups: [LearningGroup], xgb: XGBoost, note: (String) -> Void) throws -> CrossValidation {
         // Groups sharing a key (a request ranked with both need channels) share a fold.
         let assignment = Folds.assign(groups.map(\.key), folds: folds, seed: seed)
-        let steps = Array(stride(from: TreeTrainer.roundStep, through: maxRounds, by: TreeTrainer.roundStep))
+        // Rounds added; with a starting model, adding none is a choice too.
+        let steps = (start == nil ? [] : [0]) + Array(stride(from: TreeTrainer.roundStep, through: maxRounds, by: TreeTrainer.roundStep))
+        let first = start?.trees ?? 0
         // Per held-out group, NDCG@10 after each step's number of trees.
         var perStep = [[Double]](repeating: [Double](repeating: 0, count: groups.count), count: steps.count)
         for f in 0..<folds {
@@ -86,7 +93,7 @@ struct TreeTrainer {
                 var scores = [Float](repeating: ensemble.baseScore, count: n)
                 var tree = 0
                 for (si, step) in steps.enumerated() {
-                    while tree < min(step, t) {
+                    while tree < min(first + step, t) {
                         for i in 0..<n { scores[i] += leaves[i * t + tree] }
                         tree += 1
                     }

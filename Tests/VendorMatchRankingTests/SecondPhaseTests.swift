@@ -18,7 +18,8 @@ import VendorMatchCore
 
     /// A small ranking model trained by XGBoost on a synthetic task: groups of 20 rows, the label a
     /// noisy function of three columns (one of them often missing).
-    static func trained(_ xgb: XGBoost, columns: Int, rows: Int = 4_000, rounds: Int = 40, maxDepth: Int = 5) throws -> Data {
+    static func trained(_ xgb: XGBoost, columns: Int, rows: Int = 4_000, rounds: Int = 40, maxDepth: Int = 5,
+                        start: Data? = nil, startRounds: Int = 0) throws -> Data {
         let x = matrix(rows: rows, columns: columns, seed: 7)
         let labels: [Float] = (0..<rows).map { i in
             let a = x[i * columns], b = x[i * columns + 1], c = x[i * columns + 2]
@@ -27,7 +28,31 @@ import VendorMatchCore
         }
         return try xgb.train(features: x, columns: columns, labels: labels, groups: Array(repeating: 20, count: rows / 20),
                              parameters: [("objective", "rank:ndcg"), ("eta", "0.2"), ("max_depth", "\(maxDepth)"), ("nthread", "1"),
-                                          ("seed", "3"), ("verbosity", "0")], rounds: rounds)
+                                          ("seed", "3"), ("verbosity", "0")], rounds: rounds, start: start, startRounds: startRounds)
+    }
+
+    /// `train --warm-start`: the new rounds follow the starting model's trees, which stay as they were.
+    @Test func aWarmStartKeepsTheStartingTreesAndAddsRounds() throws {
+        let xgb = try Self.xgboost()
+        let columns = 8
+        let start = try Self.trained(xgb, columns: columns, rounds: 10, maxDepth: 3)
+        let continued = try Self.trained(xgb, columns: columns, rounds: 6, maxDepth: 3, start: start, startRounds: 10)
+        let before = try TreeEnsemble(json: start, source: "start"), after = try TreeEnsemble(json: continued, source: "continued")
+        #expect(before.treeCount == 10)
+        #expect(after.treeCount == 16)
+        let x = Self.matrix(rows: 500, columns: columns, seed: 5)
+        // XGBoost's own prediction of the starting model equals the continued model's first ten trees.
+        let startPredictions = try xgb.predict(model: start, features: x, columns: columns)
+        let leaves = after.leafValues(matrix: x, columns: columns)
+        var worst = 0.0, moved = 0
+        for i in 0..<500 {
+            let firstTen = (0..<10).reduce(Double(after.baseScore)) { $0 + Double(leaves[i * 16 + $1]) }
+            worst = max(worst, abs(firstTen - Double(startPredictions[i])))
+            let added = (10..<16).reduce(0.0) { $0 + Double(leaves[i * 16 + $1]) }
+            if abs(added) > 1e-6 { moved += 1 }
+        }
+        #expect(worst < 1e-4, "the starting trees changed: largest difference \(worst)")
+        #expect(moved > 250, "the added rounds moved only \(moved) of 500 rows")
     }
 
     static func xgboost() throws -> XGBoost {

@@ -82,9 +82,10 @@ public final class XGBoost: @unchecked Sendable {
     }
 
     /// Trains a booster on a row-major matrix (NaN = missing), with one label per row and the row
-    /// counts of consecutive groups (requests); returns the model as XGBoost JSON.
+    /// counts of consecutive groups (requests); returns the model as XGBoost JSON. With `start` (an XGBoost
+    /// JSON model of `startRounds` rounds) the new rounds continue that model: the result holds its trees first.
     public func train(features: [Float], columns: Int, labels: [Float], groups: [UInt32], parameters: [(String, String)],
-                      rounds: Int, progress: ((Int) -> Void)? = nil) throws(VMError) -> Data {
+                      rounds: Int, start: Data? = nil, startRounds: Int = 0, progress: ((Int) -> Void)? = nil) throws(VMError) -> Data {
         let dtrain = try matrix(features, columns: columns)
         defer { _ = dmatrixFree(dtrain) }
         try check(labels.withUnsafeBufferPointer { setFloatInfo(dtrain, "label", $0.baseAddress, UInt64($0.count)) }, "set labels")
@@ -95,9 +96,12 @@ public final class XGBoost: @unchecked Sendable {
         let handles: [Handle?] = [dtrain]
         try check(handles.withUnsafeBufferPointer { boosterCreate($0.baseAddress, 1, &booster) }, "XGBoosterCreate")
         defer { _ = boosterFree(booster) }
+        if let start {
+            try check(start.withUnsafeBytes { loadFromBuffer(booster, $0.baseAddress, UInt64($0.count)) }, "load the starting model")
+        }
         for (name, value) in parameters { try check(setParam(booster, name, value), "set \(name)=\(value)") }
         for i in 0..<rounds {
-            try check(updateOneIter(booster, Int32(i), dtrain), "round \(i)")
+            try check(updateOneIter(booster, Int32(startRounds + i), dtrain), "round \(startRounds + i)")
             progress?(i + 1)
         }
         return try save(booster!)
