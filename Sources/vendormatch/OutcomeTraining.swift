@@ -82,8 +82,13 @@ struct OutcomeTraining {
                 field: "outcomes")
         }
 
-        let trainer = TreeTrainer(folds: c.folds, maxRounds: c.rounds, eta: c.eta, maxDepth: c.maxDepth, seed: c.seed, permutations: c.permutations)
-        let cv = try trainer.crossValidate(training, xgb: xgb) { EvalOutput.note($0) }
+        var trainer = TreeTrainer(folds: c.folds, maxRounds: c.rounds, eta: c.eta, maxDepth: c.maxDepth, seed: c.seed, permutations: c.permutations)
+        // Continuing the serving model's trees, or new ones, whichever cross-validates better (--no-warm-start: new only).
+        if c.warmStart, let servingPath, let (json, count, path) = try TrainCommand.trees(ofModelAt: servingPath) {
+            trainer.start = (json, count)
+            EvalOutput.note("cross-validating both continuing the \(count) trees of \(path) and new trees (--no-warm-start: new trees only)")
+        }
+        let cv = try trainer.crossValidateChoosingStart(training, xgb: xgb) { EvalOutput.note($0) }
         let trees = try trainer.fit(training, rounds: cv.rounds, xgb: xgb)
         let ensemble = try TreeEnsemble(json: trees, source: "the model trained on outcomes")
 
@@ -128,6 +133,9 @@ struct OutcomeTraining {
         meta["training.request_count"] = String(training.count)
         meta["training.rows"] = String(training.reduce(0) { $0 + $1.vendorIDs.count })
         meta["training.method"] = trainer.method(learningFrom: " on logged feature rows and recorded grades", rounds: cv.rounds)
+        if let count = trainer.start?.trees {
+            meta["training.warm_start"] = "\(cv.rounds) rounds added to the serving model's \(count) trees"
+        }
         meta["heldout.requests"] = String(heldOut.count)
         meta["heldout.ndcg@10"] = fmt(comparison.meanB)
         meta["heldout.ndcg@10.serving"] = fmt(comparison.meanA)
@@ -149,7 +157,8 @@ struct OutcomeTraining {
                 + "\"t_test_p\": \(EvalOutput.number(comparison.tTestP)), \"randomisation_p\": \(EvalOutput.number(comparison.randomisationP))}")
         } else {
             print(summary)
-            print("wrote \(outURL.path) and \(treesURL.path) (\(written.servingVersion), \(cv.rounds) trees) in \(clock.duration(to: .now))")
+            let added = trainer.start.map { "\(cv.rounds + $0.trees) trees, \(cv.rounds) of them added" } ?? "\(cv.rounds) trees"
+            print("wrote \(outURL.path) and \(treesURL.path) (\(written.servingVersion), \(added)) in \(clock.duration(to: .now))")
             if promoted {
                 print("promoted: a server over \(store.location) serves it within a second; `vendormatch model rollback` returns to \(serving.servingVersion)")
             }

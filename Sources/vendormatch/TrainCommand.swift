@@ -13,9 +13,10 @@ struct TrainCommand: AsyncParsableCommand {
         are featurised by the same extractor serving uses (`vendormatch features --list`); XGBoost's rank:ndcg
         (Debian's libxgboost-dev, loaded at run time) learns boosted trees on them. k-fold cross-validation by request
         picks the number of rounds and reports held-out NDCG@10 against the first phase's own order with a paired
-        t-test and a randomisation test. The new rounds continue the starting model's trees (--model, default the
-        shipped model, learnt on many markets), so your requests correct what it learnt rather than replace it;
-        cross-validation may add none; --no-warm-start learns new trees from nothing. The model written (--out,
+        t-test and a randomisation test. It does so twice, on the same folds: continuing the starting model's trees
+        (--model, default the shipped model, learnt on many markets), so your requests correct what it learnt
+        (adding no rounds is a choice too), and new trees from nothing; the better is kept. --no-warm-start learns
+        new trees only. The model written (--out,
         default Models/ranking-model.json) is the starting model (its linear first phase) plus a second_phase naming
         the trees file written beside it (OUT's name with .trees.json). --market DIR (repeatable) trains on several markets at once: each DIR holds a catalogue
         (vendors.jsonl, case_studies.jsonl, referrals.jsonl) with its requests.jsonl and qrels.txt; DIR@lexical or
@@ -65,7 +66,7 @@ struct TrainCommand: AsyncParsableCommand {
     var maxDepth: Int = 6
 
     @Flag(name: .customLong("warm-start"), inversion: .prefixedNo,
-          help: "Continue the starting model's trees (--model, default the shipped one) on these requests, cross-validation choosing how many rounds to add (none included); --no-warm-start learns new trees from nothing. A starting model without trees, --ablate-group and --from-outcomes start from nothing (trees).")
+          help: "Also cross-validate continuing the starting model's trees (--model, default the shipped one; with --from-outcomes the serving one) on these requests, rounds added chosen by cross-validation (none included), and keep it when it beats new trees from nothing; --no-warm-start learns new trees only (half the time). A starting model without trees, or --ablate-group, learns new trees only (trees).")
     var warmStart = true
 
     @Option(name: .customLong("ablate-group"), help: "Hide the features whose names start with this group (e.g. trust), to measure what they add (trees).")
@@ -442,9 +443,9 @@ extension TrainCommand {
         if warmStart, hidden.isEmpty, let (json, trees, path) = try startingTrees() {
             trainer.start = (json, trees)
             startedFrom = path
-            EvalOutput.note("continuing the \(trees) trees of \(path) (--no-warm-start: new trees from nothing)")
+            EvalOutput.note("cross-validating both continuing the \(trees) trees of \(path) and new trees (--no-warm-start: new trees only)")
         }
-        let cv = try trainer.crossValidate(groups, xgb: xgb) { EvalOutput.note($0) }
+        let cv = try trainer.crossValidateChoosingStart(groups, xgb: xgb) { EvalOutput.note($0) }
         let c = cv.comparison
         let trained = try trainer.fit(groups, rounds: cv.rounds, xgb: xgb)
 
@@ -505,6 +506,11 @@ extension TrainCommand {
     func startingTrees() throws -> (Data, Int, String)? {
         let modelsDirectory = try ModelsDirectory.locate(explicit: global.models)
         guard let path = global.rankingModelPath(modelsDirectory: modelsDirectory) else { return nil }
+        return try Self.trees(ofModelAt: path)
+    }
+
+    /// The trees of the model file at `path` (XGBoost JSON, their number, the path), nil when it has none.
+    static func trees(ofModelAt path: String) throws -> (Data, Int, String)? {
         let url = URL(fileURLWithPath: path)
         let model = try RankingModel.load(from: url)
         guard let second = model.secondPhase, let ensemble = second.ensemble else { return nil }

@@ -116,6 +116,24 @@ struct TreeTrainer {
 }
 
 extension TreeTrainer {
+    /// Cross-validates continuing `start` and, when there is one, new trees from nothing on the same folds,
+    /// and keeps the better (held-out NDCG@10): continuing wins where the buyers resemble the starting
+    /// model's, new trees where they differ from it and the rounds would not undo it.
+    mutating func crossValidateChoosingStart(_ groups: [LearningGroup], xgb: XGBoost, note: (String) -> Void) throws -> CrossValidation {
+        guard let start else { return try crossValidate(groups, xgb: xgb, note: note) }
+        note("continuing the starting model's \(start.trees) trees:")
+        let continued = try crossValidate(groups, xgb: xgb, note: note)
+        var fresh = self
+        fresh.start = nil
+        note("new trees from nothing:")
+        let anew = try fresh.crossValidate(groups, xgb: xgb, note: note)
+        let keep = continued.comparison.meanB >= anew.comparison.meanB
+        note(String(format: "held-out NDCG@10 continuing %.4f (%d rounds added), from nothing %.4f (%d rounds): %@", continued.comparison.meanB,
+                    continued.rounds, anew.comparison.meanB, anew.rounds, keep ? "continuing" : "new trees"))
+        if !keep { self.start = nil }
+        return keep ? continued : anew
+    }
+
     /// The `training.method` line of a model's metadata: what was learned from, and how.
     func method(learningFrom data: String, rounds: Int) -> String {
         "XGBoost rank:ndcg\(data), " + parameters.filter { ["eta", "max_depth", "subsample", "colsample_bytree", "min_child_weight"].contains($0.0) }
