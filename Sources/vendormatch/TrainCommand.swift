@@ -16,11 +16,10 @@ struct TrainCommand: AsyncParsableCommand {
         t-test and a randomisation test. It does so twice, on the same folds: continuing the starting model's trees
         (--model, default the shipped model, learnt on many markets), so your requests correct what it learnt
         (adding no rounds is a choice too), and new trees from nothing; the better is kept. --no-warm-start learns
-        new trees only. The model written (--out,
-        default Models/ranking-model.json) is the starting model (its linear first phase) plus a second_phase naming
-        the trees file written beside it (OUT's name with .trees.json). --market DIR (repeatable) trains on several markets at once: each DIR holds a catalogue
-        (vendors.jsonl, case_studies.jsonl, referrals.jsonl) with its requests.jsonl and qrels.txt; DIR@lexical or
-        DIR@hybrid ranks that market with that need channel instead of --need-encoder's (so one model learns both);
+        new trees only. The model written (--out, default Models/ranking-model.json) is the starting model (its linear
+        first phase) plus a second_phase naming the trees file written beside it (OUT's name with .trees.json).
+        --market DIR (repeatable) trains on several markets at once: each DIR holds a catalogue (vendors.jsonl,
+        case_studies.jsonl, referrals.jsonl) with its requests.jsonl and qrels.txt; DIR@lexical or DIR@hybrid ranks that market with that need channel instead of --need-encoder's (so one model learns both);
         the same DIR given with both channels trains on each of its requests twice, the two copies in one
         cross-validation fold.
 
