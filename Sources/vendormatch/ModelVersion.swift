@@ -10,8 +10,7 @@ extension RankingModel {
     static func loadVersioned(from url: URL, secondPhase: Bool = true) throws(VMError) -> RankingModel {
         var model = try load(from: url, secondPhase: secondPhase)
         var bytes = [UInt8]((try? Data(contentsOf: url)) ?? Data())
-        if let trees = model.secondPhase?.trees {
-            let treesURL = URL(fileURLWithPath: trees, relativeTo: url.deletingLastPathComponent())
+        if let treesURL = model.secondPhase?.treesURL(besides: url) {
             bytes += [UInt8]((try? Data(contentsOf: treesURL)) ?? Data())
         }
         let name = url.deletingPathExtension().lastPathComponent

@@ -84,9 +84,9 @@ struct OutcomeTraining {
 
         var trainer = TreeTrainer(folds: c.folds, maxRounds: c.rounds, eta: c.eta, maxDepth: c.maxDepth, seed: c.seed, permutations: c.permutations)
         // Continuing the serving model's trees, or new ones, whichever cross-validates better (--no-warm-start: new only).
-        if c.warmStart, let servingPath, let (json, count, path) = try TrainCommand.trees(ofModelAt: servingPath) {
-            trainer.start = (json, count)
-            EvalOutput.note("cross-validating both continuing the \(count) trees of \(path) and new trees (--no-warm-start: new trees only)")
+        if c.warmStart, let servingPath, let start = try TreeTrainer.start(from: serving, at: servingPath) {
+            trainer.start = start
+            EvalOutput.note("cross-validating both continuing the \(start.trees) trees of \(servingPath) and new trees (--no-warm-start: new trees only)")
         }
         let cv = try trainer.crossValidateChoosingStart(training, xgb: xgb) { EvalOutput.note($0) }
         let trees = try trainer.fit(training, rounds: cv.rounds, xgb: xgb)
@@ -157,8 +157,7 @@ struct OutcomeTraining {
                 + "\"t_test_p\": \(EvalOutput.number(comparison.tTestP)), \"randomisation_p\": \(EvalOutput.number(comparison.randomisationP))}")
         } else {
             print(summary)
-            let added = trainer.start.map { "\(cv.rounds + $0.trees) trees, \(cv.rounds) of them added" } ?? "\(cv.rounds) trees"
-            print("wrote \(outURL.path) and \(treesURL.path) (\(written.servingVersion), \(added)) in \(clock.duration(to: .now))")
+            print("wrote \(outURL.path) and \(treesURL.path) (\(written.servingVersion), \(trainer.treeCount(rounds: cv.rounds))) in \(clock.duration(to: .now))")
             if promoted {
                 print("promoted: a server over \(store.location) serves it within a second; `vendormatch model rollback` returns to \(serving.servingVersion)")
             }

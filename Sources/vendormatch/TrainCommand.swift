@@ -439,10 +439,10 @@ extension TrainCommand {
         var trainer = TreeTrainer(folds: folds, maxRounds: rounds, eta: eta, maxDepth: maxDepth, seed: seed, permutations: permutations,
                                   hidden: hidden)
         var startedFrom: String?
-        if warmStart, hidden.isEmpty, let (json, trees, path) = try startingTrees() {
-            trainer.start = (json, trees)
+        if warmStart, hidden.isEmpty, let (start, path) = try startingTrees() {
+            trainer.start = start
             startedFrom = path
-            EvalOutput.note("cross-validating both continuing the \(trees) trees of \(path) and new trees (--no-warm-start: new trees only)")
+            EvalOutput.note("cross-validating both continuing the \(start.trees) trees of \(path) and new trees (--no-warm-start: new trees only)")
         }
         let cv = try trainer.crossValidateChoosingStart(groups, xgb: xgb) { EvalOutput.note($0) }
         let c = cv.comparison
@@ -495,27 +495,16 @@ extension TrainCommand {
             print(String(format: "held-out NDCG@10 (%d-fold, %d requests): trees %.4f vs first phase %.4f (%+.4f); paired t-test p %@, randomisation p %@; W/T/L %d/%d/%d",
                          folds, groups.count, c.meanB, c.meanA, c.meanDifference, EvalOutput.formatP(c.tTestP),
                          EvalOutput.formatP(c.randomisationP), c.wins, c.ties, c.losses))
-            let total = cv.rounds + (trainer.start?.trees ?? 0)
-            print("wrote \(outURL.path) and \(treesURL.path) (\(total) trees\(trainer.start == nil ? "" : ", \(cv.rounds) of them added"), \(candidates) candidates) in \(clock.duration(to: .now))")
+            print("wrote \(outURL.path) and \(treesURL.path) (\(trainer.treeCount(rounds: cv.rounds)), \(candidates) candidates) in \(clock.duration(to: .now))")
         }
     }
 
-    /// The starting model's trees for --warm-start: their XGBoost JSON, their number and the model's path;
-    /// nil when the starting model has none (the built-in defaults, a linear model).
-    func startingTrees() throws -> (Data, Int, String)? {
+    /// The starting model's trees for --warm-start and the model's path; nil when the starting model has
+    /// none (the built-in defaults, a linear model).
+    func startingTrees() throws -> (start: (json: Data, trees: Int), path: String)? {
         let modelsDirectory = try ModelsDirectory.locate(explicit: global.models)
-        guard let path = global.rankingModelPath(modelsDirectory: modelsDirectory) else { return nil }
-        return try Self.trees(ofModelAt: path)
-    }
-
-    /// The trees of the model file at `path` (XGBoost JSON, their number, the path), nil when it has none.
-    static func trees(ofModelAt path: String) throws -> (Data, Int, String)? {
-        let url = URL(fileURLWithPath: path)
-        let model = try RankingModel.load(from: url)
-        guard let second = model.secondPhase, let ensemble = second.ensemble else { return nil }
-        let treesURL = URL(fileURLWithPath: second.trees, relativeTo: url.deletingLastPathComponent())
-        do { return (try Data(contentsOf: treesURL), ensemble.treeCount, path) } catch {
-            throw VMError(.io, "cannot read \(treesURL.path): \(error.localizedDescription)")
-        }
+        guard let path = global.rankingModelPath(modelsDirectory: modelsDirectory),
+              let start = try TreeTrainer.start(from: RankingModel.load(from: URL(fileURLWithPath: path)), at: path) else { return nil }
+        return (start, path)
     }
 }

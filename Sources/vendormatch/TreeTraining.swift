@@ -116,6 +116,20 @@ struct TreeTrainer {
 }
 
 extension TreeTrainer {
+    /// The trees of `model` (loaded from `path` with its second phase) to continue; nil when it has none.
+    static func start(from model: RankingModel, at path: String) throws -> (json: Data, trees: Int)? {
+        guard let second = model.secondPhase, let ensemble = second.ensemble else { return nil }
+        let url = second.treesURL(besides: URL(fileURLWithPath: path))
+        do { return (try Data(contentsOf: url), ensemble.treeCount) } catch {
+            throw VMError(.io, "cannot read \(url.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// The trees a model trained with `rounds` chosen holds, for the summary line.
+    func treeCount(rounds: Int) -> String {
+        start.map { "\(rounds + $0.trees) trees, \(rounds) of them added" } ?? "\(rounds) trees"
+    }
+
     /// Cross-validates continuing `start` and, when there is one, new trees from nothing on the same folds,
     /// and keeps the better (held-out NDCG@10): continuing wins where the buyers resemble the starting
     /// model's, new trees where they differ from it and the rounds would not undo it.

@@ -23,6 +23,11 @@ public struct SecondPhase: Sendable, Equatable, Codable {
         self.candidates = candidates; self.features = features; self.trees = trees; self.ensemble = ensemble
     }
 
+    /// The trees file of the model file at `modelURL` (`trees` is relative to its directory).
+    public func treesURL(besides modelURL: URL) -> URL {
+        URL(fileURLWithPath: trees, relativeTo: modelURL.deletingLastPathComponent())
+    }
+
     /// Reads the trees beside `modelURL` and checks that the features are this binary's.
     mutating func load(besides modelURL: URL) throws(VMError) {
         let expected = Feature.signature
@@ -39,7 +44,7 @@ public struct SecondPhase: Sendable, Equatable, Codable {
             throw VMError(.invalidInput, "model file \(modelURL.path): second_phase.candidates must be 1...\(BuyerRequest.maxK)",
                           field: "second_phase.candidates")
         }
-        let url = URL(fileURLWithPath: trees, relativeTo: modelURL.deletingLastPathComponent())
+        let url = treesURL(besides: modelURL)
         let ensemble = try TreeEnsemble.load(from: url)
         guard ensemble.featureCount == expected.count else {
             throw VMError(.invalidInput, "tree model \(url.path) reads \(ensemble.featureCount) features; this binary computes \(expected.count)",
